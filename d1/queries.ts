@@ -1,0 +1,118 @@
+// All D1 access, as small functions over a drizzle client. Callers build the client per invocation: db(env.DB).
+import { and, eq, inArray } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import type { ModelInput, ModelRecord } from "../shared/models";
+import type { VoteMessage } from "../queues/votes";
+import { WINNER_TO_FASTCHAT } from "../queues/votes";
+import * as schema from "./schema";
+
+export type Db = ReturnType<typeof db>;
+export const db = (d1: D1Database) => drizzle(d1, { schema });
+
+export async function listModels(d: Db): Promise<ModelRecord[]> {
+  return d.select().from(schema.models).orderBy(schema.models.id);
+}
+
+/** Models that may currently be put in front of users (not paused, not deprecated). */
+export async function listServingModels(d: Db): Promise<ModelRecord[]> {
+  return d
+    .select()
+    .from(schema.models)
+    .where(inArray(schema.models.status, ["active", "testing"]))
+    .orderBy(schema.models.id);
+}
+
+export async function getModel(d: Db, id: string): Promise<ModelRecord | undefined> {
+  return d.select().from(schema.models).where(eq(schema.models.id, id)).get();
+}
+
+/** Creates or updates a model. Fields left out of `input` keep their stored value (or the schema default). */
+export async function upsertModel(d: Db, id: string, input: ModelInput, now: number): Promise<ModelRecord> {
+  const existing = await getModel(d, id);
+  const row: ModelRecord = {
+    id,
+    name: input.name,
+    organization: input.organization,
+    license: input.license ?? existing?.license ?? "proprietary",
+    aliases: input.aliases ?? existing?.aliases ?? [],
+    provider: input.provider,
+    baseUrl: input.baseUrl !== undefined ? input.baseUrl : (existing?.baseUrl ?? null),
+    upstreamModel: input.upstreamModel,
+    apiKeySecret: input.apiKeySecret !== undefined ? input.apiKeySecret : (existing?.apiKeySecret ?? null),
+    samplingWeight: input.samplingWeight ?? existing?.samplingWeight ?? 1,
+    visibility: input.visibility ?? existing?.visibility ?? "public",
+    codename: input.codename !== undefined ? input.codename : (existing?.codename ?? null),
+    status: input.status ?? existing?.status ?? "active",
+    modes: input.modes ?? existing?.modes ?? ["battle", "side-by-side", "chat"],
+    params: input.params ?? existing?.params ?? {},
+    createdAt: existing?.createdAt ?? now,
+    updatedAt: now,
+  };
+  const { id: _id, createdAt: _c, ...changes } = row;
+  await d.insert(schema.models).values(row).onConflictDoUpdate({ target: schema.models.id, set: changes });
+  return row;
+}
+
+/** The insert for one vote message; a redelivered message hits the primary key and changes nothing. */
+export function insertBattle(d: Db, m: VoteMessage, recordedAt: number, transcriptKey: string | null) {
+  return d
+    .insert(schema.battles)
+    .values({
+      id: m.battleId,
+      mode: m.mode,
+      anony: m.mode === "anonymous",
+      modelA: m.modelA,
+      modelB: m.modelB,
+      winner: WINNER_TO_FASTCHAT[m.winner],
+      voterHash: m.voterHash,
+      createdAt: m.createdAt,
+      votedAt: m.votedAt,
+      turns: m.turns,
+      userTokens: m.userTokens,
+      tokensA: m.style.a.tokens,
+      tokensB: m.style.b.tokens,
+      headerCountA: m.style.a.header,
+      headerCountB: m.style.b.header,
+      listCountA: m.style.a.list,
+      listCountB: m.style.b.list,
+      boldCountA: m.style.a.bold,
+      boldCountB: m.style.b.bold,
+      language: m.language,
+      categories: [],
+      excludedReason: m.excludedReason,
+      samplingProbability: m.samplingProbability,
+      consent: m.consent,
+      transcriptKey,
+      recordedAt,
+    })
+    .onConflictDoNothing({ target: schema.battles.id });
+}
+
+export async function getBattleRow(d: Db, id: string) {
+  return d.select().from(schema.battles).where(eq(schema.battles.id, id)).get();
+}
+
+export async function isBattleRecorded(d: Db, id: string): Promise<boolean> {
+  const row = await d.select({ id: schema.battles.id }).from(schema.battles).where(eq(schema.battles.id, id)).get();
+  return row !== undefined;
+}
+
+export function insertDeadLetter(d: Db, row: typeof schema.deadLetters.$inferInsert) {
+  return d.insert(schema.deadLetters).values(row).onConflictDoNothing({ target: schema.deadLetters.id });
+}
+
+export async function insertReport(d: Db, row: typeof schema.reports.$inferInsert): Promise<void> {
+  await d.insert(schema.reports).values(row);
+}
+
+export async function insertChatFeedback(d: Db, row: typeof schema.chatFeedback.$inferInsert): Promise<void> {
+  await d.insert(schema.chatFeedback).values(row);
+}
+
+export async function countReports(d: Db, battleId: string, voterHash: string): Promise<number> {
+  const rows = await d
+    .select({ id: schema.reports.id })
+    .from(schema.reports)
+    .where(and(eq(schema.reports.battleId, battleId), eq(schema.reports.voterHash, voterHash)));
+  return rows.length;
+}

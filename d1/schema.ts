@@ -1,0 +1,117 @@
+// D1 schema (drizzle). Migrations in d1/migrations are generated from this file with `npm run db:generate`
+// and applied by wrangler (`npm start`, tests, `npm run db:migrate:remote`). Additive changes only.
+import { sql } from "drizzle-orm";
+import { index, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/** The model registry (DESIGN section 5). Secrets never live here: `apiKeySecret` is the *name* of a Worker secret. */
+export const models = sqliteTable(
+  "models",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    organization: text("organization").notNull(),
+    license: text("license").notNull().default("proprietary"),
+    /** JSON array of other names the model is known by (identity-leak detection). */
+    aliases: text("aliases", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    provider: text("provider").notNull(),
+    baseUrl: text("base_url"),
+    upstreamModel: text("upstream_model").notNull(),
+    apiKeySecret: text("api_key_secret"),
+    samplingWeight: real("sampling_weight").notNull().default(1),
+    visibility: text("visibility", { enum: ["public", "private"] }).notNull().default("public"),
+    codename: text("codename"),
+    status: text("status", { enum: ["testing", "active", "paused", "deprecated"] }).notNull().default("active"),
+    /** JSON array of the modes the model serves: battle, side-by-side, chat. */
+    modes: text("modes", { mode: "json" }).$type<string[]>().notNull().default(sql`'["battle","side-by-side","chat"]'`),
+    /** JSON object of per-model generation overrides (temperature, topP, maxTokens, and provider-specific knobs). */
+    params: text("params", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("models_status_idx").on(t.status)],
+);
+
+/**
+ * One row per voted battle (anonymous or side-by-side), written idempotently by the batch worker.
+ * Style columns follow FastChat's conv_metadata so the export and the ratings CLI can use them directly.
+ */
+export const battles = sqliteTable(
+  "battles",
+  {
+    id: text("id").primaryKey(),
+    mode: text("mode", { enum: ["anonymous", "side-by-side"] }).notNull(),
+    /** 1 for anonymous battles (the only ones rated), 0 for named side-by-side. */
+    anony: integer("anony", { mode: "boolean" }).notNull(),
+    modelA: text("model_a").notNull(),
+    modelB: text("model_b").notNull(),
+    winner: text("winner", { enum: ["model_a", "model_b", "tie", "tie (bothbad)"] }).notNull(),
+    voterHash: text("voter_hash").notNull(),
+    createdAt: integer("created_at").notNull(),
+    votedAt: integer("voted_at").notNull(),
+    turns: integer("turns").notNull(),
+    userTokens: integer("user_tokens").notNull(),
+    tokensA: integer("tokens_a").notNull(),
+    tokensB: integer("tokens_b").notNull(),
+    /** JSON {h1..h6} per side, counted after removing fenced code blocks. */
+    headerCountA: text("header_count_a", { mode: "json" }).$type<Record<string, number>>().notNull(),
+    headerCountB: text("header_count_b", { mode: "json" }).$type<Record<string, number>>().notNull(),
+    /** JSON {ordered, unordered} per side. */
+    listCountA: text("list_count_a", { mode: "json" }).$type<Record<string, number>>().notNull(),
+    listCountB: text("list_count_b", { mode: "json" }).$type<Record<string, number>>().notNull(),
+    /** JSON {"**", "__"} per side. */
+    boldCountA: text("bold_count_a", { mode: "json" }).$type<Record<string, number>>().notNull(),
+    boldCountB: text("bold_count_b", { mode: "json" }).$type<Record<string, number>>().notNull(),
+    language: text("language"),
+    /** JSON array of category names (filled by the classifiers). */
+    categories: text("categories", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    excludedReason: text("excluded_reason"),
+    samplingProbability: real("sampling_probability"),
+    consent: integer("consent", { mode: "boolean" }).notNull().default(false),
+    /** R2 key of the retained transcript, when retention applied. */
+    transcriptKey: text("transcript_key"),
+    recordedAt: integer("recorded_at").notNull(),
+  },
+  (t) => [
+    index("battles_voted_at_idx").on(t.votedAt),
+    index("battles_voter_idx").on(t.voterHash, t.votedAt),
+    index("battles_models_idx").on(t.modelA, t.modelB),
+  ],
+);
+
+/** Messages that could not be processed: recorded by the dead-letter consumer, never silently dropped. */
+export const deadLetters = sqliteTable("dead_letters", {
+  /** SHA-256 of the queue and the body, so a redelivered dead letter is one row. */
+  id: text("id").primaryKey(),
+  queue: text("queue").notNull(),
+  reason: text("reason").notNull(),
+  body: text("body").notNull(),
+  attempts: integer("attempts").notNull(),
+  receivedAt: integer("received_at").notNull(),
+});
+
+/** User reports on a battle (abuse, bad answer). Kept for moderators; not part of rating. */
+export const reports = sqliteTable(
+  "reports",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    battleId: text("battle_id").notNull(),
+    reason: text("reason").notNull(),
+    voterHash: text("voter_hash").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("reports_battle_idx").on(t.battleId)],
+);
+
+/** Direct-chat feedback (up, down, flag). Stored, never rated. */
+export const chatFeedback = sqliteTable(
+  "chat_feedback",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    chatId: text("chat_id").notNull(),
+    model: text("model").notNull(),
+    kind: text("kind", { enum: ["up", "down", "flag"] }).notNull(),
+    voterHash: text("voter_hash").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("chat_feedback_chat_idx").on(t.chatId)],
+);

@@ -1,0 +1,51 @@
+// The vote message (DESIGN section 8): everything the batch worker needs to write one `battles` row, and nothing
+// it must not see (no transcript, no raw IP). Produced by the BattleRoom DO, consumed by workers/batch.
+import { z } from "zod";
+
+const count = z.number().int().min(0);
+const SideStyle = z
+  .object({
+    tokens: count,
+    header: z.object({ h1: count, h2: count, h3: count, h4: count, h5: count, h6: count }).strict(),
+    list: z.object({ ordered: count, unordered: count }).strict(),
+    bold: z.object({ "**": count, __: count }).strict(),
+  })
+  .strict();
+
+export const VOTE_MESSAGE_VERSION = 1;
+
+export const VoteMessage = z
+  .object({
+    v: z.literal(VOTE_MESSAGE_VERSION),
+    battleId: z.uuid(),
+    mode: z.enum(["anonymous", "side-by-side"]),
+    modelA: z.string().min(1),
+    modelB: z.string().min(1),
+    winner: z.enum(["a", "b", "tie", "bothbad"]),
+    /** Salted SHA-256 of CF-Connecting-IP; the raw IP never leaves the edge. */
+    voterHash: z.string().regex(/^[0-9a-f]{64}$/),
+    createdAt: z.number().int().positive(),
+    votedAt: z.number().int().positive(),
+    turns: z.number().int().min(1),
+    userTokens: count,
+    style: z.object({ a: SideStyle, b: SideStyle }).strict(),
+    language: z.string().min(2).max(16).nullable(),
+    excludedReason: z.string().min(1).max(64).nullable(),
+    samplingProbability: z.number().min(0).max(1).nullable(),
+    consent: z.boolean(),
+  })
+  .strict();
+export type VoteMessage = z.infer<typeof VoteMessage>;
+
+/** API winner values → the FastChat values the battles table and the ratings CLI use (DESIGN section 7). */
+export const WINNER_TO_FASTCHAT = {
+  a: "model_a",
+  b: "model_b",
+  tie: "tie",
+  bothbad: "tie (bothbad)",
+} as const;
+
+/** Validates before sending, so a bad message fails at the producer rather than poisoning the queue. */
+export async function sendVote(queue: Queue, message: VoteMessage): Promise<void> {
+  await queue.send(VoteMessage.parse(message), { contentType: "json" });
+}

@@ -1,0 +1,37 @@
+// Typed view of the Worker's string vars (wrangler.toml [vars]). Parsed once per call site; bad values fall back
+// to the documented defaults so a typo in an operator's config never turns into a 500.
+export interface ArenaConfig {
+  maxPromptChars: number;
+  maxTurns: number;
+  defaultTemperature: number;
+  defaultTopP: number;
+  defaultMaxTokens: number;
+  battleTtlMs: number;
+  newModelBoost: number;
+  newModelBoostDays: number;
+  transcriptRetention: "consented" | "all" | "off";
+  demoSpeedup: number;
+}
+
+type ConfigVars = Partial<Record<keyof Env, unknown>>;
+
+function num(value: unknown, fallback: number, min = 0): number {
+  const n = typeof value === "string" ? Number(value) : typeof value === "number" ? value : NaN;
+  return Number.isFinite(n) && n >= min ? n : fallback;
+}
+
+export function readConfig(env: ConfigVars): ArenaConfig {
+  const retention = String(env.TRANSCRIPT_RETENTION ?? "consented");
+  return {
+    maxPromptChars: num(env.MAX_PROMPT_CHARS, 30_000, 1),
+    maxTurns: num(env.MAX_TURNS, 50, 1),
+    defaultTemperature: num(env.DEFAULT_TEMPERATURE, 0.7),
+    defaultTopP: num(env.DEFAULT_TOP_P, 1.0),
+    defaultMaxTokens: num(env.DEFAULT_MAX_TOKENS, 2_000, 1),
+    battleTtlMs: num(env.BATTLE_TTL_SECONDS, 86_400, 1) * 1000,
+    newModelBoost: num(env.NEW_MODEL_BOOST, 2, 1),
+    newModelBoostDays: num(env.NEW_MODEL_BOOST_DAYS, 14),
+    transcriptRetention: retention === "all" || retention === "off" ? retention : "consented",
+    demoSpeedup: num(env.DEMO_SPEEDUP, 1, 0.001),
+  };
+}

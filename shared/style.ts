@@ -1,0 +1,67 @@
+// Style features and token counts (DESIGN section 7, FastChat's add_markdown_meta / count_markdown_elements).
+// One fixed tokenizer for every model: OpenAI's cl100k_base, as FastChat uses for sum_*_tokens.
+// The tokenizer's rank table is large, so it is loaded lazily on first use rather than at Worker start-up.
+
+export interface HeaderCounts {
+  h1: number;
+  h2: number;
+  h3: number;
+  h4: number;
+  h5: number;
+  h6: number;
+}
+export interface ListCounts {
+  ordered: number;
+  unordered: number;
+}
+export interface BoldCounts {
+  "**": number;
+  __: number;
+}
+export interface StyleCounts {
+  tokens: number;
+  header: HeaderCounts;
+  list: ListCounts;
+  bold: BoldCounts;
+}
+
+/** FastChat removes fenced code with the pattern ```[^`]*``` before counting markdown. */
+const FENCED_CODE = /```[^`]*```/g;
+
+export function stripFencedCode(text: string): string {
+  return text.replace(FENCED_CODE, "");
+}
+
+const count = (text: string, re: RegExp) => text.match(re)?.length ?? 0;
+
+export function markdownCounts(text: string): Omit<StyleCounts, "tokens"> {
+  const t = stripFencedCode(text);
+  const header = (level: number) => count(t, new RegExp(`^#{${level}}\\s`, "gm"));
+  return {
+    header: { h1: header(1), h2: header(2), h3: header(3), h4: header(4), h5: header(5), h6: header(6) },
+    list: { ordered: count(t, /^\s*\d+\.\s/gm), unordered: count(t, /^\s*[-*+]\s/gm) },
+    bold: { "**": count(t, /\*\*[^*\n]+\*\*/g), __: count(t, /__[^_\n]+__/g) },
+  };
+}
+
+type TokenCounter = (text: string) => number;
+let counter: Promise<TokenCounter> | undefined;
+
+function loadCounter(): Promise<TokenCounter> {
+  counter ??= import("gpt-tokenizer/encoding/cl100k_base").then(
+    (m) => (text: string) => m.countTokens(text, { allowedSpecial: "all" }),
+  );
+  return counter;
+}
+
+/** cl100k_base token count of each text. */
+export async function countTokens(texts: readonly string[]): Promise<number[]> {
+  const c = await loadCounter();
+  return texts.map((t) => (t ? c(t) : 0));
+}
+
+/** Style counts for one side of a conversation: tokens summed per answer, markdown over all answers joined. */
+export async function sideStyle(answers: readonly string[]): Promise<StyleCounts> {
+  const tokens = (await countTokens(answers)).reduce((a, b) => a + b, 0);
+  return { tokens, ...markdownCounts(answers.join("\n")) };
+}

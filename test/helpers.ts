@@ -1,0 +1,47 @@
+// Helpers for Workers-runtime tests: seed the demo models through the real admin route, run a battle over HTTP.
+import { exports } from "cloudflare:workers";
+import seed from "../d1/seed/models.json";
+import { parseEvents } from "../shared/sse";
+
+export const ADMIN = { authorization: "Bearer test-admin-token", "content-type": "application/json" };
+export const BASE = "http://arena.test";
+
+export const call = (path: string, init?: RequestInit) => exports.default.fetch(`${BASE}${path}`, init);
+
+export const post = (path: string, body?: unknown, headers: Record<string, string> = {}) =>
+  call(path, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+
+export async function seedDemoModels(): Promise<typeof seed> {
+  for (const { id, ...model } of seed) {
+    const res = await call(`/api/admin/models/${id}`, { method: "PUT", headers: ADMIN, body: JSON.stringify(model) });
+    if (res.status !== 200) throw new Error(`seeding ${id}: ${res.status} ${await res.text()}`);
+  }
+  return seed;
+}
+
+export async function createBattle(body: unknown = { mode: "anonymous" }): Promise<string> {
+  const res = await post("/api/battles", body);
+  if (res.status !== 201) throw new Error(`create: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { id: string }).id;
+}
+
+export interface StreamedTurn {
+  raw: string;
+  events: { event: string; data: any }[];
+  text: { a: string; b: string };
+}
+
+export async function readStream(res: Response): Promise<StreamedTurn> {
+  if (res.status !== 200) throw new Error(`stream: ${res.status} ${await res.text()}`);
+  const raw = await res.text();
+  const events = parseEvents(raw) as { event: string; data: any }[];
+  const text = { a: "", b: "" };
+  for (const e of events) if (e.event === "token") text[e.data.side as "a" | "b"] += e.data.text;
+  return { raw, events, text };
+}
+
+export const sendMessage = async (id: string, content: string) => readStream(await post(`/api/battles/${id}/messages`, { content }));

@@ -1,0 +1,28 @@
+// Workers-runtime tests: real D1, Durable Objects, Queues and R2 under Miniflare, configured from wrangler.toml.
+import path from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig(async () => ({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: {
+        bindings: {
+          TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, "d1/migrations")),
+          ADMIN_TOKEN: "test-admin-token",
+          VOTER_HASH_SALT: "test-salt",
+          // Demo models stream 50x faster than in `npm start`, keeping the same interleaving.
+          DEMO_SPEEDUP: "50",
+        },
+        queueConsumers: { "arena-votes": { maxBatchTimeout: 0.05 }, "arena-votes-dlq": { maxBatchTimeout: 0.05 } },
+      },
+    }),
+  ],
+  test: {
+    include: ["test/**/*.test.ts"],
+    exclude: ["test/e2e/**"],
+    setupFiles: ["./test/setup/apply-migrations.ts"],
+    testTimeout: 30_000,
+  },
+}));

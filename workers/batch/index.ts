@@ -1,0 +1,92 @@
+// Queue consumer (DESIGN section 8). arena-votes: validate, copy retained transcripts to R2, write the whole batch
+// to D1 in one idempotent statement batch, retry with backoff on failure, forward poison messages to the DLQ.
+// arena-votes-dlq: record every dead letter in D1 so nothing is silently dropped (invariant 3).
+import { db, insertBattle, insertDeadLetter } from "../../d1/queries";
+import { describeDeadLetter, sendDeadLetter } from "../../queues/dead-letters";
+import { VoteMessage } from "../../queues/votes";
+import { readConfig } from "../../shared/config";
+import { sha256Hex } from "../../shared/crypto";
+
+export const VOTES_QUEUE = "arena-votes";
+export const VOTES_DLQ = "arena-votes-dlq";
+
+/** Exponential backoff for a failed batch: 2, 4, 8 … seconds, at most 5 minutes. */
+export const retryDelaySeconds = (attempts: number) => Math.min(300, 2 ** Math.max(1, attempts));
+
+const log = (level: "info" | "error", msg: string, fields: Record<string, unknown>) =>
+  console[level === "error" ? "error" : "log"](JSON.stringify({ level, msg, ...fields }));
+
+export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  if (batch.queue === VOTES_DLQ) return recordDeadLetters(batch, env);
+  return writeVotes(batch, env);
+}
+
+async function writeVotes(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const valid: { msg: Message<unknown>; vote: VoteMessage }[] = [];
+  for (const msg of batch.messages) {
+    const parsed = VoteMessage.safeParse(msg.body);
+    if (parsed.success) {
+      valid.push({ msg, vote: parsed.data });
+      continue;
+    }
+    // A poison message would fail forever: forward it with the reason, then ack. If forwarding fails, retry it.
+    try {
+      const reason = `invalid: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"} ${i.message}`).join("; ")}`;
+      await sendDeadLetter(env.VOTES_DLQ, { reason: reason.slice(0, 1000), sourceQueue: batch.queue, attempts: msg.attempts, body: msg.body });
+      log("error", "vote.poison", { queue: batch.queue, messageId: msg.id });
+      msg.ack();
+    } catch (err) {
+      log("error", "vote.dlq_send_failed", { messageId: msg.id, err: String(err) });
+      msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
+    }
+  }
+  if (valid.length === 0) return;
+
+  try {
+    const now = Date.now();
+    const retention = readConfig(env).transcriptRetention;
+    const keys = await Promise.all(valid.map(({ vote }) => retainTranscript(env, vote, retention)));
+    const d = db(env.DB);
+    const statements = valid.map(({ vote }, i) => insertBattle(d, vote, now, keys[i] ?? null));
+    await d.batch(statements as [(typeof statements)[number], ...typeof statements]);
+    for (const { msg } of valid) msg.ack();
+    log("info", "vote.batch_written", { queue: batch.queue, count: valid.length });
+  } catch (err) {
+    log("error", "vote.batch_failed", { queue: batch.queue, count: valid.length, err: String(err) });
+    for (const { msg } of valid) msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
+  }
+}
+
+/** Copies the transcript from the battle's DO to R2 when retention applies; returns the R2 key or null. */
+async function retainTranscript(env: Env, vote: VoteMessage, retention: "consented" | "all" | "off"): Promise<string | null> {
+  if (retention === "off" || (retention === "consented" && !vote.consent)) return null;
+  const result = await env.BATTLE.getByName(vote.battleId).transcript();
+  if (!result.ok) return null; // the battle expired before its vote was processed: metadata only
+  const key = `transcripts/${new Date(vote.votedAt).toISOString().slice(0, 10)}/${vote.battleId}.json`;
+  await env.STORE.put(key, JSON.stringify(result.transcript), { httpMetadata: { contentType: "application/json" } });
+  return key;
+}
+
+async function recordDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const d = db(env.DB);
+  const now = Date.now();
+  try {
+    // Ids first: a drizzle query is a thenable, so it must not be returned from an async callback (that runs it).
+    const letters = await Promise.all(
+      batch.messages.map(async (msg) => {
+        const letter = describeDeadLetter(msg.body, msg.attempts);
+        const body = JSON.stringify(letter.body) ?? "null";
+        return { ...letter, body, id: await sha256Hex(`${letter.sourceQueue}\u0000${body}`) };
+      }),
+    );
+    const rows = letters.map((l) =>
+      insertDeadLetter(d, { id: l.id, queue: l.sourceQueue, reason: l.reason, body: l.body, attempts: l.attempts, receivedAt: now }),
+    );
+    if (rows.length) await d.batch(rows as [(typeof rows)[number], ...typeof rows]);
+    batch.ackAll();
+    log("info", "dlq.recorded", { count: rows.length });
+  } catch (err) {
+    log("error", "dlq.record_failed", { count: batch.messages.length, err: String(err) });
+    for (const msg of batch.messages) msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
+  }
+}

@@ -1,0 +1,82 @@
+// The edge worker: one Hono app whose every route is declared with @hono/zod-openapi, so /openapi.json documents
+// each route from the same zod schemas that validate it (DESIGN section 4).
+import { OpenAPIHono, type z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { ApiError, type ApiErrorBody } from "../../shared/errors";
+import { registerAdminRoutes } from "./routes/admin";
+import { registerBattleRoutes } from "./routes/battles";
+import { registerChatRoutes } from "./routes/chat";
+import { registerMetaRoutes } from "./routes/meta";
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: { requestId: string };
+}
+export type App = OpenAPIHono<AppEnv>;
+
+export const VERSION = "0.1.0";
+
+function errorResponse(c: Context<AppEnv>, status: ApiError["status"], code: string, message: string, headers: Record<string, string> = {}) {
+  const body: ApiErrorBody = { error: { code, message, requestId: c.get("requestId") } };
+  return c.json(body, status, headers);
+}
+
+/** "field: problem; other: problem" from zod issues: precise enough to fix the request, no internals. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length ? i.path.join(".") : "body"}: ${i.message}`)
+    .join("; ");
+}
+
+export function createApp(): App {
+  const app: App = new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) return errorResponse(c, 422, "invalid_request", describeIssues(result.error));
+    },
+  });
+
+  app.use("*", async (c, next) => {
+    c.set("requestId", c.req.header("cf-ray") ?? crypto.randomUUID());
+    // JSON bodies are accepted whatever Content-Type the client sent (curl -d sends form-urlencoded), so a
+    // request is judged by its body: malformed JSON is a 400, a schema violation a 422.
+    const type = c.req.header("content-type") ?? "";
+    if (c.req.method !== "GET" && c.req.method !== "HEAD" && !/json/i.test(type)) {
+      const headers = new Headers(c.req.raw.headers);
+      headers.set("content-type", "application/json");
+      c.req.raw = new Request(c.req.raw, { headers });
+    }
+    await next();
+    c.header("x-request-id", c.get("requestId"));
+  });
+
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return errorResponse(c, err.status, err.code, err.message, err.headers);
+    if (err instanceof HTTPException && err.status === 400) {
+      return errorResponse(c, 400, "bad_json", "The request body is not valid JSON.");
+    }
+    if (err instanceof HTTPException) return errorResponse(c, err.status, "http_error", err.message || "Request failed.");
+    // Unknown failures: log the detail, answer with a generic message (it could name a provider otherwise).
+    console.error(JSON.stringify({ msg: "edge.unhandled", requestId: c.get("requestId"), err: String(err), stack: (err as Error).stack }));
+    return errorResponse(c, 500, "internal_error", "Something went wrong on our side. Please try again.");
+  });
+
+  app.notFound((c) => errorResponse(c, 404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`));
+
+  registerMetaRoutes(app);
+  registerBattleRoutes(app);
+  registerChatRoutes(app);
+  registerAdminRoutes(app);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", { type: "http", scheme: "bearer" });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Arena API",
+      version: VERSION,
+      description: "Anonymous pairwise LLM battles, human votes and the leaderboard. Contract: DESIGN.md section 4.",
+    },
+  });
+  return app;
+}

@@ -1,0 +1,48 @@
+// Operator API (DESIGN section 4b): bearer ADMIN_TOKEN, compared in constant time.
+import { createRoute } from "@hono/zod-openapi";
+import { createMiddleware } from "hono/factory";
+import { db, upsertModel } from "../../../d1/queries";
+import { timingSafeEqualStrings } from "../../../shared/crypto";
+import { ApiError } from "../../../shared/errors";
+import { ModelId, ModelInput, ModelOutput } from "../../../shared/models";
+import { z } from "@hono/zod-openapi";
+import type { App, AppEnv } from "../app";
+import { errors, jsonBody } from "../schemas";
+
+export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
+  const header = c.req.header("authorization") ?? "";
+  const token = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
+  const expected = c.env.ADMIN_TOKEN;
+  if (!expected || !token || !(await timingSafeEqualStrings(token, expected))) {
+    throw new ApiError(401, "unauthorized", "A valid operator token is required (Authorization: Bearer <ADMIN_TOKEN>).", {
+      "www-authenticate": 'Bearer realm="arena-admin"',
+    });
+  }
+  await next();
+});
+
+const putModel = createRoute({
+  method: "put",
+  path: "/api/admin/models/{id}",
+  summary: "Create or update a model (operator)",
+  security: [{ adminToken: [] }],
+  middleware: [requireAdmin] as const,
+  request: {
+    params: z.object({ id: ModelId.openapi({ param: { name: "id", in: "path" } }) }),
+    ...jsonBody(ModelInput),
+  },
+  responses: {
+    200: { description: "The stored model", content: { "application/json": { schema: ModelOutput } } },
+    400: errors[400],
+    401: errors[401],
+    422: errors[422],
+  },
+});
+
+export function registerAdminRoutes(app: App) {
+  app.openapi(putModel, async (c) => {
+    const { id } = c.req.valid("param");
+    const model = await upsertModel(db(c.env.DB), id, c.req.valid("json"), Date.now());
+    return c.json(model, 200);
+  });
+}

@@ -1,0 +1,289 @@
+// Battle routes (DESIGN section 4). The edge validates, picks the pair and relays: the BattleRoom DO owns the
+// state, the generation loop and the vote lock. Nothing here may put a model's identity into a pre-vote response.
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { db, getBattleRow, insertReport, isBattleRecorded, listModels } from "../../../d1/queries";
+import type { BattleView, Transcript } from "../../../durable-objects/battle-room";
+import { readConfig } from "../../../shared/config";
+import { isUuid } from "../../../shared/crypto";
+import { ApiError, unwrap } from "../../../shared/errors";
+import { identityTerms } from "../../../shared/leak";
+import { ModelId, ModelRevealSchema, reveal, servesMode } from "../../../shared/models";
+import { samplePair } from "../../../shared/sampling";
+import { clientIp, voterHash } from "../../../shared/voter";
+import type { App, AppEnv } from "../app";
+import { BattleIdParam, errors, EventStream, jsonBody, sseResponse } from "../schemas";
+
+const CreateBattle = z
+  .discriminatedUnion("mode", [
+    z.object({
+      mode: z.literal("anonymous"),
+      consent: z.boolean().optional().openapi({ description: "The voter agrees the transcript may be released" }),
+      turnstileToken: z.string().max(4096).optional(),
+    }),
+    z.object({
+      mode: z.literal("side-by-side"),
+      models: z.tuple([ModelId, ModelId]).refine(([a, b]) => a !== b, "pick two different models"),
+      consent: z.boolean().optional(),
+      turnstileToken: z.string().max(4096).optional(),
+    }),
+  ])
+  .openapi("CreateBattle");
+
+const BattleCreated = z
+  .object({
+    id: z.string(),
+    mode: z.enum(["anonymous", "side-by-side"]),
+    models: z.object({ a: ModelRevealSchema, b: ModelRevealSchema }).nullable(),
+  })
+  .openapi("BattleCreated");
+
+const Message = z
+  .object({ content: z.string().refine((s) => s.trim().length > 0, "must not be empty") })
+  .openapi("Message");
+
+const Vote = z
+  .object({
+    winner: z.enum(["a", "b", "tie", "bothbad"]),
+    turnstileToken: z.string().max(4096).optional(),
+  })
+  .openapi("Vote");
+
+const VoteResult = z
+  .object({
+    winner: z.enum(["a", "b", "tie", "bothbad"]),
+    models: z.object({ a: ModelRevealSchema, b: ModelRevealSchema }),
+    counted: z.boolean(),
+    reason: z.string().nullable(),
+  })
+  .openapi("VoteResult");
+
+const Report = z.object({ reason: z.string().trim().min(1).max(2000) }).openapi("Report");
+
+const BattleState = z
+  .object({
+    id: z.string(),
+    mode: z.enum(["anonymous", "side-by-side"]),
+    status: z.enum(["open", "voted"]),
+    turns: z.array(z.object({ user: z.string(), a: z.string(), b: z.string() })),
+    models: z.object({ a: ModelRevealSchema, b: ModelRevealSchema }).nullable(),
+    counted: z.boolean(),
+    reason: z.string().nullable(),
+    recorded: z.boolean(),
+  })
+  .openapi("Battle");
+
+const streamResponses = {
+  200: { description: "The turn, streamed", content: EventStream },
+  404: errors[404],
+  409: errors[409],
+} as const;
+
+const routes = {
+  create: createRoute({
+    method: "post",
+    path: "/api/battles",
+    summary: "Start a battle (anonymous pair, or two named models side by side)",
+    request: jsonBody(CreateBattle),
+    responses: {
+      201: { description: "Created", content: { "application/json": { schema: BattleCreated } } },
+      400: errors[400],
+      404: errors[404],
+      422: errors[422],
+      503: errors[503],
+    },
+  }),
+  message: createRoute({
+    method: "post",
+    path: "/api/battles/{id}/messages",
+    summary: "Send a prompt; both answers stream back in one SSE response",
+    request: { params: BattleIdParam, ...jsonBody(Message) },
+    responses: { ...streamResponses, 400: errors[400], 422: errors[422] },
+  }),
+  regenerate: createRoute({
+    method: "post",
+    path: "/api/battles/{id}/regenerate",
+    summary: "Regenerate the last turn on both sides",
+    request: { params: BattleIdParam },
+    responses: streamResponses,
+  }),
+  stop: createRoute({
+    method: "post",
+    path: "/api/battles/{id}/stop",
+    summary: "Stop generating; unfinished sides end with `stopped`",
+    request: { params: BattleIdParam },
+    responses: {
+      200: { description: "Stopped", content: { "application/json": { schema: z.object({ stopped: z.literal(true) }) } } },
+      404: errors[404],
+    },
+  }),
+  vote: createRoute({
+    method: "post",
+    path: "/api/battles/{id}/vote",
+    summary: "Vote once, after both sides finished; reveals the models",
+    request: { params: BattleIdParam, ...jsonBody(Vote) },
+    responses: {
+      200: { description: "Vote accepted", content: { "application/json": { schema: VoteResult } } },
+      400: errors[400],
+      404: errors[404],
+      409: errors[409],
+      422: errors[422],
+    },
+  }),
+  report: createRoute({
+    method: "post",
+    path: "/api/battles/{id}/report",
+    summary: "Report a battle to the moderators",
+    request: { params: BattleIdParam, ...jsonBody(Report) },
+    responses: {
+      202: { description: "Report received", content: { "application/json": { schema: z.object({ received: z.literal(true) }) } } },
+      400: errors[400],
+      404: errors[404],
+      422: errors[422],
+    },
+  }),
+  get: createRoute({
+    method: "get",
+    path: "/api/battles/{id}",
+    summary: "A battle's state; the models of an anonymous battle appear only after the vote",
+    request: { params: BattleIdParam },
+    responses: {
+      200: { description: "The battle", content: { "application/json": { schema: BattleState } } },
+      404: errors[404],
+    },
+  }),
+};
+
+/** The battle's DO stub; a malformed id is simply not found. */
+function battleStub(c: Context<AppEnv>, id: string) {
+  if (!isUuid(id)) throw new ApiError(404, "battle_not_found", "No battle with this id.");
+  return c.env.BATTLE.getByName(id);
+}
+
+const voterOf = (c: Context<AppEnv>) => voterHash(clientIp(c.req.raw.headers), c.env.VOTER_HASH_SALT);
+
+
+export function registerBattleRoutes(app: App) {
+  app.openapi(routes.create, async (c) => {
+    const body = c.req.valid("json");
+    const config = readConfig(c.env);
+    const all = await listModels(db(c.env.DB));
+    const id = crypto.randomUUID();
+    const creatorHash = await voterOf(c);
+    const leakTerms = identityTerms(all);
+    let pair: { a: (typeof all)[number]; b: (typeof all)[number]; probability: number | null };
+    if (body.mode === "anonymous") {
+      const sampled = samplePair(
+        all.filter((m) => servesMode(m, "battle")),
+        { now: Date.now(), newModelBoost: config.newModelBoost, newModelBoostDays: config.newModelBoostDays },
+      );
+      if (!sampled) throw new ApiError(503, "no_models", "Not enough models are available for a battle right now.");
+      pair = sampled;
+    } else {
+      const find = (mid: string) => {
+        const m = all.find((x) => x.id === mid && x.visibility === "public" && servesMode(x, "side-by-side"));
+        if (!m) throw new ApiError(404, "model_not_found", `No public model '${mid}' is available side by side.`);
+        return m;
+      };
+      pair = { a: find(body.models[0]), b: find(body.models[1]), probability: null };
+    }
+    unwrap(
+      await c.env.BATTLE.getByName(id).create({
+        id,
+        mode: body.mode,
+        a: pair.a,
+        b: pair.b,
+        pairProbability: pair.probability,
+        consent: body.consent ?? false,
+        creatorHash,
+        leakTerms,
+      }),
+    );
+    const models = body.mode === "side-by-side" ? { a: reveal(pair.a), b: reveal(pair.b) } : null;
+    return c.json({ id, mode: body.mode, models }, 201);
+  });
+
+  app.openapi(routes.message, async (c) => {
+    const { id } = c.req.valid("param");
+    const { content } = c.req.valid("json");
+    const max = readConfig(c.env).maxPromptChars;
+    if (content.length > max) {
+      throw new ApiError(422, "invalid_request", `content: at most ${max} characters (got ${content.length})`);
+    }
+    const result = unwrap(await battleStub(c, id).sendMessage(content));
+    return sseResponse(result.stream);
+  });
+
+  app.openapi(routes.regenerate, async (c) => {
+    const result = unwrap(await battleStub(c, c.req.valid("param").id).regenerate());
+    return sseResponse(result.stream);
+  });
+
+  app.openapi(routes.stop, async (c) => {
+    unwrap(await battleStub(c, c.req.valid("param").id).stop());
+    return c.json({ stopped: true as const }, 200);
+  });
+
+  app.openapi(routes.vote, async (c) => {
+    const { id } = c.req.valid("param");
+    const { winner } = c.req.valid("json");
+    const stub = battleStub(c, id);
+    const outcome = unwrap(await stub.vote(winner, await voterOf(c)));
+    return c.json({ winner: outcome.winner, models: outcome.models, counted: outcome.counted, reason: outcome.reason }, 200);
+  });
+
+  app.openapi(routes.report, async (c) => {
+    const { id } = c.req.valid("param");
+    const { reason } = c.req.valid("json");
+    const exists = (await battleStub(c, id).view()).ok || (await isBattleRecorded(db(c.env.DB), id));
+    if (!exists) throw new ApiError(404, "battle_not_found", "No battle with this id.");
+    await insertReport(db(c.env.DB), { battleId: id, reason, voterHash: await voterOf(c), createdAt: Date.now() });
+    return c.json({ received: true as const }, 202);
+  });
+
+  app.openapi(routes.get, async (c) => {
+    const { id } = c.req.valid("param");
+    const d = db(c.env.DB);
+    const viewed = await battleStub(c, id).view();
+    if (viewed.ok) {
+      const recorded = viewed.battle.status === "voted" && (await isBattleRecorded(d, id));
+      return c.json({ ...viewed.battle, recorded }, 200);
+    }
+    // The DO is gone (expired after its TTL); a voted battle lives on in D1, with its transcript if retained.
+    const archived = await archivedBattle(c.env, d, id);
+    if (!archived) throw new ApiError(404, "battle_not_found", "No battle with this id.");
+    return c.json({ ...archived, recorded: true }, 200);
+  });
+}
+
+async function archivedBattle(env: Env, d: ReturnType<typeof db>, id: string): Promise<BattleView | null> {
+  const row = await getBattleRow(d, id);
+  if (!row) return null;
+  const all = await listModels(d);
+  const model = (mid: string) => {
+    const m = all.find((x) => x.id === mid);
+    return m ? reveal(m) : { id: mid, name: mid, organization: "unknown" };
+  };
+  let turns: BattleView["turns"] = [];
+  if (row.transcriptKey) {
+    const object = await env.STORE.get(row.transcriptKey);
+    if (object) {
+      const t = (await object.json()) as Transcript;
+      const answers = (conv: Transcript["conversationA"]) => conv.filter((m) => m.role === "assistant").map((m) => m.content);
+      const [as, bs] = [answers(t.conversationA), answers(t.conversationB)];
+      turns = t.conversationA
+        .filter((m) => m.role === "user")
+        .map((m, i) => ({ user: m.content, a: as[i] ?? "", b: bs[i] ?? "" }));
+    }
+  }
+  const excluded = row.excludedReason;
+  return {
+    id: row.id,
+    mode: row.mode,
+    status: "voted",
+    turns,
+    models: { a: model(row.modelA), b: model(row.modelB) },
+    counted: row.anony && excluded === null,
+    reason: row.anony ? excluded : "side_by_side",
+  };
+}

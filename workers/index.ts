@@ -1,0 +1,10 @@
+// The one deployable Worker (DESIGN section 2): composes the handlers and exports the Durable Object class.
+import { handleQueue } from "./batch";
+import { edge } from "./edge";
+
+export { BattleRoom } from "../durable-objects/battle-room";
+
+export default {
+  fetch: (request, env, ctx) => edge.fetch(request, env, ctx),
+  queue: (batch, env) => handleQueue(batch, env),
+} satisfies ExportedHandler<Env>;
