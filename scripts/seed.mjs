@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// Applies the model seed file (d1/seed/models.json) through the admin API, so seeded models go through exactly
+// the validation and storage path an operator's PUT /api/admin/models/:id does. Used by `npm start`; also works
+// against a deployed arena:  ADMIN_TOKEN=… node scripts/seed.mjs --url https://arena.example.workers.dev [--file F]
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const DEFAULT_SEED = path.join(root, "d1/seed/models.json");
+
+/** PUTs every model of the seed file; throws with the server's error message on the first failure. */
+export async function seedModels(baseUrl, token, file = DEFAULT_SEED) {
+  const models = JSON.parse(readFileSync(file, "utf8"));
+  if (!Array.isArray(models)) throw new Error(`${file}: expected a JSON array of models`);
+  for (const { id, ...fields } of models) {
+    const res = await fetch(new URL(`/api/admin/models/${encodeURIComponent(id)}`, baseUrl), {
+      method: "PUT",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify(fields),
+    });
+    if (!res.ok) throw new Error(`seeding model ${id}: HTTP ${res.status} ${await res.text()}`);
+  }
+  return models.length;
+}
+
+/** Reads KEY=value lines (dotenv subset) from a file. */
+export function readDevVars(file) {
+  const vars = {};
+  for (const line of readFileSync(file, "utf8").split(/\r?\n/)) {
+    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (m) vars[m[1]] = m[2].replace(/^(["'])(.*)\1$/, "$2");
+  }
+  return vars;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const opt = (name) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const url = opt("--url") ?? "http://127.0.0.1:8787";
+  const token = process.env.ADMIN_TOKEN ?? readDevVars(path.join(root, ".dev.vars")).ADMIN_TOKEN;
+  if (!token) {
+    console.error("seed: set ADMIN_TOKEN (or create .dev.vars)");
+    process.exit(2);
+  }
+  seedModels(url, token, opt("--file") ?? DEFAULT_SEED).then(
+    (n) => console.log(`seed: ${n} models applied to ${url}`),
+    (err) => {
+      console.error(`seed: ${err.message}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+// `npm start`: the whole arena locally, offline, with no keys (DESIGN section 2).
+//   1. creates .dev.vars from .dev.vars.example when missing;
+//   2. applies the D1 migrations to the local database;
+//   3. runs `wrangler dev --ip 127.0.0.1 --port 8787 --test-scheduled` (D1, DO, Queues, R2 all local);
+//   4. once it answers, applies the model seed file through the admin API.
+// Options: --port N, --persist-to DIR (local state folder), and anything else is passed to `wrangler dev`
+// (e.g. --var DEMO_SPEEDUP:20).
+import { spawn } from "node:child_process";
+import { copyFileSync, existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { readDevVars, seedModels } from "./seed.mjs";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const wrangler = path.join(root, "node_modules", "wrangler", "bin", "wrangler.js");
+
+const args = process.argv.slice(2);
+function take(name, fallback) {
+  const i = args.indexOf(name);
+  if (i < 0) return fallback;
+  const [, value] = args.splice(i, 2);
+  return value;
+}
+const port = Number(take("--port", "8787"));
+const persistTo = take("--persist-to", undefined);
+const persist = persistTo ? ["--persist-to", persistTo] : [];
+const quietEnv = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
+const log = (msg) => console.log(`[arena] ${msg}`);
+
+const devVars = path.join(root, ".dev.vars");
+if (!existsSync(devVars)) {
+  copyFileSync(path.join(root, ".dev.vars.example"), devVars);
+  log("created .dev.vars from .dev.vars.example (local secrets)");
+}
+
+function run(cmdArgs, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [wrangler, ...cmdArgs], { cwd: root, env, stdio: "inherit" });
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`wrangler ${cmdArgs[0]} exited with ${code}`))));
+  });
+}
+
+log("applying local D1 migrations");
+// CI=true keeps wrangler from asking for confirmation on a terminal.
+await run(["d1", "migrations", "apply", "DB", "--local", ...persist], { ...quietEnv, CI: "true" });
+
+const dev = spawn(
+  process.execPath,
+  [wrangler, "dev", "--ip", "127.0.0.1", "--port", String(port), "--test-scheduled", "--show-interactive-dev-session=false", ...persist, ...args],
+  { cwd: root, env: quietEnv, stdio: "inherit" },
+);
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
+dev.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+
+const base = `http://127.0.0.1:${port}`;
+async function waitForHealth() {
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error("wrangler dev did not become healthy within 120 s");
+}
+
+try {
+  await waitForHealth();
+  const n = await seedModels(base, readDevVars(devVars).ADMIN_TOKEN);
+  log(`seeded ${n} demo models from d1/seed/models.json`);
+  log(`arena ready on http://localhost:${port}`);
+} catch (err) {
+  console.error(`[arena] start failed: ${err.message}`);
+  dev.kill("SIGTERM");
+  process.exitCode = 1;
+}
