@@ -58,6 +58,8 @@ export interface BattleView {
   models: { a: ModelReveal; b: ModelReveal } | null;
   counted: boolean;
   reason: string | null;
+  /** True when the latest turn has finished on both sides and the battle is still open. */
+  canVote: boolean;
 }
 
 export interface VoteOutcome {
@@ -256,6 +258,7 @@ export class BattleRoom extends DurableObject<Env> {
         models: showModels ? this.reveals(meta) : null,
         counted,
         reason,
+        canVote: meta.status === "open" && rows.length > 0 && !this.live && rows.every((r) => r.finish !== null),
       },
     };
   }

@@ -69,6 +69,7 @@ const BattleState = z
     models: z.object({ a: ModelRevealSchema, b: ModelRevealSchema }).nullable(),
     counted: z.boolean(),
     reason: z.string().nullable(),
+    canVote: z.boolean().openapi({ description: "The latest turn finished on both sides and no vote was cast yet" }),
     recorded: z.boolean(),
   })
   .openapi("Battle");
@@ -285,5 +286,6 @@ async function archivedBattle(env: Env, d: ReturnType<typeof db>, id: string): P
     models: { a: model(row.modelA), b: model(row.modelB) },
     counted: row.anony && excluded === null,
     reason: row.anony ? excluded : "side_by_side",
+    canVote: false,
   };
 }

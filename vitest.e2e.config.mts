@@ -1,0 +1,14 @@
+// End-to-end tests: the real `npm start` (wrangler dev, local D1/DO/Queues/R2) driven over HTTP from Node.
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/e2e/**/*.e2e.test.ts"],
+    environment: "node",
+    globalSetup: ["./test/e2e/global-setup.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    // One arena process serves every e2e file.
+    fileParallelism: false,
+  },
+});
