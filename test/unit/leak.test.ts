@@ -102,9 +102,16 @@ describe("LeakDetector.testTail", () => {
   });
 
   it("finds a multi-word name completed by a single added character at the end of a long answer", () => {
-    const old = "lorem ipsum dolor sit amet ".repeat(400) + "I am Pebble Mini (demo";
+    const old = "lorem ipsum dolor sit amet ".repeat(400) + "published by Broadsheet Demo Pres";
     expect(detector.test(old)).toBe(false);
-    expect(detector.testTail(old + ")", 1)).toBe(true);
+    expect(detector.testTail(old + "s", 1)).toBe(true);
+  });
+
+  it("finds a name ending in punctuation completed by its last character", () => {
+    const d = new LeakDetector(identityTerms([{ id: "nova-1", name: "Nova One (demo)", organization: "Starlight" }]));
+    const old = "lorem ipsum ".repeat(300) + "I am Nova One (demo";
+    expect(d.test(old)).toBe(false);
+    expect(d.testTail(old + ")", 1)).toBe(true);
   });
 
   it("finds a term lying entirely inside a long added chunk", () => {
