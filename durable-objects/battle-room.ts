@@ -427,6 +427,8 @@ export class BattleRoom extends DurableObject<Env> {
       console.error(JSON.stringify({ msg: "battle.side_failed", side, model: model.id, err: String(err) }));
     }
     if (finish === "error") this.emit(live, { event: "error", data: { side, message: sideFailedMessage(side) } });
+    // A name at the very end of the text is only settled once the side has finished.
+    if (leak && leak.test(text)) this.sql.exec("UPDATE battle SET leaked = 1 WHERE k = 1");
     flush();
     const [count = 0] = await countTokens([text]);
     this.sql.exec(

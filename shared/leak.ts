@@ -37,20 +37,33 @@ export class LeakDetector {
       const end = /\w$/.test(t) ? "(?![\\w])" : "";
       return `${start}${escape(t)}${end}`;
     });
-    this.re = parts.length ? new RegExp(parts.join("|"), "i") : null;
+    // Global so a search can start mid-text while the lookbehind still sees the characters before that point.
+    this.re = parts.length ? new RegExp(parts.join("|"), "gi") : null;
     this.window = terms.reduce((m, t) => Math.max(m, t.length), 0) + 1;
   }
 
-  /** True when `text` contains a term. */
+  /** True when the complete `text` contains a term. */
   test(text: string): boolean {
-    return this.re !== null && this.re.test(text);
+    return this.search(text, 0, true);
   }
 
   /**
-   * Checks only the part of `text` that new characters could have completed a match in: the last
-   * `added` characters plus the longest term's length. Keeps the per-token cost flat on long answers.
+   * For a text that is still growing: checks only where the last `added` characters could have completed a
+   * match, which keeps the per-token cost flat. A match that touches the end of the text does not count yet
+   * ("Gazette" may still become "Gazettes"); call test() on the final text to settle it.
    */
   testTail(text: string, added: number): boolean {
-    return this.test(text.slice(Math.max(0, text.length - added - this.window)));
+    return this.search(text, Math.max(0, text.length - added - this.window), false);
+  }
+
+  private search(text: string, from: number, final: boolean): boolean {
+    if (!this.re) return false;
+    this.re.lastIndex = from;
+    for (let m = this.re.exec(text); m; m = this.re.exec(text)) {
+      const end = m.index + m[0].length;
+      if (final || end < text.length || !/\w$/.test(m[0])) return true;
+      this.re.lastIndex = m.index + 1;
+    }
+    return false;
   }
 }

@@ -47,10 +47,19 @@ export function markdownCounts(text: string): Omit<StyleCounts, "tokens"> {
 type TokenCounter = (text: string) => number;
 let counter: Promise<TokenCounter> | undefined;
 
+/** cl100k_base's special tokens. FastChat counts with allowed_special="all": each is one token wherever it appears. */
+const SPECIAL_TOKENS = /<\|(?:endoftext|fim_prefix|fim_middle|fim_suffix|endofprompt)\|>/g;
+
 function loadCounter(): Promise<TokenCounter> {
-  counter ??= import("gpt-tokenizer/encoding/cl100k_base").then(
-    (m) => (text: string) => m.countTokens(text, { allowedSpecial: "all" }),
-  );
+  counter ??= import("gpt-tokenizer/encoding/cl100k_base").then((m) => {
+    const ordinary = (text: string) => (text ? m.countTokens(text, { disallowedSpecial: new Set() }) : 0);
+    // Split at special tokens ourselves, as tiktoken does: gpt-tokenizer 4.0 only recognises one at the very
+    // start of its input, which would make the count depend on where the token appears.
+    return (text: string) => {
+      const specials = text.match(SPECIAL_TOKENS)?.length ?? 0;
+      return text.split(SPECIAL_TOKENS).reduce((sum, part) => sum + ordinary(part), specials);
+    };
+  });
   return counter;
 }
 

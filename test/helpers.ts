@@ -45,3 +45,36 @@ export async function readStream(res: Response): Promise<StreamedTurn> {
 }
 
 export const sendMessage = async (id: string, content: string) => readStream(await post(`/api/battles/${id}/messages`, { content }));
+
+/** Asserts the one JSON error envelope (DESIGN section 4) with this status and code. */
+export async function expectError(res: Response, status: number, code?: string): Promise<{ code: string; message: string }> {
+  const body = (await res.json()) as { error: { code: string; message: string } };
+  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(body)}`);
+  if (typeof body.error?.code !== "string" || typeof body.error?.message !== "string" || body.error.message === "") {
+    throw new Error(`not the error envelope: ${JSON.stringify(body)}`);
+  }
+  if (code && body.error.code !== code) throw new Error(`expected code ${code}, got ${body.error.code}`);
+  return body.error;
+}
+
+/** Registers a model through the admin API. */
+export async function putModel(id: string, model: Record<string, unknown>): Promise<Response> {
+  return call(`/api/admin/models/${id}`, { method: "PUT", headers: ADMIN, body: JSON.stringify(model) });
+}
+
+/** Two slow verbose demo models (about 3 s an answer in tests), for catching a battle mid-generation. */
+export async function seedSlowModels(): Promise<void> {
+  for (const [id, name] of [
+    ["slow-alpha", "Slowpoke Alpha"],
+    ["slow-beta", "Slowpoke Beta"],
+  ] as const) {
+    const res = await putModel(id, {
+      name,
+      organization: "Harness Test Org",
+      provider: "demo",
+      upstreamModel: "verbose",
+      params: { tokensPerSecond: 2 },
+    });
+    if (res.status !== 200) throw new Error(await res.text());
+  }
+}

@@ -130,7 +130,7 @@ export function demoAnswer(modelId: string, style: DemoStyle, messages: readonly
 
 /** Splits text into word-sized pieces that keep their leading whitespace, so joining them restores the text. */
 export function pieces(text: string): string[] {
-  return text.match(/\s*\S+/g) ?? [];
+  return text.match(/\s*\S+|\s+$/g) ?? [];
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
