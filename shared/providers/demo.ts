@@ -6,29 +6,13 @@
 // model of the pool unless the user typed that name (which is then a real identity leak, and is caught).
 import type { ChatMessage, GenerateRequest, Provider, ProviderEvent } from "./types";
 import { ProviderError } from "./types";
+import { seededRandom } from "../random";
 
 export const DEMO_STYLES = ["terse", "verbose", "markdown", "lists", "code"] as const;
 export type DemoStyle = (typeof DEMO_STYLES)[number];
 
 /** Default pace per style, in tokens (words) per second, before the DEMO_SPEEDUP multiplier. */
 const DEFAULT_TPS: Record<DemoStyle, number> = { terse: 12, verbose: 60, markdown: 45, lists: 40, code: 50 };
-
-/** FNV-1a, then mulberry32: a small, well-known deterministic PRNG. */
-function seededRandom(seed: string): () => number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < seed.length; i++) {
-    h ^= seed.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  let a = h >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const pick = <T>(rand: () => number, items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;

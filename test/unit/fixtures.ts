@@ -30,17 +30,7 @@ export function makeModel(id: string, overrides: Partial<ModelRecord> = {}): Mod
   };
 }
 
-/** mulberry32: a small seeded uniform [0, 1) source, so statistical tests are reproducible. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from "../../shared/random";
 
 /** A random source that replays the given values in order and fails loudly if more are requested. */
 export function scripted(values: readonly number[]): () => number {
