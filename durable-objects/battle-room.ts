@@ -20,7 +20,7 @@ import {
 import { countTokens } from "../shared/style";
 import { encodeEvent, sideFailedMessage, type BattleEvent, type Side, type SideFinish } from "../shared/sse";
 import { sendVote } from "../queues/votes";
-import { migrate } from "./battle-schema";
+import { migrate, schemaExists } from "./battle-schema";
 import { buildVoteMessage, exclusionOf, type Winner } from "./vote";
 
 export type BattleMode = "anonymous" | "side-by-side" | "chat";
@@ -134,11 +134,15 @@ const encoder = new TextEncoder();
 export class BattleRoom extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private live: LiveTurn | null = null;
+  private hasSchema = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     void ctx.blockConcurrencyWhile(async () => {
+      // Tables are created on create()/chat() only, so probing an unknown id stores nothing.
+      this.hasSchema = schemaExists(this.sql);
+      if (!this.hasSchema) return;
       migrate(this.sql);
       // A fresh instance has no generation running, so any side still marked as generating was cut off when the
       // previous instance went away: it ends as errored and the turn becomes votable (the vote will not count).
@@ -146,10 +150,16 @@ export class BattleRoom extends DurableObject<Env> {
     });
   }
 
+  private ensureSchema(): void {
+    if (!this.hasSchema) migrate(this.sql);
+    this.hasSchema = true;
+  }
+
   // ---------------------------------------------------------------- RPC: battles
 
   async create(init: BattleInit): Promise<Result<{ id: string }>> {
     if (this.meta()) return fail(409, "battle_exists", "A battle with this id already exists.");
+    this.ensureSchema();
     const now = Date.now();
     this.sql.exec(
       `INSERT INTO battle (k, id, mode, model_a, model_b, pair_probability, consent, creator_hash, leak_terms,
@@ -285,6 +295,7 @@ export class BattleRoom extends DurableObject<Env> {
 
   async chat(init: ChatInit): Promise<Result<{ stream: ReadableStream<Uint8Array> }>> {
     if (this.meta()) return fail(409, "chat_exists", "A chat with this id already exists.");
+    this.ensureSchema();
     const now = Date.now();
     const last = init.messages[init.messages.length - 1]!;
     this.sql.exec(
@@ -318,12 +329,13 @@ export class BattleRoom extends DurableObject<Env> {
       return;
     }
     const now = Date.now();
-    if (meta.outbox === "pending") await this.flushOutbox();
+    if (meta.outbox === "pending" && (meta.next_enqueue_at ?? 0) <= now) await this.flushOutbox();
     if (this.live && now >= this.live.deadline) this.live.controller.abort();
     const after = this.meta()!;
     if (now >= after.expires_at && after.outbox !== "pending" && !this.live) {
       await this.ctx.storage.deleteAlarm();
       await this.ctx.storage.deleteAll();
+      this.hasSchema = false; // the tables are gone: this instance now answers "not found"
       return;
     }
     await this.scheduleAlarm();
@@ -475,8 +487,8 @@ export class BattleRoom extends DurableObject<Env> {
   private async scheduleAlarm(): Promise<void> {
     const meta = this.meta();
     if (!meta) return;
-    const due = [meta.expires_at];
-    if (meta.outbox === "pending" && meta.next_enqueue_at !== null) due.push(meta.next_enqueue_at);
+    // An unsent vote postpones expiry: only its next retry is due then.
+    const due = meta.outbox === "pending" ? [meta.next_enqueue_at ?? Date.now()] : [meta.expires_at];
     if (this.live) due.push(this.live.deadline);
     await this.ctx.storage.setAlarm(Math.min(...due));
   }
@@ -488,6 +500,7 @@ export class BattleRoom extends DurableObject<Env> {
   }
 
   private meta(): MetaRow | undefined {
+    if (!this.hasSchema) return undefined;
     return this.sql.exec<MetaRow>("SELECT * FROM battle WHERE k = 1").toArray()[0];
   }
 

@@ -46,3 +46,8 @@ export function migrate(sql: SqlStorage): void {
     sql.exec("INSERT INTO _schema_steps (step) VALUES (?)", i);
   }
 }
+
+/** True once the object has been created (an unknown id has no tables at all). */
+export function schemaExists(sql: SqlStorage): boolean {
+  return sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_schema_steps'").toArray().length > 0;
+}
