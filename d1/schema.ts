@@ -12,19 +12,32 @@ export const models = sqliteTable(
     organization: text("organization").notNull(),
     license: text("license").notNull().default("proprietary"),
     /** JSON array of other names the model is known by (identity-leak detection). */
-    aliases: text("aliases", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    aliases: text("aliases", { mode: "json" })
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'`),
     provider: text("provider").notNull(),
     baseUrl: text("base_url"),
     upstreamModel: text("upstream_model").notNull(),
     apiKeySecret: text("api_key_secret"),
     samplingWeight: real("sampling_weight").notNull().default(1),
-    visibility: text("visibility", { enum: ["public", "private"] }).notNull().default("public"),
+    visibility: text("visibility", { enum: ["public", "private"] })
+      .notNull()
+      .default("public"),
     codename: text("codename"),
-    status: text("status", { enum: ["testing", "active", "paused", "deprecated"] }).notNull().default("active"),
+    status: text("status", { enum: ["testing", "active", "paused", "deprecated"] })
+      .notNull()
+      .default("active"),
     /** JSON array of the modes the model serves: battle, side-by-side, chat. */
-    modes: text("modes", { mode: "json" }).$type<string[]>().notNull().default(sql`'["battle","side-by-side","chat"]'`),
+    modes: text("modes", { mode: "json" })
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'["battle","side-by-side","chat"]'`),
     /** JSON object of per-model generation overrides (temperature, topP, maxTokens, and provider-specific knobs). */
-    params: text("params", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+    params: text("params", { mode: "json" })
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'`),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
@@ -63,7 +76,10 @@ export const battles = sqliteTable(
     boldCountB: text("bold_count_b", { mode: "json" }).$type<Record<string, number>>().notNull(),
     language: text("language"),
     /** JSON array of category names (filled by the classifiers). */
-    categories: text("categories", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    categories: text("categories", { mode: "json" })
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'`),
     excludedReason: text("excluded_reason"),
     samplingProbability: real("sampling_probability"),
     consent: integer("consent", { mode: "boolean" }).notNull().default(false),

@@ -19,7 +19,9 @@ import {
 } from "../shared/providers";
 import { countTokens } from "../shared/style";
 import { encodeEvent, sideFailedMessage, type BattleEvent, type Side, type SideFinish } from "../shared/sse";
-import { sendVote } from "../queues/votes";
+import { sendDeadLetter } from "../queues/dead-letters";
+import { isBattleRecorded, db } from "../d1/queries";
+import { sendVote, VoteMessage } from "../queues/votes";
 import { migrate, schemaExists } from "./battle-schema";
 import { buildVoteMessage, exclusionOf, type Winner } from "./vote";
 
@@ -126,6 +128,8 @@ interface LiveTurn {
 const GENERATION_DEADLINE_MS = 10 * 60_000;
 /** Transcript chunks are appended to SQLite in batches, not once per token. */
 const FLUSH_CHARS = 512;
+/** A vote's enqueue is retried from the alarm this soon if the first attempt does not complete. */
+const FIRST_RETRY_MS = 30_000;
 const FLUSH_MS = 250;
 
 const notFound = () => fail(404, "battle_not_found", "No battle with this id.");
@@ -150,8 +154,12 @@ export class BattleRoom extends DurableObject<Env> {
     });
   }
 
-  private ensureSchema(): void {
-    if (!this.hasSchema) migrate(this.sql);
+  /** Creates the tables and the object's first rows in one transaction: a failure leaves nothing behind. */
+  private createWith(write: () => void): void {
+    this.ctx.storage.transactionSync(() => {
+      migrate(this.sql);
+      write();
+    });
     this.hasSchema = true;
   }
 
@@ -159,21 +167,22 @@ export class BattleRoom extends DurableObject<Env> {
 
   async create(init: BattleInit): Promise<Result<{ id: string }>> {
     if (this.meta()) return fail(409, "battle_exists", "A battle with this id already exists.");
-    this.ensureSchema();
     const now = Date.now();
-    this.sql.exec(
-      `INSERT INTO battle (k, id, mode, model_a, model_b, pair_probability, consent, creator_hash, leak_terms,
+    this.createWith(() =>
+      this.sql.exec(
+        `INSERT INTO battle (k, id, mode, model_a, model_b, pair_probability, consent, creator_hash, leak_terms,
          created_at, expires_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      init.id,
-      init.mode,
-      JSON.stringify(init.a),
-      JSON.stringify(init.b),
-      init.pairProbability,
-      init.consent ? 1 : 0,
-      init.creatorHash,
-      JSON.stringify(init.leakTerms),
-      now,
-      now + this.config().battleTtlMs,
+        init.id,
+        init.mode,
+        JSON.stringify(init.a),
+        JSON.stringify(init.b),
+        init.pairProbability,
+        init.consent ? 1 : 0,
+        init.creatorHash,
+        JSON.stringify(init.leakTerms),
+        now,
+        now + this.config().battleTtlMs,
+      ),
     );
     await this.scheduleAlarm();
     return { ok: true, id: init.id };
@@ -237,10 +246,12 @@ export class BattleRoom extends DurableObject<Env> {
       winner,
       voterHash,
       now,
-      now,
+      now + FIRST_RETRY_MS,
       now + this.config().battleTtlMs,
     );
     const voted = this.meta()!;
+    // Arm the retry before the first attempt: if this instance dies mid-send, the alarm still delivers the vote.
+    await this.scheduleAlarm();
     await this.flushOutbox();
     await this.scheduleAlarm();
     const { counted, reason } = exclusionOf(voted, turns);
@@ -295,21 +306,22 @@ export class BattleRoom extends DurableObject<Env> {
 
   async chat(init: ChatInit): Promise<Result<{ stream: ReadableStream<Uint8Array> }>> {
     if (this.meta()) return fail(409, "chat_exists", "A chat with this id already exists.");
-    this.ensureSchema();
     const now = Date.now();
     const last = init.messages[init.messages.length - 1]!;
-    this.sql.exec(
-      `INSERT INTO battle (k, id, mode, model_a, creator_hash, leak_terms, chat_context, chat_params, created_at,
+    this.createWith(() => {
+      this.sql.exec(
+        `INSERT INTO battle (k, id, mode, model_a, creator_hash, leak_terms, chat_context, chat_params, created_at,
          expires_at) VALUES (1, ?, 'chat', ?, ?, '[]', ?, ?, ?, ?)`,
-      init.id,
-      JSON.stringify(init.model),
-      init.creatorHash,
-      JSON.stringify(init.messages.slice(0, -1)),
-      JSON.stringify(init.params),
-      now,
-      now + this.config().battleTtlMs,
-    );
-    this.sql.exec("INSERT INTO turn (turn, side, user, started_at) VALUES (1, 'a', ?, ?)", last.content, now);
+        init.id,
+        JSON.stringify(init.model),
+        init.creatorHash,
+        JSON.stringify(init.messages.slice(0, -1)),
+        JSON.stringify(init.params),
+        now,
+        now + this.config().battleTtlMs,
+      );
+      this.sql.exec("INSERT INTO turn (turn, side, user, started_at) VALUES (1, 'a', ?, ?)", last.content, now);
+    });
     return this.startTurn(this.meta()!, 1, ["a"], { event: "meta", data: { id: init.id } });
   }
 
@@ -332,6 +344,24 @@ export class BattleRoom extends DurableObject<Env> {
     if (meta.outbox === "pending" && (meta.next_enqueue_at ?? 0) <= now) await this.flushOutbox();
     if (this.live && now >= this.live.deadline) this.live.controller.abort();
     const after = this.meta()!;
+    if (
+      now >= after.expires_at &&
+      after.status === "voted" &&
+      after.outbox === "sent" &&
+      !(await this.recordedInD1(after.id))
+    ) {
+      // Last line of defence for invariant 3: the vote never reached D1 (e.g. it was dead-lettered), send it again
+      // and keep the battle for another TTL rather than wiping the only copy.
+      this.sql.exec(
+        "UPDATE battle SET outbox = 'pending', next_enqueue_at = ?, expires_at = ? WHERE k = 1",
+        now,
+        now + this.config().battleTtlMs,
+      );
+      console.error(JSON.stringify({ msg: "vote.missing_in_d1", battle: after.id }));
+      await this.flushOutbox();
+      await this.scheduleAlarm();
+      return;
+    }
     if (now >= after.expires_at && after.outbox !== "pending" && !this.live) {
       await this.ctx.storage.deleteAlarm();
       await this.ctx.storage.deleteAll();
@@ -361,7 +391,10 @@ export class BattleRoom extends DurableObject<Env> {
     live.listeners.add(writable.getWriter());
     if (first) this.emit(live, first);
     const run = this.runTurn(meta, live, sides)
-      .catch((err) => console.error(JSON.stringify({ msg: "battle.turn_failed", battle: meta.id, err: String(err) })))
+      .catch((err) => {
+        console.error(JSON.stringify({ msg: "battle.turn_failed", battle: meta.id, err: String(err) }));
+        this.endFailedTurn(live, sides);
+      })
       .finally(() => {
         if (this.live === live) this.live = null;
         for (const w of live.listeners) w.close().catch(() => {});
@@ -412,14 +445,22 @@ export class BattleRoom extends DurableObject<Env> {
     let lastFlush = Date.now();
     let finish: SideFinish = "stop";
     const flush = () => {
-      if (pending) this.sql.exec("UPDATE turn SET text = text || ? WHERE turn = ? AND side = ?", pending, live.turn, side);
+      if (pending)
+        this.sql.exec("UPDATE turn SET text = text || ? WHERE turn = ? AND side = ?", pending, live.turn, side);
       pending = "";
       lastFlush = Date.now();
     };
     try {
       const provider = providerFor(model.provider);
       if (!provider) throw new Error(`no provider for kind ${model.provider}`);
-      const events = provider.generate({ model, messages, params, signal: live.controller.signal, attempt, env: this.env });
+      const events = provider.generate({
+        model,
+        messages,
+        params,
+        signal: live.controller.signal,
+        attempt,
+        env: this.env,
+      });
       for await (const ev of untilAborted(events, live.controller.signal)) {
         if (ev.type === "finish") {
           finish = ev.reason;
@@ -462,6 +503,35 @@ export class BattleRoom extends DurableObject<Env> {
     }
   }
 
+  /** Ends every side still generating as errored, so a turn that failed unexpectedly is still votable. */
+  private endFailedTurn(live: LiveTurn, sides: Side[]): void {
+    try {
+      for (const side of sides) {
+        const row = this.sql
+          .exec<{ finish: string | null }>("SELECT finish FROM turn WHERE turn = ? AND side = ?", live.turn, side)
+          .toArray()[0];
+        if (!row || row.finish !== null) continue;
+        this.sql.exec(
+          "UPDATE turn SET finish = 'error', tokens = 0, finished_at = ? WHERE turn = ? AND side = ?",
+          Date.now(),
+          live.turn,
+          side,
+        );
+        this.emit(live, { event: "error", data: { side, message: sideFailedMessage(side) } });
+        this.emit(live, { event: "side-done", data: { side, finish: "error", tokens: 0 } });
+      }
+      const meta = this.meta();
+      if (!meta) return;
+      const { counted, reason } = exclusionOf(meta, this.turns());
+      this.emit(live, {
+        event: "done",
+        data: { turn: live.turn, canVote: meta.mode !== "chat" && meta.status === "open", counted, reason },
+      });
+    } catch (err) {
+      console.error(JSON.stringify({ msg: "battle.turn_cleanup_failed", err: String(err) }));
+    }
+  }
+
   // ---------------------------------------------------------------- vote delivery (invariant 3)
 
   private async flushOutbox(): Promise<void> {
@@ -469,7 +539,20 @@ export class BattleRoom extends DurableObject<Env> {
     if (!meta || meta.outbox !== "pending") return;
     try {
       const message = await buildVoteMessage(meta, this.turns(), JSON.parse(meta.model_a), JSON.parse(meta.model_b!));
-      await sendVote(this.env.VOTES, message);
+      const checked = VoteMessage.safeParse(message);
+      if (checked.success) {
+        await sendVote(this.env.VOTES, checked.data);
+      } else {
+        // Retrying cannot fix an invalid message: record it as a dead letter (with the reason) so it is not lost.
+        const reason = `invalid at producer: ${checked.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`;
+        await sendDeadLetter(this.env.VOTES_DLQ, {
+          reason: reason.slice(0, 1000),
+          sourceQueue: "arena-votes",
+          attempts: meta.enqueue_attempts,
+          body: message,
+        });
+        console.error(JSON.stringify({ msg: "vote.invalid_message", battle: meta.id, reason }));
+      }
       this.sql.exec("UPDATE battle SET outbox = 'sent', next_enqueue_at = NULL WHERE k = 1");
     } catch (err) {
       const attempts = meta.enqueue_attempts + 1;
@@ -480,6 +563,14 @@ export class BattleRoom extends DurableObject<Env> {
         Date.now() + delay,
       );
       console.error(JSON.stringify({ msg: "vote.enqueue_failed", battle: meta.id, attempts, err: String(err) }));
+    }
+  }
+
+  private async recordedInD1(id: string): Promise<boolean> {
+    try {
+      return await isBattleRecorded(db(this.env.DB), id);
+    } catch {
+      return false; // D1 unreachable: assume not recorded, which only delays the wipe
     }
   }
 

@@ -17,7 +17,10 @@ export async function sendDeadLetter(queue: Queue, letter: Omit<DeadLetterEnvelo
 }
 
 /** Normalises whatever arrives on the DLQ into one record shape. */
-export function describeDeadLetter(body: unknown, attempts: number): { reason: string; sourceQueue: string; attempts: number; body: unknown } {
+export function describeDeadLetter(
+  body: unknown,
+  attempts: number,
+): { reason: string; sourceQueue: string; attempts: number; body: unknown } {
   const parsed = DeadLetterEnvelope.safeParse(body);
   if (parsed.success) return parsed.data;
   return { reason: "max_retries_exceeded", sourceQueue: "arena-votes", attempts, body };

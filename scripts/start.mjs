@@ -37,7 +37,9 @@ if (!existsSync(devVars)) {
 function run(cmdArgs, env) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [wrangler, ...cmdArgs], { cwd: root, env, stdio: "inherit" });
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`wrangler ${cmdArgs[0]} exited with ${code}`))));
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`wrangler ${cmdArgs[0]} exited with ${code}`)),
+    );
   });
 }
 
@@ -47,7 +49,18 @@ await run(["d1", "migrations", "apply", "DB", "--local", ...persist], { ...quiet
 
 const dev = spawn(
   process.execPath,
-  [wrangler, "dev", "--ip", "127.0.0.1", "--port", String(port), "--test-scheduled", "--show-interactive-dev-session=false", ...persist, ...args],
+  [
+    wrangler,
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--test-scheduled",
+    "--show-interactive-dev-session=false",
+    ...persist,
+    ...args,
+  ],
   { cwd: root, env: quietEnv, stdio: "inherit" },
 );
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));

@@ -50,7 +50,9 @@ export const ModelId = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, "model id: letters, digits, '.', '_', ':' or '-', at most 128")
   .openapi({ example: "demo-pebble" });
 
-const SecretName = z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, "apiKeySecret is the NAME of a Worker secret, e.g. OPENAI_API_KEY");
+const SecretName = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9_]{0,63}$/, "apiKeySecret is the NAME of a Worker secret, e.g. OPENAI_API_KEY");
 
 /** Body of PUT /api/admin/models/:id. Omitted optional fields keep their stored value (or the default on create). */
 export const ModelInput = z
@@ -60,7 +62,10 @@ export const ModelInput = z
     license: z.string().trim().min(1).max(100).optional(),
     aliases: z.array(z.string().trim().min(1).max(200)).max(50).optional(),
     provider: z.enum(PROVIDER_KINDS),
-    baseUrl: z.url({ protocol: /^https?$/ }).nullable().optional(),
+    baseUrl: z
+      .url({ protocol: /^https?$/ })
+      .nullable()
+      .optional(),
     upstreamModel: z.string().trim().min(1).max(200),
     apiKeySecret: SecretName.nullable().optional(),
     samplingWeight: z.number().min(0).max(1000).optional(),

@@ -62,7 +62,11 @@ export function samplePair(candidates: readonly ModelRecord[], o: SamplingOption
   const partnerWeights = usable.map((m, k) => (canPair(usable[i]!, m) ? w[k]! : 0));
   const j = draw(partnerWeights, random);
   if (j < 0) return null;
-  const probability = orderedProbability(i, j, w, usable, total) + orderedProbability(j, i, w, usable, total);
+  // Clamped: floating-point sums can land a hair above 1 when only two models are usable.
+  const probability = Math.min(
+    1,
+    orderedProbability(i, j, w, usable, total) + orderedProbability(j, i, w, usable, total),
+  );
   const flip = random() < 0.5;
   const [a, b] = flip ? [usable[j]!, usable[i]!] : [usable[i]!, usable[j]!];
   return { a, b, probability };

@@ -60,6 +60,8 @@ function loadCounter(): Promise<TokenCounter> {
       return text.split(SPECIAL_TOKENS).reduce((sum, part) => sum + ordinary(part), specials);
     };
   });
+  // A failed load must not be cached forever: the next call tries again.
+  counter.catch(() => (counter = undefined));
   return counter;
 }
 

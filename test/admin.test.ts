@@ -31,7 +31,13 @@ describe("admin models", () => {
     const created = await putModel("heron", model);
     expect(created.status).toBe(200);
     const first = (await created.json()) as any;
-    expect(first).toMatchObject({ id: "heron", status: "active", visibility: "public", samplingWeight: 1, aliases: ["Heron"] });
+    expect(first).toMatchObject({
+      id: "heron",
+      status: "active",
+      visibility: "public",
+      samplingWeight: 1,
+      aliases: ["Heron"],
+    });
     expect(await publicIds()).toContain("heron");
 
     const updated = (await (await putModel("heron", { ...model, samplingWeight: 3, status: "paused" })).json()) as any;
@@ -64,7 +70,11 @@ describe("admin models", () => {
       expect(error.message).toMatch(field);
     }
     await expectError(await putModel("bad id with spaces", model), 422);
-    await expectError(await call("/api/admin/models/heron", { method: "PUT", headers: ADMIN, body: "{" }), 400, "bad_json");
+    await expectError(
+      await call("/api/admin/models/heron", { method: "PUT", headers: ADMIN, body: "{" }),
+      400,
+      "bad_json",
+    );
   });
 
   it("never samples two private models together and reveals a private model by codename only", async () => {
@@ -72,7 +82,14 @@ describe("admin models", () => {
       ["secret-one", "codename-kestrel"],
       ["secret-two", "codename-osprey"],
     ] as const) {
-      const res = await putModel(id, { ...model, name: id, visibility: "private", codename, status: "testing", samplingWeight: 50 });
+      const res = await putModel(id, {
+        ...model,
+        name: id,
+        visibility: "private",
+        codename,
+        status: "testing",
+        samplingWeight: 50,
+      });
       expect(res.status).toBe(200);
     }
     expect(await publicIds()).not.toContain("secret-one");

@@ -5,6 +5,7 @@ import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } fro
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { BattleRoom } from "../durable-objects/battle-room";
+import { parseEvents } from "../shared/sse";
 import { call, createBattle, post, seedDemoModels, sendMessage, type StreamedTurn } from "./helpers";
 
 const VOTER = "c0ffee".repeat(10) + "beef"; // 64 hex chars
@@ -26,10 +27,11 @@ interface BattleRow {
 
 /** The DO's own battle row, read inside the object. */
 const battleState = (id: string) =>
-  runInDurableObject(stubOf(id), (_instance: BattleRoom, state) =>
-    state.storage.sql.exec<Record<string, SqlStorageValue>>("SELECT * FROM battle WHERE k = 1").toArray()[0] as
-      | (BattleRow & Record<string, SqlStorageValue>)
-      | undefined,
+  runInDurableObject(
+    stubOf(id),
+    (_instance: BattleRoom, state) =>
+      state.storage.sql.exec<Record<string, SqlStorageValue>>("SELECT * FROM battle WHERE k = 1").toArray()[0] as
+        (BattleRow & Record<string, SqlStorageValue>) | undefined,
   );
 
 const expireNow = (id: string) =>
@@ -170,7 +172,12 @@ describe("BattleRoom vote outbox", () => {
 
     await expect.poll(async () => (await d1Battle(id)) !== null, { timeout: 10_000 }).toBe(true);
     const d1 = (await d1Battle(id))!;
-    expect(d1).toMatchObject({ winner: "model_a", model_a: outcome.models.a.id, model_b: outcome.models.b.id, anony: 1 });
+    expect(d1).toMatchObject({
+      winner: "model_a",
+      model_a: outcome.models.a.id,
+      model_b: outcome.models.b.id,
+      anony: 1,
+    });
     expect(d1.voter_hash).toBe(VOTER);
     expect(typeof d1.sampling_probability).toBe("number");
     expect(d1.sampling_probability as number).toBeGreaterThan(0);
@@ -239,7 +246,9 @@ describe("BattleRoom voted battle", () => {
     const live = await getBattle(id);
     expect(live.status).toBe(200);
     expect(live.body).toMatchObject({ id, status: "voted", recorded: true, canVote: false, models: revealed });
-    expect(live.body.turns).toEqual([{ user: "How should I plan a small vegetable garden?", a: turn.text.a, b: turn.text.b }]);
+    expect(live.body.turns).toEqual([
+      { user: "How should I plan a small vegetable garden?", a: turn.text.a, b: turn.text.b },
+    ]);
 
     await expireNow(id);
     expect(await runDurableObjectAlarm(stubOf(id))).toBe(true);
@@ -247,7 +256,14 @@ describe("BattleRoom voted battle", () => {
     // The same instance that just wiped itself must let the edge fall back to the D1 archive.
     const archived = await getBattle(id);
     expect(archived.status).toBe(200);
-    expect(archived.body).toMatchObject({ id, mode: "anonymous", status: "voted", recorded: true, canVote: false, models: revealed });
+    expect(archived.body).toMatchObject({
+      id,
+      mode: "anonymous",
+      status: "voted",
+      recorded: true,
+      canVote: false,
+      models: revealed,
+    });
     // The voter consented, so the transcript was retained in R2 and the archive shows the conversation.
     expect(archived.body.turns).toEqual(live.body.turns);
   });
@@ -258,7 +274,9 @@ describe("BattleRoom voted battle", () => {
     const vote = await post(`/api/battles/${id}/vote`, { winner: "tie" });
     expect(vote.status).toBe(200);
     const revealed = ((await vote.json()) as any).models;
-    await expect.poll(async () => (await d1Battle(id))?.transcript_key ?? null, { timeout: 10_000 }).toMatch(/^transcripts\//);
+    await expect
+      .poll(async () => (await d1Battle(id))?.transcript_key ?? null, { timeout: 10_000 })
+      .toMatch(/^transcripts\//);
 
     await expireNow(id);
     expect(await runDurableObjectAlarm(stubOf(id))).toBe(true);
@@ -266,8 +284,18 @@ describe("BattleRoom voted battle", () => {
 
     const archived = await getBattle(id);
     expect(archived.status).toBe(200);
-    expect(archived.body).toMatchObject({ id, status: "voted", recorded: true, canVote: false, models: revealed, counted: true, reason: null });
-    expect(archived.body.turns).toEqual([{ user: "How should I plan a small vegetable garden?", a: turn.text.a, b: turn.text.b }]);
+    expect(archived.body).toMatchObject({
+      id,
+      status: "voted",
+      recorded: true,
+      canVote: false,
+      models: revealed,
+      counted: true,
+      reason: null,
+    });
+    expect(archived.body.turns).toEqual([
+      { user: "How should I plan a small vegetable garden?", a: turn.text.a, b: turn.text.b },
+    ]);
   });
 
   it("refuses a second vote and further turns with 409", async () => {
@@ -318,5 +346,67 @@ describe("BattleRoom transcript()", () => {
   it("is not available for an unknown battle id", async () => {
     const result = await stubOf(crypto.randomUUID()).transcript();
     expect(result).toMatchObject({ ok: false, status: 404 });
+  });
+});
+
+// ---------------------------------------------------------------- 5. resilience
+
+describe("BattleRoom resilience", () => {
+  it("re-sends a voted battle that never reached D1 instead of wiping it at expiry", async () => {
+    const { id } = await battleWithTurn();
+    expect((await post(`/api/battles/${id}/vote`, { winner: "a" })).status).toBe(200);
+    await expect.poll(() => d1Battle(id), { timeout: 10_000 }).not.toBeNull();
+    // Simulate a vote lost downstream (say, dead-lettered and never written).
+    await env.DB.prepare("DELETE FROM battles WHERE id = ?").bind(id).run();
+
+    await expireNow(id);
+    expect(await runDurableObjectAlarm(stubOf(id))).toBe(true);
+    const row = (await battleState(id))!;
+    expect(row.status).toBe("voted");
+    expect(row.expires_at).toBeGreaterThan(Date.now());
+    await expect.poll(() => d1Battle(id), { timeout: 10_000 }).not.toBeNull();
+
+    // Once D1 has it, the next expiry wipes the object and the archive answers.
+    await expireNow(id);
+    expect(await runDurableObjectAlarm(stubOf(id))).toBe(true);
+    expect(await battleState(id).catch(() => undefined)).toBeUndefined();
+    expect((await getBattle(id)).body).toMatchObject({ status: "voted", recorded: true });
+  });
+
+  it("a turn that fails unexpectedly still ends with error, side-done and done, and stays votable", async () => {
+    const id = await createBattle();
+    const stream = await runInDurableObject(stubOf(id), async (instance: BattleRoom) => {
+      (instance as any).runSide = async () => {
+        throw new Error("storage exploded");
+      };
+      const result = await instance.sendMessage("Hello?");
+      if (!result.ok) throw new Error(result.message);
+      return new Response(result.stream).text();
+    });
+    const events = parseEvents(stream);
+    expect(
+      events
+        .filter((e) => e.event === "error")
+        .map((e: any) => e.data.side)
+        .sort(),
+    ).toEqual(["a", "b"]);
+    expect(events.filter((e) => e.event === "side-done").map((e: any) => e.data.finish)).toEqual(["error", "error"]);
+    expect(events.at(-1)).toEqual({
+      event: "done",
+      data: { turn: 1, canVote: true, counted: false, reason: "provider_error" },
+    });
+    // Neutral text only (invariant 1), and the battle can be voted on.
+    expect(stream).not.toContain("storage exploded");
+    const vote = (await (await post(`/api/battles/${id}/vote`, { winner: "tie" })).json()) as any;
+    expect(vote).toMatchObject({ counted: false, reason: "provider_error" });
+  });
+
+  it("probing an unknown id stores nothing", async () => {
+    const id = crypto.randomUUID();
+    expect((await getBattle(id)).status).toBe(404);
+    const tables = await runInDurableObject(stubOf(id), (_i: BattleRoom, state) =>
+      state.storage.sql.exec("SELECT name FROM sqlite_master WHERE type = 'table'").toArray(),
+    );
+    expect(tables.filter((t) => !String(t.name).startsWith("_cf"))).toEqual([]);
   });
 });

@@ -31,7 +31,9 @@ describe("direct chat", () => {
       const res = await post(`/api/chat/${id}/feedback`, { kind });
       expect(res.status).toBe(202);
     }
-    const rows = await env.DB.prepare("SELECT kind, model FROM chat_feedback WHERE chat_id = ? ORDER BY id").bind(id).all();
+    const rows = await env.DB.prepare("SELECT kind, model FROM chat_feedback WHERE chat_id = ? ORDER BY id")
+      .bind(id)
+      .all();
     expect(rows.results).toEqual([
       { kind: "up", model: "demo-gazette" },
       { kind: "flag", model: "demo-gazette" },
@@ -40,7 +42,11 @@ describe("direct chat", () => {
 
   it("respects maxTokens: the reply ends with finish length", async () => {
     const turn = await readStream(
-      await post("/api/chat", { model: "demo-wisteria", messages: [{ role: "user", content: "Talk a lot" }], maxTokens: 5 }),
+      await post("/api/chat", {
+        model: "demo-wisteria",
+        messages: [{ role: "user", content: "Talk a lot" }],
+        maxTokens: 5,
+      }),
     );
     expect(turn.events.find((e) => e.event === "side-done")!.data).toMatchObject({ finish: "length" });
   });
@@ -57,7 +63,22 @@ describe("direct chat", () => {
       422,
       "invalid_request",
     );
-    await expectError(await post("/api/chat", { model: "no-such-model", messages: [{ role: "user", content: "hi" }] }), 404, "model_not_found");
+    const huge = Array.from({ length: 80 }, (_, i) => ({
+      role: i % 2 ? "assistant" : "user",
+      content: "z".repeat(30_000),
+    }));
+    huge.push({ role: "user", content: "and?" });
+    const error = await expectError(
+      await post("/api/chat", { model: "demo-gazette", messages: huge }),
+      422,
+      "invalid_request",
+    );
+    expect(error.message).toMatch(/in all/);
+    await expectError(
+      await post("/api/chat", { model: "no-such-model", messages: [{ role: "user", content: "hi" }] }),
+      404,
+      "model_not_found",
+    );
     await expectError(await post("/api/chat/7d1c2f0e-0000-4000-8000-000000000000/feedback", { kind: "up" }), 404);
     await expectError(await post("/api/chat/nope/feedback", { kind: "up" }), 404);
   });

@@ -44,10 +44,15 @@ export async function readStream(res: Response): Promise<StreamedTurn> {
   return { raw, events, text };
 }
 
-export const sendMessage = async (id: string, content: string) => readStream(await post(`/api/battles/${id}/messages`, { content }));
+export const sendMessage = async (id: string, content: string) =>
+  readStream(await post(`/api/battles/${id}/messages`, { content }));
 
 /** Asserts the one JSON error envelope (DESIGN section 4) with this status and code. */
-export async function expectError(res: Response, status: number, code?: string): Promise<{ code: string; message: string }> {
+export async function expectError(
+  res: Response,
+  status: number,
+  code?: string,
+): Promise<{ code: string; message: string }> {
   const body = (await res.json()) as { error: { code: string; message: string } };
   if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(body)}`);
   if (typeof body.error?.code !== "string" || typeof body.error?.message !== "string" || body.error.message === "") {

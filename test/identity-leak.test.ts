@@ -11,8 +11,12 @@ beforeAll(async () => {
 });
 
 const recordedRow = async (id: string) => {
-  await expect.poll(async () => ((await (await call(`/api/battles/${id}`)).json()) as any).recorded, { timeout: 10_000 }).toBe(true);
-  return env.DB.prepare("SELECT excluded_reason, anony FROM battles WHERE id = ?").bind(id).first<{ excluded_reason: string | null }>();
+  await expect
+    .poll(async () => ((await (await call(`/api/battles/${id}`)).json()) as any).recorded, { timeout: 10_000 })
+    .toBe(true);
+  return env.DB.prepare("SELECT excluded_reason, anony FROM battles WHERE id = ?")
+    .bind(id)
+    .first<{ excluded_reason: string | null }>();
 };
 
 describe("identity leak", () => {
@@ -53,7 +57,8 @@ describe("identity leak", () => {
     const nonToken = turn.events.filter((e) => e.event !== "token");
     const serialized = JSON.stringify(nonToken).toLowerCase();
     for (const m of pool) {
-      for (const term of [m.id, m.name, m.organization, ...m.aliases]) expect(serialized).not.toContain(term.toLowerCase());
+      for (const term of [m.id, m.name, m.organization, ...m.aliases])
+        expect(serialized).not.toContain(term.toLowerCase());
     }
   });
 });

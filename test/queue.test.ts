@@ -204,7 +204,10 @@ describe("arena-votes consumer: one row per vote", () => {
   it("maps every API winner to its FastChat value", async () => {
     const expected = { a: "model_a", b: "model_b", tie: "tie", bothbad: "tie (bothbad)" } as const;
     const votes = (Object.keys(expected) as (keyof typeof expected)[]).map((winner) => voteMessage({ winner }));
-    const result = await deliver(VOTES_QUEUE, votes.map((v) => message(v)));
+    const result = await deliver(
+      VOTES_QUEUE,
+      votes.map((v) => message(v)),
+    );
     expect(result.retryMessages).toEqual([]);
     expect(result.explicitAcks).toHaveLength(4);
     for (const v of votes) {
@@ -215,7 +218,12 @@ describe("arena-votes consumer: one row per vote", () => {
   });
 
   it("stores a named side-by-side vote as not anonymous, with its exclusion reason and null probability", async () => {
-    const vote = voteMessage({ mode: "side-by-side", samplingProbability: null, excludedReason: "provider_error", winner: "bothbad" });
+    const vote = voteMessage({
+      mode: "side-by-side",
+      samplingProbability: null,
+      excludedReason: "provider_error",
+      winner: "bothbad",
+    });
     await deliver(VOTES_QUEUE, [message(vote)]);
     const rows = await battleRows(vote.battleId);
     expect(rows).toHaveLength(1);
@@ -361,13 +369,19 @@ describe("arena-votes-dlq consumer: raw dead letters", () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ reason: "max_retries_exceeded", queue: VOTES_QUEUE });
     expect(JSON.parse(rows[0]!.body)).toEqual(vote);
-    // The vote itself is not written by the DLQ consumer: it stays a dead letter for an operator to replay.
-    expect(await battleRows(vote.battleId)).toHaveLength(0);
+    // A valid vote that ran out of retries is still written (once, idempotently); the dead letter is the audit trail.
+    expect(await battleRows(vote.battleId)).toHaveLength(1);
   });
 
   it("records the same forwarded poison envelope once when the DLQ redelivers it", async () => {
     const poison = { ...voteMessage(), turns: 0 };
-    const envelope = { kind: "dead-letter", reason: "invalid: turns Too small", sourceQueue: VOTES_QUEUE, attempts: 1, body: poison };
+    const envelope = {
+      kind: "dead-letter",
+      reason: "invalid: turns Too small",
+      sourceQueue: VOTES_QUEUE,
+      attempts: 1,
+      body: poison,
+    };
     await deliver(VOTES_DLQ, [message(envelope)]);
     await deliver(VOTES_DLQ, [message(envelope, 2)]);
     const rows = await deadLettersContaining(poison.battleId);

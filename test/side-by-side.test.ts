@@ -10,7 +10,11 @@ describe("side-by-side", () => {
     const res = await post("/api/battles", { mode: "side-by-side", models: ["demo-gazette", "demo-origami"] });
     expect(res.status).toBe(201);
     const created = (await res.json()) as any;
-    expect(created.models.a).toEqual({ id: "demo-gazette", name: "Gazette Markdown (demo)", organization: "Broadsheet Demo Press" });
+    expect(created.models.a).toEqual({
+      id: "demo-gazette",
+      name: "Gazette Markdown (demo)",
+      organization: "Broadsheet Demo Press",
+    });
     expect(created.models.b.id).toBe("demo-origami");
 
     const turn = await sendMessage(created.id, "How should I structure a small web project?");
@@ -18,9 +22,20 @@ describe("side-by-side", () => {
     const vote = (await (await post(`/api/battles/${created.id}/vote`, { winner: "a" })).json()) as any;
     expect(vote).toMatchObject({ counted: false, reason: "side_by_side" });
 
-    await expect.poll(async () => ((await (await call(`/api/battles/${created.id}`)).json()) as any).recorded, { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(async () => ((await (await call(`/api/battles/${created.id}`)).json()) as any).recorded, {
+        timeout: 10_000,
+      })
+      .toBe(true);
     const row = await env.DB.prepare("SELECT * FROM battles WHERE id = ?").bind(created.id).first<any>();
-    expect(row).toMatchObject({ mode: "side-by-side", anony: 0, model_a: "demo-gazette", model_b: "demo-origami", winner: "model_a", turns: 1 });
+    expect(row).toMatchObject({
+      mode: "side-by-side",
+      anony: 0,
+      model_a: "demo-gazette",
+      model_b: "demo-origami",
+      winner: "model_a",
+      turns: 1,
+    });
     expect(row.sampling_probability).toBeNull();
     // The markdown model writes headers and bold; the code model's fenced block is not counted as markdown.
     const headerA = JSON.parse(row.header_count_a);
@@ -32,8 +47,15 @@ describe("side-by-side", () => {
   });
 
   it("refuses unknown, repeated or unavailable models", async () => {
-    await expectError(await post("/api/battles", { mode: "side-by-side", models: ["demo-gazette", "nope"] }), 404, "model_not_found");
-    await expectError(await post("/api/battles", { mode: "side-by-side", models: ["demo-gazette", "demo-gazette"] }), 422);
+    await expectError(
+      await post("/api/battles", { mode: "side-by-side", models: ["demo-gazette", "nope"] }),
+      404,
+      "model_not_found",
+    );
+    await expectError(
+      await post("/api/battles", { mode: "side-by-side", models: ["demo-gazette", "demo-gazette"] }),
+      422,
+    );
     await expectError(await post("/api/battles", { mode: "side-by-side", models: ["demo-gazette"] }), 422);
     await expectError(await post("/api/battles", { mode: "side-by-side" }), 422);
   });
@@ -42,8 +64,12 @@ describe("side-by-side", () => {
     const id = await createBattle();
     await sendMessage(id, "hello");
     await post(`/api/battles/${id}/vote`, { winner: "b" });
-    await expect.poll(async () => ((await (await call(`/api/battles/${id}`)).json()) as any).recorded, { timeout: 10_000 }).toBe(true);
-    const row = await env.DB.prepare("SELECT anony, sampling_probability FROM battles WHERE id = ?").bind(id).first<any>();
+    await expect
+      .poll(async () => ((await (await call(`/api/battles/${id}`)).json()) as any).recorded, { timeout: 10_000 })
+      .toBe(true);
+    const row = await env.DB.prepare("SELECT anony, sampling_probability FROM battles WHERE id = ?")
+      .bind(id)
+      .first<any>();
     expect(row.anony).toBe(1);
     // Five equally weighted models: every pair has probability 1/10.
     expect(row.sampling_probability).toBeCloseTo(0.1, 10);

@@ -87,6 +87,14 @@ describe("bad input", () => {
       body: JSON.stringify({ mode: "anonymous" }),
     });
     expect(res.status).toBe(201);
+    for (const type of ["text/plain", "text/json", "application/x-ndjson", ""]) {
+      const r = await call("/api/battles", {
+        method: "POST",
+        headers: type ? { "content-type": type } : {},
+        body: '{"mode":"anonymous"}',
+      });
+      expect(r.status).toBe(201);
+    }
   });
 
   it("unknown routes are a JSON 404", async () => {

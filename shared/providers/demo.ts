@@ -23,7 +23,10 @@ export function topicOf(prompt: string): string {
     .replace(/[`*_#>|[\]]/g, " ")
     .split(/\s+/)
     .filter(Boolean);
-  const topic = words.slice(0, 12).join(" ").replace(/[?.!,;:]+$/, "");
+  const topic = words
+    .slice(0, 12)
+    .join(" ")
+    .replace(/[?.!,;:]+$/, "");
   return topic.length > 0 ? (words.length > 12 ? `${topic}…` : topic) : "your question";
 }
 
@@ -64,7 +67,9 @@ function sentences(rand: () => number, n: number): string[] {
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
     const p = pick(rand, POINTS);
-    out.push(`${pick(rand, ["It helps to", "A good habit is to", "You will usually want to", "It is worth trying to"])} ${p}.`);
+    out.push(
+      `${pick(rand, ["It helps to", "A good habit is to", "You will usually want to", "It is worth trying to"])} ${p}.`,
+    );
   }
   return out;
 }
@@ -75,9 +80,13 @@ function compose(style: DemoStyle, topic: string, turn: number, rand: () => numb
     case "terse":
       return `${followUp}${pick(rand, ["In short", "Briefly", "Short answer"])}: on "${topic}", ${pick(rand, POINTS)}.`;
     case "verbose": {
-      const paras: string[] = [`${followUp}${pick(rand, OPENERS)} You asked about "${topic}", and it deserves a careful answer.`];
+      const paras: string[] = [
+        `${followUp}${pick(rand, OPENERS)} You asked about "${topic}", and it deserves a careful answer.`,
+      ];
       for (let i = 0; i < 5; i++) paras.push(sentences(rand, 3 + Math.floor(rand() * 2)).join(" "));
-      paras.push(`To summarize the discussion of "${topic}": ${pick(rand, POINTS)}, and ${pick(rand, POINTS)}. ${pick(rand, CLOSERS)}`);
+      paras.push(
+        `To summarize the discussion of "${topic}": ${pick(rand, POINTS)}, and ${pick(rand, POINTS)}. ${pick(rand, CLOSERS)}`,
+      );
       return paras.join("\n\n");
     }
     case "markdown": {
@@ -105,7 +114,12 @@ function compose(style: DemoStyle, topic: string, turn: number, rand: () => numb
 }
 
 /** The full deterministic answer a demo model gives to this conversation. */
-export function demoAnswer(modelId: string, style: DemoStyle, messages: readonly ChatMessage[], attempt: number): string {
+export function demoAnswer(
+  modelId: string,
+  style: DemoStyle,
+  messages: readonly ChatMessage[],
+  attempt: number,
+): string {
   const lastUser = [...messages].reverse().find((m) => m.role === "user")?.content ?? "";
   const turn = messages.filter((m) => m.role === "user").length;
   const rand = seededRandom(`${modelId}|${attempt}|${messages.map((m) => `${m.role}:${m.content}`).join("\u0000")}`);
@@ -135,7 +149,8 @@ export const demoProvider: Provider = {
     if (!DEMO_STYLES.includes(style)) {
       throw new ProviderError("config", `demo upstreamModel must be one of ${DEMO_STYLES.join(", ")}`);
     }
-    const tps = typeof req.model.params.tokensPerSecond === "number" ? req.model.params.tokensPerSecond : DEFAULT_TPS[style];
+    const tps =
+      typeof req.model.params.tokensPerSecond === "number" ? req.model.params.tokensPerSecond : DEFAULT_TPS[style];
     const speedup = Number(req.env.DEMO_SPEEDUP) > 0 ? Number(req.env.DEMO_SPEEDUP) : 1;
     const meanDelay = 1000 / (tps * speedup);
     const all = pieces(demoAnswer(req.model.id, style, req.messages, req.attempt));

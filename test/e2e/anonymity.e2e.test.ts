@@ -69,9 +69,7 @@ describe("anonymity before the vote", () => {
     const wire = new Wire();
     const revealed = new Set<string>();
     for (let start = 0; start < BATTLES; start += CONCURRENCY) {
-      const ids = await Promise.all(
-        Array.from({ length: CONCURRENCY }, (_, k) => battleBeforeVote(wire, start + k)),
-      );
+      const ids = await Promise.all(Array.from({ length: CONCURRENCY }, (_, k) => battleBeforeVote(wire, start + k)));
       // The votes themselves (which do reveal) are sent outside the recorded wire.
       for (const id of ids) {
         const vote = await fetch(`${base}/api/battles/${id}/vote`, {

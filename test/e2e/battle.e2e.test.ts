@@ -17,7 +17,10 @@ interface TimedEvent {
 }
 
 /** Reads an SSE response as it arrives, stamping each event with its arrival time. */
-async function readTimed(res: Response, stopAfter?: (e: TimedEvent) => boolean): Promise<{ events: TimedEvent[]; raw: string }> {
+async function readTimed(
+  res: Response,
+  stopAfter?: (e: TimedEvent) => boolean,
+): Promise<{ events: TimedEvent[]; raw: string }> {
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
   const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
@@ -61,7 +64,10 @@ async function create(): Promise<string> {
 const getBattle = async (id: string) => (await (await fetch(`${base}/api/battles/${id}`)).json()) as any;
 
 const text = (events: TimedEvent[], side: "a" | "b") =>
-  events.filter((e) => e.event === "token" && e.data.side === side).map((e) => e.data.text).join("");
+  events
+    .filter((e) => e.event === "token" && e.data.side === side)
+    .map((e) => e.data.text)
+    .join("");
 
 async function d1Count(id: string): Promise<number> {
   const { stdout } = await promisify(execFile)(
@@ -86,7 +92,9 @@ async function d1Count(id: string): Promise<number> {
 describe("the battle loop against npm start", () => {
   it("create → prompt → both sides stream interleaved → done → vote → reveal → recorded once in D1", async () => {
     const id = await create();
-    const { events } = await readTimed(await post(`/api/battles/${id}/messages`, { content: "What makes a good unit test?" }));
+    const { events } = await readTimed(
+      await post(`/api/battles/${id}/messages`, { content: "What makes a good unit test?" }),
+    );
 
     const tokens = events.filter((e) => e.event === "token");
     const first = (side: string) => tokens.find((e) => e.data.side === side)!.at;
@@ -102,11 +110,18 @@ describe("the battle loop against npm start", () => {
     const sideDone = events.filter((e) => e.event === "side-done");
     expect(sideDone.map((e) => e.data.side).sort()).toEqual(["a", "b"]);
     for (const e of sideDone) expect(e.data).toMatchObject({ finish: "stop", tokens: expect.any(Number) });
-    expect(events.at(-1)).toMatchObject({ event: "done", data: { turn: 1, canVote: true, counted: true, reason: null } });
+    expect(events.at(-1)).toMatchObject({
+      event: "done",
+      data: { turn: 1, canVote: true, counted: true, reason: null },
+    });
 
     const before = await getBattle(id);
     expect(before.models).toBeNull();
-    expect(before.turns[0]).toEqual({ user: "What makes a good unit test?", a: text(events, "a"), b: text(events, "b") });
+    expect(before.turns[0]).toEqual({
+      user: "What makes a good unit test?",
+      a: text(events, "a"),
+      b: text(events, "b"),
+    });
 
     const voteRes = await post(`/api/battles/${id}/vote`, { winner: "b" });
     expect(voteRes.status).toBe(200);
@@ -139,7 +154,9 @@ describe("the battle loop against npm start", () => {
 
   it("regenerates the last turn on both sides", async () => {
     const id = await create();
-    const firstTurn = await readTimed(await post(`/api/battles/${id}/messages`, { content: "Suggest a name for a cat." }));
+    const firstTurn = await readTimed(
+      await post(`/api/battles/${id}/messages`, { content: "Suggest a name for a cat." }),
+    );
     const again = await readTimed(await post(`/api/battles/${id}/regenerate`));
     expect(again.events.at(-1)).toMatchObject({ event: "done", data: { turn: 1, canVote: true } });
     const battle = await getBattle(id);
@@ -164,7 +181,10 @@ describe("the battle loop against npm start", () => {
     });
     const finishes = events.filter((e) => e.event === "side-done").map((e) => e.data.finish);
     expect(finishes).toContain("stopped");
-    expect(events.at(-1)).toMatchObject({ event: "done", data: { canVote: true, counted: false, reason: "unfinished" } });
+    expect(events.at(-1)).toMatchObject({
+      event: "done",
+      data: { canVote: true, counted: false, reason: "unfinished" },
+    });
     const vote = (await (await post(`/api/battles/${id}/vote`, { winner: "a" })).json()) as any;
     expect(vote).toMatchObject({ counted: false, reason: "unfinished" });
   });

@@ -49,11 +49,60 @@ const PROMPTS = [
 /** Many more prompts built from a vocabulary with near-misses of the pool's names (plurals, halves of names). */
 function generatedPrompts(count: number): string[] {
   const vocab = [
-    "pebbles", "gazettes", "broadsheets", "abacus", "origami", "paper", "fold", "quarry", "stone", "tally",
-    "hall", "trellises", "wisterias", "collective", "institute", "studio", "press", "lab", "demo", "mini",
-    "coder", "markdown", "longform", "model", "assistant", "name", "who", "are", "you", "which", "company",
-    "made", "trained", "how", "to", "cook", "rice", "python", "list", "why", "the", "sky", "blue", "write",
-    "poem", "about", "cats", "explain", "quantum", "tax", "return", "best", "hiking", "trails",
+    "pebbles",
+    "gazettes",
+    "broadsheets",
+    "abacus",
+    "origami",
+    "paper",
+    "fold",
+    "quarry",
+    "stone",
+    "tally",
+    "hall",
+    "trellises",
+    "wisterias",
+    "collective",
+    "institute",
+    "studio",
+    "press",
+    "lab",
+    "demo",
+    "mini",
+    "coder",
+    "markdown",
+    "longform",
+    "model",
+    "assistant",
+    "name",
+    "who",
+    "are",
+    "you",
+    "which",
+    "company",
+    "made",
+    "trained",
+    "how",
+    "to",
+    "cook",
+    "rice",
+    "python",
+    "list",
+    "why",
+    "the",
+    "sky",
+    "blue",
+    "write",
+    "poem",
+    "about",
+    "cats",
+    "explain",
+    "quantum",
+    "tax",
+    "return",
+    "best",
+    "hiking",
+    "trails",
   ];
   const seps = [" ", " ", " ", "\n", ", ", " - ", "? ", ". ", " **", "** ", " `", "` "];
   const rand = mulberry32(4242);
@@ -79,7 +128,9 @@ describe("demoAnswer: determinism", () => {
 
   it("gives a different text for a regenerate (another attempt) for most prompts", () => {
     for (const style of DEMO_STYLES) {
-      const changed = PROMPTS.filter((p) => demoAnswer("demo-x", style, user(p), 0) !== demoAnswer("demo-x", style, user(p), 1));
+      const changed = PROMPTS.filter(
+        (p) => demoAnswer("demo-x", style, user(p), 0) !== demoAnswer("demo-x", style, user(p), 1),
+      );
       expect(changed.length, `style ${style}`).toBeGreaterThanOrEqual(Math.ceil(PROMPTS.length * 0.8));
     }
   });
@@ -160,11 +211,16 @@ describe("demoAnswer: anonymity (invariant 1)", () => {
             const followUp = demoAnswer(
               id,
               style,
-              [{ role: "user", content: "Hi there" }, { role: "assistant", content: "Hello!" }, { role: "user", content: prompt }],
+              [
+                { role: "user", content: "Hi there" },
+                { role: "assistant", content: "Hello!" },
+                { role: "user", content: prompt },
+              ],
               attempt,
             );
             for (const answer of [single, followUp]) {
-              if (detector.test(answer)) leaks.push(`${id}/${style}/${attempt}: ${JSON.stringify(prompt)} -> ${answer}`);
+              if (detector.test(answer))
+                leaks.push(`${id}/${style}/${attempt}: ${JSON.stringify(prompt)} -> ${answer}`);
             }
           }
         }
@@ -206,7 +262,8 @@ describe("demoProvider.generate", () => {
   // A fake env: the demo provider only reads DEMO_SPEEDUP.
   const env = { DEMO_SPEEDUP: "1000" } as unknown as Env;
   const params = (maxTokens: number): GenerationParams => ({ temperature: 0.7, topP: 1, maxTokens });
-  const model = (style: string, extra: Partial<ModelRecord> = {}) => makeModel(`demo-${style}`, { upstreamModel: style, ...extra });
+  const model = (style: string, extra: Partial<ModelRecord> = {}) =>
+    makeModel(`demo-${style}`, { upstreamModel: style, ...extra });
   const messages = user("How do I sort a list of numbers?");
 
   async function collect(
@@ -216,7 +273,14 @@ describe("demoProvider.generate", () => {
   ): Promise<ProviderEvent[]> {
     const events: ProviderEvent[] = [];
     const signal = opts.signal ?? new AbortController().signal;
-    for await (const ev of demoProvider.generate({ model: m, messages, params: params(maxTokens), signal, attempt: opts.attempt ?? 0, env })) {
+    for await (const ev of demoProvider.generate({
+      model: m,
+      messages,
+      params: params(maxTokens),
+      signal,
+      attempt: opts.attempt ?? 0,
+      env,
+    })) {
       events.push(ev);
       if (ev.type === "text") opts.onText?.(events.filter((e) => e.type === "text").length);
     }
@@ -248,7 +312,9 @@ describe("demoProvider.generate", () => {
     const m = model("verbose");
     const all = pieces(demoAnswer(m.id, "verbose", messages, 0));
     const events = await collect(m, 5);
-    expect(events.filter((e) => e.type === "text").map((e) => (e.type === "text" ? e.text : ""))).toEqual(all.slice(0, 5));
+    expect(events.filter((e) => e.type === "text").map((e) => (e.type === "text" ? e.text : ""))).toEqual(
+      all.slice(0, 5),
+    );
     expect(events.at(-1)).toMatchObject({ type: "finish", reason: "length", usage: { outputTokens: 5 } });
   });
 
@@ -282,7 +348,9 @@ describe("demoProvider.generate", () => {
     // 0.001 pieces per second: the first piece would take ~1000 s without the abort.
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    const events = await collect(model("terse", { params: { tokensPerSecond: 0.001 } }), 10_000, { signal: controller.signal });
+    const events = await collect(model("terse", { params: { tokensPerSecond: 0.001 } }), 10_000, {
+      signal: controller.signal,
+    });
     expect(events).toEqual([]);
   });
 

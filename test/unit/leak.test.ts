@@ -24,7 +24,9 @@ describe("identityTerms", () => {
   });
 
   it("includes a private model's codename", () => {
-    expect(identityTerms([{ id: "p1", name: "Secret Thing", organization: "Acme", codename: "Nightjar" }])).toContain("nightjar");
+    expect(identityTerms([{ id: "p1", name: "Secret Thing", organization: "Acme", codename: "Nightjar" }])).toContain(
+      "nightjar",
+    );
   });
 
   it("trims, deduplicates case-insensitively and drops terms shorter than two characters", () => {
@@ -149,7 +151,9 @@ describe("LeakDetector.testTail", () => {
 
   // Regression: the search window must not hide the character before a term ("Ollama" is not "Llama").
   it("agrees with test() on the full text for a term preceded by a letter at the cut point", () => {
-    const d = new LeakDetector(identityTerms([{ id: "llama-3-8b", name: "Llama 3 8B", organization: "Meta", aliases: ["Llama"] }]));
+    const d = new LeakDetector(
+      identityTerms([{ id: "llama-3-8b", name: "Llama 3 8B", organization: "Meta", aliases: ["Llama"] }]),
+    );
     const chunks = ["Install", " Ollama", " first", ", then", " run it."];
     let text = "";
     const flagged: string[] = [];

@@ -50,14 +50,20 @@ describe("samplePair: which pairs can be drawn", () => {
     expect(samplePair([makeModel("a"), makeModel("z", { samplingWeight: 0 })], opts())).toBeNull();
     expect(
       samplePair(
-        [makeModel("p", { visibility: "private", codename: "P" }), makeModel("q", { visibility: "private", codename: "Q" })],
+        [
+          makeModel("p", { visibility: "private", codename: "P" }),
+          makeModel("q", { visibility: "private", codename: "Q" }),
+        ],
         opts(),
       ),
     ).toBeNull();
   });
 
   it("pairs the only two usable models with probability 1", () => {
-    const s = samplePair([makeModel("a"), makeModel("p", { visibility: "private", codename: "P" })], opts(mulberry32(1)));
+    const s = samplePair(
+      [makeModel("a"), makeModel("p", { visibility: "private", codename: "P" })],
+      opts(mulberry32(1)),
+    );
     expect(s).not.toBeNull();
     expect(pairKey(s!.a.id, s!.b.id)).toBe("a+p");
     expect(s!.probability).toBeCloseTo(1, 12);
@@ -72,7 +78,10 @@ describe("samplePair: which pairs can be drawn", () => {
       makeModel("zero-last", { samplingWeight: 0 }),
     ];
     for (const r of [0, 1 - 1e-12, 0.5]) {
-      const s = samplePair(pool, opts(() => r));
+      const s = samplePair(
+        pool,
+        opts(() => r),
+      );
       expect(s).not.toBeNull();
       expect(pairKey(s!.a.id, s!.b.id)).toBe("a+b");
     }
@@ -82,7 +91,11 @@ describe("samplePair: which pairs can be drawn", () => {
 describe("samplePair: recorded probability", () => {
   // Weights 1, 2, 3. P({x,y}) = w_x/6 · w_y/(6−w_x) + w_y/6 · w_x/(6−w_y):
   //   {a,b} = 1/6·2/5 + 2/6·1/4 = 3/20;  {a,c} = 1/6·3/5 + 3/6·1/3 = 4/15;  {b,c} = 2/6·3/4 + 3/6·2/3 = 7/12.
-  const pool = [makeModel("a", { samplingWeight: 1 }), makeModel("b", { samplingWeight: 2 }), makeModel("c", { samplingWeight: 3 })];
+  const pool = [
+    makeModel("a", { samplingWeight: 1 }),
+    makeModel("b", { samplingWeight: 2 }),
+    makeModel("c", { samplingWeight: 3 }),
+  ];
   const exact: Record<string, number> = { "a+b": 3 / 20, "a+c": 4 / 15, "b+c": 7 / 12 };
 
   // Random values that land in each model's slice of the first draw (cumulative weights 1, 3, 6 of 6).
@@ -129,7 +142,13 @@ describe("samplePair: recorded probability", () => {
       makeModel("q", { visibility: "private", codename: "Merlin", samplingWeight: 2 }),
       makeModel("z", { samplingWeight: 0 }),
     ];
-    const expected: Record<string, number> = { "a+b": 1 / 15, "a+p": 7 / 30, "a+q": 7 / 30, "b+p": 7 / 30, "b+q": 7 / 30 };
+    const expected: Record<string, number> = {
+      "a+b": 1 / 15,
+      "a+p": 7 / 30,
+      "a+q": 7 / 30,
+      "b+p": 7 / 30,
+      "b+q": 7 / 30,
+    };
     const n = 20_000;
     const t = tally(mixed, n, opts(mulberry32(777)));
     expect(t.sameModel).toBe(0);
@@ -151,7 +170,11 @@ describe("samplePair: recorded probability", () => {
 describe("samplePair: A/B position", () => {
   it("puts each model on side A about half of the time, whatever its weight", () => {
     // Without the coin, the heavy model "c" would be drawn first (side A) in about 59% of its battles.
-    const pool = [makeModel("a", { samplingWeight: 1 }), makeModel("b", { samplingWeight: 2 }), makeModel("c", { samplingWeight: 3 })];
+    const pool = [
+      makeModel("a", { samplingWeight: 1 }),
+      makeModel("b", { samplingWeight: 2 }),
+      makeModel("c", { samplingWeight: 3 }),
+    ];
     const n = 20_000;
     const t = tally(pool, n, opts(mulberry32(2024)));
     for (const id of ["a", "b", "c"]) {
@@ -191,5 +214,22 @@ describe("samplePair: new-model boost", () => {
     const t = tally(pool(1), n, opts(mulberry32(99), { newModelBoost: 4, newModelBoostDays: 14 }));
     const share = (t.appearances.get("fresh") ?? 0) / n;
     expect(Math.abs(share - 14 / 15)).toBeLessThan(tolerance(14 / 15, n));
+  });
+});
+
+describe("samplePair probability bounds", () => {
+  it("never records a probability above 1 (two usable models with awkward weights)", () => {
+    for (const [wa, wb] of [
+      [1, 3.1],
+      [0.5, 3.6],
+      [0.1, 0.7],
+    ] as const) {
+      const pair = samplePair(
+        [makeModel("x", { samplingWeight: wa }), makeModel("y", { samplingWeight: wb })],
+        opts(mulberry32(3)),
+      );
+      expect(pair!.probability).toBeLessThanOrEqual(1);
+      expect(pair!.probability).toBeCloseTo(1, 12);
+    }
   });
 });

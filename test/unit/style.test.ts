@@ -29,12 +29,27 @@ describe("markdownCounts: headers", () => {
 
 describe("markdownCounts: lists", () => {
   it("counts ordered and unordered items, including indented ones", () => {
-    const text = ["1. first", "2. second", "10. tenth", "   3. nested", "- dash", "* star", "+ plus", "    - nested dash"].join("\n");
+    const text = [
+      "1. first",
+      "2. second",
+      "10. tenth",
+      "   3. nested",
+      "- dash",
+      "* star",
+      "+ plus",
+      "    - nested dash",
+    ].join("\n");
     expect(markdownCounts(text).list).toEqual({ ordered: 4, unordered: 4 });
   });
 
   it("does not count numbers, negative values or bold text as list items", () => {
-    const text = ["1.5 million people", "-5 degrees outside", "**Bold** start of a line", "2.the missing space", "Price: 3. dollars"].join("\n");
+    const text = [
+      "1.5 million people",
+      "-5 degrees outside",
+      "**Bold** start of a line",
+      "2.the missing space",
+      "Price: 3. dollars",
+    ].join("\n");
     expect(markdownCounts(text).list).toEqual({ ordered: 0, unordered: 0 });
   });
 });
@@ -86,7 +101,9 @@ describe("markdownCounts: fenced code is removed first", () => {
 
 describe("countTokens (cl100k_base)", () => {
   it("counts known strings exactly", async () => {
-    expect(await countTokens(["hello world", "hello", "The quick brown fox jumps over the lazy dog."])).toEqual([2, 1, 10]);
+    expect(await countTokens(["hello world", "hello", "The quick brown fox jumps over the lazy dog."])).toEqual([
+      2, 1, 10,
+    ]);
   });
 
   it("returns one count per input, in order, with 0 for empty text", async () => {

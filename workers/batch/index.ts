@@ -9,6 +9,8 @@ import { sha256Hex } from "../../shared/crypto";
 
 export const VOTES_QUEUE = "arena-votes";
 export const VOTES_DLQ = "arena-votes-dlq";
+/** Deliveries after which a vote is written without its transcript if the copy to R2 keeps failing. */
+const TRANSCRIPT_ATTEMPTS = 3;
 
 /** Exponential backoff for a failed batch: 2, 4, 8 … seconds, at most 5 minutes. */
 export const retryDelaySeconds = (attempts: number) => Math.min(300, 2 ** Math.max(1, attempts));
@@ -32,7 +34,12 @@ async function writeVotes(batch: MessageBatch<unknown>, env: Env): Promise<void>
     // A poison message would fail forever: forward it with the reason, then ack. If forwarding fails, retry it.
     try {
       const reason = `invalid: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"} ${i.message}`).join("; ")}`;
-      await sendDeadLetter(env.VOTES_DLQ, { reason: reason.slice(0, 1000), sourceQueue: batch.queue, attempts: msg.attempts, body: msg.body });
+      await sendDeadLetter(env.VOTES_DLQ, {
+        reason: reason.slice(0, 1000),
+        sourceQueue: batch.queue,
+        attempts: msg.attempts,
+        body: msg.body,
+      });
       log("error", "vote.poison", { queue: batch.queue, messageId: msg.id });
       msg.ack();
     } catch (err) {
@@ -45,7 +52,7 @@ async function writeVotes(batch: MessageBatch<unknown>, env: Env): Promise<void>
   try {
     const now = Date.now();
     const retention = readConfig(env).transcriptRetention;
-    const keys = await Promise.all(valid.map(({ vote }) => retainTranscript(env, vote, retention)));
+    const keys = await Promise.all(valid.map(({ msg, vote }) => retainTranscript(env, vote, retention, msg.attempts)));
     const d = db(env.DB);
     const statements = valid.map(({ vote }, i) => insertBattle(d, vote, now, keys[i] ?? null));
     await d.batch(statements as [(typeof statements)[number], ...typeof statements]);
@@ -57,14 +64,29 @@ async function writeVotes(batch: MessageBatch<unknown>, env: Env): Promise<void>
   }
 }
 
-/** Copies the transcript from the battle's DO to R2 when retention applies; returns the R2 key or null. */
-async function retainTranscript(env: Env, vote: VoteMessage, retention: "consented" | "all" | "off"): Promise<string | null> {
+/**
+ * Copies the transcript from the battle's DO to R2 when retention applies; returns the R2 key or null.
+ * A failure fails the batch (so it is retried) for the first few attempts only: after that the vote is written
+ * without its transcript rather than being held back, or dead-lettered, because of it.
+ */
+async function retainTranscript(
+  env: Env,
+  vote: VoteMessage,
+  retention: "consented" | "all" | "off",
+  attempts: number,
+): Promise<string | null> {
   if (retention === "off" || (retention === "consented" && !vote.consent)) return null;
-  const result = await env.BATTLE.getByName(vote.battleId).transcript();
-  if (!result.ok) return null; // the battle expired before its vote was processed: metadata only
-  const key = `transcripts/${new Date(vote.votedAt).toISOString().slice(0, 10)}/${vote.battleId}.json`;
-  await env.STORE.put(key, JSON.stringify(result.transcript), { httpMetadata: { contentType: "application/json" } });
-  return key;
+  try {
+    const result = await env.BATTLE.getByName(vote.battleId).transcript();
+    if (!result.ok) return null; // the battle expired before its vote was processed: metadata only
+    const key = `transcripts/${new Date(vote.votedAt).toISOString().slice(0, 10)}/${vote.battleId}.json`;
+    await env.STORE.put(key, JSON.stringify(result.transcript), { httpMetadata: { contentType: "application/json" } });
+    return key;
+  } catch (err) {
+    if (attempts < TRANSCRIPT_ATTEMPTS) throw err;
+    log("error", "vote.transcript_dropped", { battle: vote.battleId, attempts, err: String(err) });
+    return null;
+  }
 }
 
 async function recordDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
@@ -76,12 +98,23 @@ async function recordDeadLetters(batch: MessageBatch<unknown>, env: Env): Promis
       batch.messages.map(async (msg) => {
         const letter = describeDeadLetter(msg.body, msg.attempts);
         const body = JSON.stringify(letter.body) ?? "null";
-        return { ...letter, body, id: await sha256Hex(`${letter.sourceQueue}\u0000${body}`) };
+        return { ...letter, raw: letter.body, body, id: await sha256Hex(`${letter.sourceQueue}\u0000${body}`) };
       }),
     );
-    const rows = letters.map((l) =>
-      insertDeadLetter(d, { id: l.id, queue: l.sourceQueue, reason: l.reason, body: l.body, attempts: l.attempts, receivedAt: now }),
-    );
+    const rows = letters.flatMap((l) => {
+      const record = insertDeadLetter(d, {
+        id: l.id,
+        queue: l.sourceQueue,
+        reason: l.reason,
+        body: l.body,
+        attempts: l.attempts,
+        receivedAt: now,
+      });
+      // A valid vote that ran out of retries (D1 was down for a while) is still written: idempotently, and the
+      // dead letter stays as the audit trail of what happened.
+      const vote = VoteMessage.safeParse(l.raw);
+      return vote.success ? [record, insertBattle(d, vote.data, now, null)] : [record];
+    });
     if (rows.length) await d.batch(rows as [(typeof rows)[number], ...typeof rows]);
     batch.ackAll();
     log("info", "dlq.recorded", { count: rows.length });

@@ -17,7 +17,13 @@ export type App = OpenAPIHono<AppEnv>;
 
 export const VERSION = "0.1.0";
 
-function errorResponse(c: Context<AppEnv>, status: ApiError["status"], code: string, message: string, headers: Record<string, string> = {}) {
+function errorResponse(
+  c: Context<AppEnv>,
+  status: ApiError["status"],
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+) {
   const body: ApiErrorBody = { error: { code, message, requestId: c.get("requestId") } };
   return c.json(body, status, headers);
 }
@@ -41,8 +47,8 @@ export function createApp(): App {
     c.set("requestId", c.req.header("cf-ray") ?? crypto.randomUUID());
     // JSON bodies are accepted whatever Content-Type the client sent (curl -d sends form-urlencoded), so a
     // request is judged by its body: malformed JSON is a 400, a schema violation a 422.
-    const type = c.req.header("content-type") ?? "";
-    if (c.req.method !== "GET" && c.req.method !== "HEAD" && !/json/i.test(type)) {
+    const mediaType = (c.req.header("content-type") ?? "").split(";")[0]!.trim();
+    if (c.req.method !== "GET" && c.req.method !== "HEAD" && !/^application\/([\w.-]+\+)?json$/i.test(mediaType)) {
       const headers = new Headers(c.req.raw.headers);
       headers.set("content-type", "application/json");
       c.req.raw = new Request(c.req.raw, { headers });
@@ -56,13 +62,23 @@ export function createApp(): App {
     if (err instanceof HTTPException && err.status === 400) {
       return errorResponse(c, 400, "bad_json", "The request body is not valid JSON.");
     }
-    if (err instanceof HTTPException) return errorResponse(c, err.status, "http_error", err.message || "Request failed.");
+    if (err instanceof HTTPException)
+      return errorResponse(c, err.status, "http_error", err.message || "Request failed.");
     // Unknown failures: log the detail, answer with a generic message (it could name a provider otherwise).
-    console.error(JSON.stringify({ msg: "edge.unhandled", requestId: c.get("requestId"), err: String(err), stack: (err as Error).stack }));
+    console.error(
+      JSON.stringify({
+        msg: "edge.unhandled",
+        requestId: c.get("requestId"),
+        err: String(err),
+        stack: (err as Error).stack,
+      }),
+    );
     return errorResponse(c, 500, "internal_error", "Something went wrong on our side. Please try again.");
   });
 
-  app.notFound((c) => errorResponse(c, 404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`));
+  app.notFound((c) =>
+    errorResponse(c, 404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`),
+  );
 
   registerMetaRoutes(app);
   registerBattleRoutes(app);

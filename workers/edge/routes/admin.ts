@@ -14,9 +14,14 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   const token = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
   const expected = c.env.ADMIN_TOKEN;
   if (!expected || !token || !(await timingSafeEqualStrings(token, expected))) {
-    throw new ApiError(401, "unauthorized", "A valid operator token is required (Authorization: Bearer <ADMIN_TOKEN>).", {
-      "www-authenticate": 'Bearer realm="arena-admin"',
-    });
+    throw new ApiError(
+      401,
+      "unauthorized",
+      "A valid operator token is required (Authorization: Bearer <ADMIN_TOKEN>).",
+      {
+        "www-authenticate": 'Bearer realm="arena-admin"',
+      },
+    );
   }
   await next();
 });

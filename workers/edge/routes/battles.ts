@@ -114,7 +114,10 @@ const routes = {
     summary: "Stop generating; unfinished sides end with `stopped`",
     request: { params: BattleIdParam },
     responses: {
-      200: { description: "Stopped", content: { "application/json": { schema: z.object({ stopped: z.literal(true) }) } } },
+      200: {
+        description: "Stopped",
+        content: { "application/json": { schema: z.object({ stopped: z.literal(true) }) } },
+      },
       404: errors[404],
     },
   }),
@@ -137,7 +140,10 @@ const routes = {
     summary: "Report a battle to the moderators",
     request: { params: BattleIdParam, ...jsonBody(Report) },
     responses: {
-      202: { description: "Report received", content: { "application/json": { schema: z.object({ received: z.literal(true) }) } } },
+      202: {
+        description: "Report received",
+        content: { "application/json": { schema: z.object({ received: z.literal(true) }) } },
+      },
       400: errors[400],
       404: errors[404],
       422: errors[422],
@@ -162,7 +168,6 @@ function battleStub(c: Context<AppEnv>, id: string) {
 }
 
 const voterOf = (c: Context<AppEnv>) => voterHash(clientIp(c.req.raw.headers), c.env.VOTER_HASH_SALT);
-
 
 export function registerBattleRoutes(app: App) {
   app.openapi(routes.create, async (c) => {
@@ -230,7 +235,10 @@ export function registerBattleRoutes(app: App) {
     const { winner } = c.req.valid("json");
     const stub = battleStub(c, id);
     const outcome = unwrap(await stub.vote(winner, await voterOf(c)));
-    return c.json({ winner: outcome.winner, models: outcome.models, counted: outcome.counted, reason: outcome.reason }, 200);
+    return c.json(
+      { winner: outcome.winner, models: outcome.models, counted: outcome.counted, reason: outcome.reason },
+      200,
+    );
   });
 
   app.openapi(routes.report, async (c) => {
@@ -270,7 +278,8 @@ async function archivedBattle(env: Env, d: ReturnType<typeof db>, id: string): P
     const object = await env.STORE.get(row.transcriptKey);
     if (object) {
       const t = (await object.json()) as Transcript;
-      const answers = (conv: Transcript["conversationA"]) => conv.filter((m) => m.role === "assistant").map((m) => m.content);
+      const answers = (conv: Transcript["conversationA"]) =>
+        conv.filter((m) => m.role === "assistant").map((m) => m.content);
       const [as, bs] = [answers(t.conversationA), answers(t.conversationB)];
       turns = t.conversationA
         .filter((m) => m.role === "user")

@@ -9,6 +9,9 @@ import { clientIp, voterHash } from "../../../shared/voter";
 import type { App } from "../app";
 import { BattleIdParam, errors, EventStream, jsonBody, sseResponse } from "../schemas";
 
+/** The whole conversation is stored in one SQLite value in the chat's DO (2 MB cap): stay well below it. */
+const MAX_CHAT_CHARS = 400_000;
+
 const ChatRequest = z
   .object({
     model: ModelId,
@@ -29,7 +32,12 @@ const chat = createRoute({
   path: "/api/chat",
   summary: "Chat with one model; the reply streams as side `a`, first event `meta` {id}",
   request: jsonBody(ChatRequest),
-  responses: { 200: { description: "The reply, streamed", content: EventStream }, 400: errors[400], 404: errors[404], 422: errors[422] },
+  responses: {
+    200: { description: "The reply, streamed", content: EventStream },
+    400: errors[400],
+    404: errors[404],
+    422: errors[422],
+  },
 });
 
 const feedback = createRoute({
@@ -38,7 +46,10 @@ const feedback = createRoute({
   summary: "Up, down or flag a chat reply",
   request: { params: BattleIdParam, ...jsonBody(Feedback) },
   responses: {
-    202: { description: "Feedback stored", content: { "application/json": { schema: z.object({ received: z.literal(true) }) } } },
+    202: {
+      description: "Feedback stored",
+      content: { "application/json": { schema: z.object({ received: z.literal(true) }) } },
+    },
     400: errors[400],
     404: errors[404],
     422: errors[422],
@@ -50,7 +61,16 @@ export function registerChatRoutes(app: App) {
     const body = c.req.valid("json");
     const max = readConfig(c.env).maxPromptChars;
     const tooLong = body.messages.findIndex((m) => m.content.length > max);
-    if (tooLong >= 0) throw new ApiError(422, "invalid_request", `messages.${tooLong}.content: at most ${max} characters`);
+    if (tooLong >= 0)
+      throw new ApiError(422, "invalid_request", `messages.${tooLong}.content: at most ${max} characters`);
+    const total = body.messages.reduce((sum, m) => sum + m.content.length, 0);
+    if (total > MAX_CHAT_CHARS) {
+      throw new ApiError(
+        422,
+        "invalid_request",
+        `messages: at most ${MAX_CHAT_CHARS} characters in all (got ${total})`,
+      );
+    }
     const model = (await listModels(db(c.env.DB))).find(
       (m) => m.id === body.model && m.visibility === "public" && servesMode(m, "chat"),
     );

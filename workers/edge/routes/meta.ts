@@ -9,7 +9,10 @@ const health = createRoute({
   path: "/api/health",
   summary: "Liveness",
   responses: {
-    200: { description: "OK", content: { "application/json": { schema: z.object({ ok: z.literal(true), version: z.string() }) } } },
+    200: {
+      description: "OK",
+      content: { "application/json": { schema: z.object({ ok: z.literal(true), version: z.string() }) } },
+    },
   },
 });
 
