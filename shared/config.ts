@@ -11,6 +11,15 @@ export interface ArenaConfig {
   newModelBoostDays: number;
   transcriptRetention: "consented" | "all" | "off";
   demoSpeedup: number;
+  /** A provider must answer with response headers within this time. */
+  providerConnectTimeoutMs: number;
+  /** A provider stream that sends nothing for this long is cut. */
+  providerIdleTimeoutMs: number;
+  /** Consecutive provider failures that pause a model (circuit breaker), and for how long. */
+  breakerFailures: number;
+  breakerCooldownMs: number;
+  /** RATE_LIMITS=off disables the per-IP limits and the vote cap (load tests). */
+  rateLimits: boolean;
 }
 
 type ConfigVars = Partial<Record<keyof Env, unknown>>;
@@ -33,5 +42,10 @@ export function readConfig(env: ConfigVars): ArenaConfig {
     newModelBoostDays: num(env.NEW_MODEL_BOOST_DAYS, 14),
     transcriptRetention: retention === "all" || retention === "off" ? retention : "consented",
     demoSpeedup: num(env.DEMO_SPEEDUP, 1, 0.001),
+    providerConnectTimeoutMs: num(env.PROVIDER_CONNECT_TIMEOUT_MS, 30_000, 1),
+    providerIdleTimeoutMs: num(env.PROVIDER_IDLE_TIMEOUT_MS, 60_000, 1),
+    breakerFailures: num(env.BREAKER_FAILURES, 3, 1),
+    breakerCooldownMs: num(env.BREAKER_COOLDOWN_SECONDS, 60, 0) * 1000,
+    rateLimits: String(env.RATE_LIMITS ?? "on").toLowerCase() !== "off",
   };
 }
