@@ -15,6 +15,12 @@ export default defineConfig(async () => ({
           // Demo models stream 50x faster than in `npm start`, keeping the same interleaving.
           DEMO_SPEEDUP: "50",
         },
+        // Lowered per-IP limits so test/rate-limit.test.ts can cross them quickly.
+        ratelimits: {
+          RL_BATTLES: { simple: { limit: 3, period: 60 } },
+          RL_MESSAGES: { simple: { limit: 3, period: 60 } },
+          RL_VOTES: { simple: { limit: 3, period: 60 } },
+        },
         queueConsumers: { "arena-votes": { maxBatchTimeout: 0.05 }, "arena-votes-dlq": { maxBatchTimeout: 0.05 } },
       },
     }),

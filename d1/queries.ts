@@ -1,5 +1,5 @@
 // All D1 access, as small functions over a drizzle client. Callers build the client per invocation: db(env.DB).
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, gt, inArray, sql, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { ModelInput, ModelRecord } from "../shared/models";
 import type { VoteMessage } from "../queues/votes";
@@ -115,4 +115,56 @@ export async function countReports(d: Db, battleId: string, voterHash: string): 
     .from(schema.reports)
     .where(and(eq(schema.reports.battleId, battleId), eq(schema.reports.voterHash, voterHash)));
   return rows.length;
+}
+
+// ---------------------------------------------------------------- circuit breaker
+
+export interface BreakerPolicy {
+  /** Consecutive failures that pause the model. */
+  failures: number;
+  cooldownMs: number;
+}
+
+/** Models the breaker has paused right now, with the time each comes back. */
+export async function pausedModels(d: Db, now: number): Promise<Map<string, number>> {
+  const rows = await d
+    .select({ id: schema.modelHealth.modelId, until: schema.modelHealth.pausedUntil })
+    .from(schema.modelHealth)
+    .where(gt(schema.modelHealth.pausedUntil, now));
+  return new Map(rows.map((r) => [r.id, r.until ?? now]));
+}
+
+/** A side finished normally: the failure streak ends (one cheap no-op write when there was none). */
+export async function recordModelSuccess(d: Db, modelId: string, now: number): Promise<void> {
+  await d
+    .update(schema.modelHealth)
+    .set({ consecutiveFailures: 0, pausedUntil: null, updatedAt: now })
+    .where(and(eq(schema.modelHealth.modelId, modelId), gt(schema.modelHealth.consecutiveFailures, 0)));
+}
+
+/**
+ * A side failed. After `policy.failures` in a row the model is paused for the cool-down, or for the provider's
+ * Retry-After if longer; a Retry-After alone pauses it for that long. One atomic upsert, so concurrent battles
+ * count every failure. After the pause the streak is kept: the next failure pauses it again at once (half-open).
+ */
+export async function recordModelFailure(
+  d: Db,
+  modelId: string,
+  error: string,
+  now: number,
+  policy: BreakerPolicy,
+  retryAfterMs = 0,
+): Promise<void> {
+  const pauseAt = (failures: SQL, otherwise: SQL) => sql`CASE
+      WHEN ${failures} >= ${policy.failures} THEN ${now} + max(${policy.cooldownMs}, ${retryAfterMs})
+      WHEN ${retryAfterMs} > 0 THEN ${now} + ${retryAfterMs}
+      ELSE ${otherwise} END`;
+  // In an UPDATE every expression sees the old row, so the order of the SET list does not matter.
+  await d.run(sql`INSERT INTO model_health (model_id, consecutive_failures, paused_until, last_error, updated_at)
+    VALUES (${modelId}, 1, ${pauseAt(sql`1`, sql`NULL`)}, ${error}, ${now})
+    ON CONFLICT (model_id) DO UPDATE SET
+      paused_until = ${pauseAt(sql`consecutive_failures + 1`, sql`paused_until`)},
+      consecutive_failures = consecutive_failures + 1,
+      last_error = ${error},
+      updated_at = ${now}`);
 }

@@ -131,3 +131,15 @@ export const chatFeedback = sqliteTable(
   },
   (t) => [index("chat_feedback_chat_idx").on(t.chatId)],
 );
+
+/**
+ * Per-model circuit breaker (DESIGN section 5). Kept apart from `models.status` so the breaker never overwrites an
+ * operator's decision: a model is unavailable while `paused_until` is in the future.
+ */
+export const modelHealth = sqliteTable("model_health", {
+  modelId: text("model_id").primaryKey(),
+  consecutiveFailures: integer("consecutive_failures").notNull().default(0),
+  pausedUntil: integer("paused_until"),
+  lastError: text("last_error"),
+  updatedAt: integer("updated_at").notNull(),
+});

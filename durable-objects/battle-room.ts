@@ -12,6 +12,7 @@ import { LeakDetector } from "../shared/leak";
 import { reveal, type ModelRecord, type ModelReveal } from "../shared/models";
 import {
   effectiveParams,
+  ProviderError,
   providerFor,
   type ChatMessage,
   type GenerationParams,
@@ -20,7 +21,7 @@ import {
 import { countTokens } from "../shared/style";
 import { encodeEvent, sideFailedMessage, type BattleEvent, type Side, type SideFinish } from "../shared/sse";
 import { sendDeadLetter } from "../queues/dead-letters";
-import { isBattleRecorded, db } from "../d1/queries";
+import { db, isBattleRecorded, recordModelFailure, recordModelSuccess } from "../d1/queries";
 import { sendVote, VoteMessage } from "../queues/votes";
 import { migrate, schemaExists } from "./battle-schema";
 import { buildVoteMessage, exclusionOf, type Winner } from "./vote";
@@ -444,6 +445,7 @@ export class BattleRoom extends DurableObject<Env> {
     let pending = "";
     let lastFlush = Date.now();
     let finish: SideFinish = "stop";
+    let failure: unknown;
     const flush = () => {
       if (pending)
         this.sql.exec("UPDATE turn SET text = text || ? WHERE turn = ? AND side = ?", pending, live.turn, side);
@@ -474,8 +476,10 @@ export class BattleRoom extends DurableObject<Env> {
         if (pending.length >= FLUSH_CHARS || Date.now() - lastFlush >= FLUSH_MS) flush();
       }
       if (live.controller.signal.aborted) finish = live.stopped ? "stopped" : "error";
+      if (finish === "error") failure = new ProviderError("timeout", "generation deadline passed");
     } catch (err) {
       finish = live.stopped ? "stopped" : "error";
+      failure = err;
       // The raw error may name the vendor: it goes to the log only, the client gets neutral text (invariant 1).
       console.error(JSON.stringify({ msg: "battle.side_failed", side, model: model.id, err: String(err) }));
     }
@@ -493,6 +497,29 @@ export class BattleRoom extends DurableObject<Env> {
       side,
     );
     this.emit(live, { event: "side-done", data: { side, finish, tokens: count } });
+    if (finish !== "stopped") await this.reportHealth(model.id, failure);
+  }
+
+  /** Feeds the per-model circuit breaker. Best effort: a D1 hiccup must not disturb the battle. */
+  private async reportHealth(modelId: string, failure: unknown): Promise<void> {
+    try {
+      const d = db(this.env.DB);
+      const now = Date.now();
+      if (failure === undefined) return await recordModelSuccess(d, modelId, now);
+      const config = this.config();
+      const code = failure instanceof ProviderError ? failure.code : "internal";
+      const retryAfterMs = failure instanceof ProviderError ? (failure.retryAfterSeconds ?? 0) * 1000 : 0;
+      await recordModelFailure(
+        d,
+        modelId,
+        code,
+        now,
+        { failures: config.breakerFailures, cooldownMs: config.breakerCooldownMs },
+        retryAfterMs,
+      );
+    } catch (err) {
+      console.error(JSON.stringify({ msg: "breaker.report_failed", model: modelId, err: String(err) }));
+    }
   }
 
   /** Sends an event to every listener; a listener that went away is dropped, the generation goes on. */

@@ -6,7 +6,16 @@ import { parseEvents } from "../shared/sse";
 export const ADMIN = { authorization: "Bearer test-admin-token", "content-type": "application/json" };
 export const BASE = "http://arena.test";
 
-export const call = (path: string, init?: RequestInit) => exports.default.fetch(`${BASE}${path}`, init);
+/**
+ * Requests come from a random client address unless the test sets `cf-connecting-ip`, so the per-IP rate limits
+ * (lowered in vitest.config.mts) only bite in the tests that mean to hit them.
+ */
+export const call = (path: string, init: RequestInit = {}) => {
+  const headers = new Headers(init.headers);
+  if (!headers.has("cf-connecting-ip"))
+    headers.set("cf-connecting-ip", `198.51.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`);
+  return exports.default.fetch(`${BASE}${path}`, { ...init, headers });
+};
 
 export const post = (path: string, body?: unknown, headers: Record<string, string> = {}) =>
   call(path, {

@@ -29,7 +29,7 @@ describe("OpenAPI document", () => {
     );
     const vote = doc.paths["/api/battles/{id}/vote"].post;
     expect(vote.requestBody.content["application/json"].schema).toBeDefined();
-    expect(Object.keys(vote.responses).sort()).toEqual(["200", "400", "404", "409", "422"]);
+    expect(Object.keys(vote.responses).sort()).toEqual(["200", "400", "404", "409", "422", "429"]);
     expect(doc.components.schemas.Vote.properties.winner.enum).toEqual(["a", "b", "tie", "bothbad"]);
   });
 

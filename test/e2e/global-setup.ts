@@ -1,5 +1,6 @@
 // Starts the arena exactly as a user does (`scripts/start.mjs`, i.e. `npm start`) on a free loopback port with a
-// throw-away state folder, and stops it afterwards. Demo models run 10x faster to keep the suite short.
+// throw-away state folder, and stops it afterwards. Demo models run 10x faster to keep the suite short,
+// and the per-IP limits are off (every request comes from 127.0.0.1; the limits have their own tests).
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -36,7 +37,17 @@ export async function setup(project: TestProject) {
   let output = "";
   child = spawn(
     process.execPath,
-    ["scripts/start.mjs", "--port", String(port), "--persist-to", state, "--var", "DEMO_SPEEDUP:10"],
+    [
+      "scripts/start.mjs",
+      "--port",
+      String(port),
+      "--persist-to",
+      state,
+      "--var",
+      "DEMO_SPEEDUP:10",
+      "--var",
+      "RATE_LIMITS:off",
+    ],
     { cwd: root, detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );
   child.stdout!.on("data", (d) => (output += d));

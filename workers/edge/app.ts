@@ -7,6 +7,7 @@ import { ApiError, type ApiErrorBody } from "../../shared/errors";
 import { registerAdminRoutes } from "./routes/admin";
 import { registerBattleRoutes } from "./routes/battles";
 import { registerChatRoutes } from "./routes/chat";
+import { rateLimit } from "./rate-limit";
 import { registerMetaRoutes } from "./routes/meta";
 
 export interface AppEnv {
@@ -79,6 +80,12 @@ export function createApp(): App {
   app.notFound((c) =>
     errorResponse(c, 404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`),
   );
+
+  app.use("/api/battles", rateLimit("RL_BATTLES"));
+  app.use("/api/battles/:id/messages", rateLimit("RL_MESSAGES"));
+  app.use("/api/battles/:id/regenerate", rateLimit("RL_MESSAGES"));
+  app.use("/api/chat", rateLimit("RL_MESSAGES"));
+  app.use("/api/battles/:id/vote", rateLimit("RL_VOTES"));
 
   registerMetaRoutes(app);
   registerBattleRoutes(app);

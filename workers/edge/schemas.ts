@@ -19,6 +19,7 @@ export const errors = {
   404: { description: "Unknown or malformed id", content: errorContent },
   409: { description: "State conflict (already voted, turn in progress, …)", content: errorContent },
   422: { description: "Schema violation (`invalid_request`)", content: errorContent },
+  429: { description: "Rate limited (`rate_limited`), with Retry-After in seconds", content: errorContent },
   503: { description: "Temporarily unavailable", content: errorContent },
 } as const;
 

@@ -12,6 +12,7 @@ import { ModelId, ModelRevealSchema, reveal, servesMode } from "../../../shared/
 import { samplePair } from "../../../shared/sampling";
 import { clientIp, voterHash } from "../../../shared/voter";
 import type { App, AppEnv } from "../app";
+import { assertNotPaused, isPaused, loadPool } from "../pool";
 import { BattleIdParam, errors, EventStream, jsonBody, sseResponse } from "../schemas";
 
 const CreateBattle = z
@@ -78,6 +79,7 @@ const streamResponses = {
   200: { description: "The turn, streamed", content: EventStream },
   404: errors[404],
   409: errors[409],
+  429: errors[429],
 } as const;
 
 const routes = {
@@ -91,6 +93,7 @@ const routes = {
       400: errors[400],
       404: errors[404],
       422: errors[422],
+      429: errors[429],
       503: errors[503],
     },
   }),
@@ -132,6 +135,7 @@ const routes = {
       404: errors[404],
       409: errors[409],
       422: errors[422],
+      429: errors[429],
     },
   }),
   report: createRoute({
@@ -173,15 +177,16 @@ export function registerBattleRoutes(app: App) {
   app.openapi(routes.create, async (c) => {
     const body = c.req.valid("json");
     const config = readConfig(c.env);
-    const all = await listModels(db(c.env.DB));
+    const pool = await loadPool(c.env);
+    const all = pool.all;
     const id = crypto.randomUUID();
     const creatorHash = await voterOf(c);
     const leakTerms = identityTerms(all);
     let pair: { a: (typeof all)[number]; b: (typeof all)[number]; probability: number | null };
     if (body.mode === "anonymous") {
       const sampled = samplePair(
-        all.filter((m) => servesMode(m, "battle")),
-        { now: Date.now(), newModelBoost: config.newModelBoost, newModelBoostDays: config.newModelBoostDays },
+        all.filter((m) => servesMode(m, "battle") && !isPaused(pool, m.id)),
+        { now: pool.now, newModelBoost: config.newModelBoost, newModelBoostDays: config.newModelBoostDays },
       );
       if (!sampled) throw new ApiError(503, "no_models", "Not enough models are available for a battle right now.");
       pair = sampled;
@@ -189,6 +194,7 @@ export function registerBattleRoutes(app: App) {
       const find = (mid: string) => {
         const m = all.find((x) => x.id === mid && x.visibility === "public" && servesMode(x, "side-by-side"));
         if (!m) throw new ApiError(404, "model_not_found", `No public model '${mid}' is available side by side.`);
+        assertNotPaused(pool, m);
         return m;
       };
       pair = { a: find(body.models[0]), b: find(body.models[1]), probability: null };

@@ -1,12 +1,13 @@
 // Direct chat with one named model, and feedback on a reply. Stored, never rated (invariant 4).
 import { createRoute, z } from "@hono/zod-openapi";
-import { db, insertChatFeedback, listModels } from "../../../d1/queries";
+import { db, insertChatFeedback } from "../../../d1/queries";
 import { readConfig } from "../../../shared/config";
 import { isUuid } from "../../../shared/crypto";
 import { ApiError, unwrap } from "../../../shared/errors";
 import { ModelId, servesMode } from "../../../shared/models";
 import { clientIp, voterHash } from "../../../shared/voter";
 import type { App } from "../app";
+import { assertNotPaused, loadPool } from "../pool";
 import { BattleIdParam, errors, EventStream, jsonBody, sseResponse } from "../schemas";
 
 /** The whole conversation is stored in one SQLite value in the chat's DO (2 MB cap): stay well below it. */
@@ -37,6 +38,8 @@ const chat = createRoute({
     400: errors[400],
     404: errors[404],
     422: errors[422],
+    429: errors[429],
+    503: errors[503],
   },
 });
 
@@ -71,10 +74,10 @@ export function registerChatRoutes(app: App) {
         `messages: at most ${MAX_CHAT_CHARS} characters in all (got ${total})`,
       );
     }
-    const model = (await listModels(db(c.env.DB))).find(
-      (m) => m.id === body.model && m.visibility === "public" && servesMode(m, "chat"),
-    );
+    const pool = await loadPool(c.env);
+    const model = pool.all.find((m) => m.id === body.model && m.visibility === "public" && servesMode(m, "chat"));
     if (!model) throw new ApiError(404, "model_not_found", `No public model '${body.model}' is available for chat.`);
+    assertNotPaused(pool, model);
     const id = crypto.randomUUID();
     const result = unwrap(
       await c.env.BATTLE.getByName(id).chat({
