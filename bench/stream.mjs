@@ -1,0 +1,226 @@
+#!/usr/bin/env node
+// npm run bench:stream — what our streaming path (edge → BattleRoom DO → client) adds on top of a provider, and how
+// many votes per second the local stack ingests with no loss. Everything runs on loopback:
+//   - a fake OpenAI-compatible provider with fixed pacing (first token after FIRST_MS, then one every GAP_MS);
+//   - the arena itself, started exactly as `npm start` does (scripts/arena-process.mjs), rate limits off.
+// Added time to first token = TTFT through the arena − TTFT calling the fake provider directly (median).
+// Per-token overhead = (arena's first→last token span − the direct span) / (tokens − 1).
+import { createServer } from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { startArena } from "../scripts/arena-process.mjs";
+import { readDevVars } from "../scripts/seed.mjs";
+
+const TOKENS = 40;
+const FIRST_MS = 50;
+const GAP_MS = 20;
+const SEQUENTIAL_BATTLES = 30;
+const CONCURRENT = 20;
+const CONCURRENT_ROUNDS = 3;
+const VOTES = 300;
+const VOTE_CONCURRENCY = 20;
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------- fake provider
+
+function chunk(delta, finish = null) {
+  return `data: ${JSON.stringify({
+    id: "chatcmpl-bench",
+    object: "chat.completion.chunk",
+    created: 1,
+    model: "bench",
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  })}\n\n`;
+}
+
+function startFakeProvider() {
+  const server = createServer(async (req, res) => {
+    let body = "";
+    for await (const part of req) body += part;
+    const { model } = JSON.parse(body || "{}");
+    const fast = model === "fast";
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+    res.write(chunk({ role: "assistant", content: "" }));
+    const n = fast ? 3 : TOKENS;
+    for (let i = 0; i < n; i++) {
+      if (!fast) await sleep(i === 0 ? FIRST_MS : GAP_MS);
+      res.write(chunk({ content: ` tok${i}` }));
+    }
+    res.write(chunk({}, "stop"));
+    res.write(`data: ${JSON.stringify({ id: "chatcmpl-bench", object: "chat.completion.chunk", choices: [], usage: { prompt_tokens: 5, completion_tokens: n, total_tokens: n + 5 } })}\n\n`);
+    res.end("data: [DONE]\n\n");
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+// ---------------------------------------------------------------- SSE reading with arrival times
+
+async function readEvents(res, onEvent) {
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    const blocks = buffer.split("\n\n");
+    buffer = blocks.pop();
+    const now = performance.now();
+    for (const block of blocks) {
+      const event = /^event: (.*)$/m.exec(block)?.[1] ?? "message";
+      const data = /^data: (.*)$/m.exec(block)?.[1];
+      if (data !== undefined) onEvent(event, data, now);
+    }
+  }
+}
+
+async function directRun(providerUrl) {
+  const t0 = performance.now();
+  const res = await fetch(`${providerUrl}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ model: "paced", stream: true, messages: [{ role: "user", content: "hi" }] }),
+  });
+  const times = [];
+  await readEvents(res, (_e, data, now) => {
+    if (data !== "[DONE]" && JSON.parse(data).choices?.[0]?.delta?.content) times.push(now - t0);
+  });
+  return { first: times[0], span: times.at(-1) - times[0] };
+}
+
+async function arenaBattle(base) {
+  const created = await fetch(`${base}/api/battles`, {
+    method: "POST",
+    body: JSON.stringify({ mode: "side-by-side", models: ["bench-a", "bench-b"] }),
+  }).then((r) => r.json());
+  const t0 = performance.now();
+  const res = await fetch(`${base}/api/battles/${created.id}/messages`, {
+    method: "POST",
+    body: JSON.stringify({ content: "Count for me." }),
+  });
+  const times = { a: [], b: [] };
+  await readEvents(res, (event, data, now) => {
+    if (event === "token") times[JSON.parse(data).side].push(now - t0);
+  });
+  return ["a", "b"].map((s) => ({ first: times[s][0], span: times[s].at(-1) - times[s][0], tokens: times[s].length }));
+}
+
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+const fmt = (ms) => `${ms.toFixed(2)} ms`;
+
+async function pool(items, concurrency, fn) {
+  const out = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i], i);
+      }
+    }),
+  );
+  return out;
+}
+
+// ---------------------------------------------------------------- main
+
+const provider = await startFakeProvider();
+const providerUrl = `http://127.0.0.1:${provider.address().port}`;
+console.error("bench: starting the arena (npm start) …");
+const arena = await startArena({ vars: { RATE_LIMITS: "off" } });
+try {
+  const token = readDevVars(path.join(root, ".dev.vars")).ADMIN_TOKEN;
+  for (const [id, upstream] of [
+    ["bench-a", "paced"],
+    ["bench-b", "paced"],
+    ["bench-fast-a", "fast"],
+    ["bench-fast-b", "fast"],
+  ]) {
+    const res = await fetch(`${arena.url}/api/admin/models/${id}`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        name: id,
+        organization: "Bench",
+        provider: "openai",
+        baseUrl: `${providerUrl}/v1`,
+        upstreamModel: upstream,
+        modes: ["side-by-side"],
+      }),
+    });
+    if (!res.ok) throw new Error(`registering ${id}: ${res.status} ${await res.text()}`);
+  }
+
+  // Baseline: the fake provider called directly.
+  const direct = [];
+  for (let i = 0; i < 20; i++) direct.push(await directRun(providerUrl));
+  const directFirst = pct(direct.map((d) => d.first), 50);
+  const directSpan = pct(direct.map((d) => d.span), 50);
+  // Warm-up (first requests compile the Worker and open the DO).
+  for (let i = 0; i < 3; i++) await arenaBattle(arena.url);
+
+  const report = (label, sides) => {
+    const added = sides.map((s) => s.first - directFirst);
+    const perToken = sides.map((s) => (s.span - directSpan) / (TOKENS - 1));
+    const lost = sides.filter((s) => s.tokens !== TOKENS).length;
+    console.log(
+      `${label.padEnd(26)} added TTFT p50 ${fmt(pct(added, 50))}  p95 ${fmt(pct(added, 95))}   ` +
+        `per-token overhead p50 ${fmt(pct(perToken, 50))}  p95 ${fmt(pct(perToken, 95))}   (${sides.length} streams, ${lost} incomplete)`,
+    );
+  };
+
+  console.log(`fake provider: first token after ${FIRST_MS} ms, then every ${GAP_MS} ms, ${TOKENS} tokens`);
+  console.log(`direct baseline: TTFT p50 ${fmt(directFirst)}, first→last span p50 ${fmt(directSpan)}`);
+  const one = [];
+  for (let i = 0; i < SEQUENTIAL_BATTLES; i++) one.push(...(await arenaBattle(arena.url)));
+  report("1 battle at a time", one);
+  const twenty = [];
+  for (let r = 0; r < CONCURRENT_ROUNDS; r++) {
+    const rounds = await Promise.all(Array.from({ length: CONCURRENT }, () => arenaBattle(arena.url)));
+    twenty.push(...rounds.flat());
+  }
+  report(`${CONCURRENT} concurrent battles`, twenty);
+
+  // Votes: battles with a finished turn, then votes as fast as the stack takes them, then wait for D1.
+  const ids = await pool(Array.from({ length: VOTES }), VOTE_CONCURRENCY, async () => {
+    const { id } = await fetch(`${arena.url}/api/battles`, {
+      method: "POST",
+      body: JSON.stringify({ mode: "side-by-side", models: ["bench-fast-a", "bench-fast-b"] }),
+    }).then((r) => r.json());
+    await (await fetch(`${arena.url}/api/battles/${id}/messages`, { method: "POST", body: '{"content":"go"}' })).text();
+    return id;
+  });
+  const v0 = performance.now();
+  const statuses = await pool(ids, VOTE_CONCURRENCY, async (id) => {
+    const res = await fetch(`${arena.url}/api/battles/${id}/vote`, { method: "POST", body: '{"winner":"tie"}' });
+    await res.text();
+    return res.status;
+  });
+  const voteSeconds = (performance.now() - v0) / 1000;
+  const accepted = statuses.filter((s) => s === 200).length;
+  let recorded = 0;
+  let pending = [...ids];
+  const deadline = performance.now() + 120_000;
+  while (pending.length && performance.now() < deadline) {
+    const still = await pool(pending, VOTE_CONCURRENCY, async (id) => {
+      const b = await fetch(`${arena.url}/api/battles/${id}`).then((r) => r.json());
+      return b.recorded ? null : id;
+    });
+    pending = still.filter(Boolean);
+    recorded = ids.length - pending.length;
+    if (pending.length) await sleep(250);
+  }
+  const ingestSeconds = (performance.now() - v0) / 1000;
+  console.log(
+    `votes: ${accepted}/${VOTES} accepted in ${voteSeconds.toFixed(2)} s (${(accepted / voteSeconds).toFixed(1)} votes/s at ${VOTE_CONCURRENCY} concurrent); ` +
+      `${recorded} recorded in D1 after ${ingestSeconds.toFixed(2)} s (${(recorded / ingestSeconds).toFixed(1)} votes/s end to end); lost: ${VOTES - recorded}`,
+  );
+  if (recorded !== VOTES) process.exitCode = 1;
+} finally {
+  await arena.stop();
+  provider.close();
+}

@@ -1,0 +1,7 @@
+export function freePort(): Promise<number>;
+export function startArena(options?: { vars?: Record<string, string>; timeoutMs?: number }): Promise<{
+  url: string;
+  state: string;
+  stop: () => Promise<void>;
+  output: () => string;
+}>;

@@ -1,0 +1,65 @@
+// Starts the arena exactly as `npm start` does (scripts/start.mjs) on a free loopback port with a throw-away state
+// folder, for the end-to-end tests and the benchmarks. Stopping kills the whole process group (wrangler, workerd).
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+/** @param {{ vars?: Record<string, string>, timeoutMs?: number }} [options] */
+export async function startArena(options = {}) {
+  const port = await freePort();
+  const state = mkdtempSync(path.join(tmpdir(), "arena-"));
+  const vars = Object.entries(options.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
+  const child = spawn(process.execPath, ["scripts/start.mjs", "--port", String(port), "--persist-to", state, ...vars], {
+    cwd: root,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+
+  async function stop() {
+    if (child.pid && child.exitCode === null) {
+      const exited = new Promise((r) => child.once("exit", r));
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    }
+    rmSync(state, { recursive: true, force: true });
+  }
+
+  const ready = await new Promise((resolve) => {
+    const timer = setInterval(() => output.includes("arena ready") && finish(true), 100);
+    const giveUp = setTimeout(() => finish(false), options.timeoutMs ?? 150_000);
+    child.on("exit", () => finish(false));
+    function finish(ok) {
+      clearInterval(timer);
+      clearTimeout(giveUp);
+      resolve(ok);
+    }
+  });
+  if (!ready) {
+    await stop();
+    throw new Error(`the arena did not become ready:\n${output.slice(-4000)}`);
+  }
+  return { url: `http://127.0.0.1:${port}`, state, stop, output: () => output };
+}
