@@ -5,10 +5,10 @@
 //   - the arena itself, started exactly as `npm start` does (scripts/arena-process.mjs), rate limits off.
 // Added time to first token = TTFT through the arena − TTFT calling the fake provider directly (median).
 // Per-token overhead = (arena's first→last token span − the direct span) / (tokens − 1).
-import { createServer } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startArena } from "../scripts/arena-process.mjs";
+import { startFakeOpenAI } from "./fake-openai.mjs";
 import { readDevVars } from "../scripts/seed.mjs";
 
 const TOKENS = 40;
@@ -22,38 +22,6 @@ const VOTE_CONCURRENCY = 20;
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-// ---------------------------------------------------------------- fake provider
-
-function chunk(delta, finish = null) {
-  return `data: ${JSON.stringify({
-    id: "chatcmpl-bench",
-    object: "chat.completion.chunk",
-    created: 1,
-    model: "bench",
-    choices: [{ index: 0, delta, finish_reason: finish }],
-  })}\n\n`;
-}
-
-function startFakeProvider() {
-  const server = createServer(async (req, res) => {
-    let body = "";
-    for await (const part of req) body += part;
-    const { model } = JSON.parse(body || "{}");
-    const fast = model === "fast";
-    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-    res.write(chunk({ role: "assistant", content: "" }));
-    const n = fast ? 3 : TOKENS;
-    for (let i = 0; i < n; i++) {
-      if (!fast) await sleep(i === 0 ? FIRST_MS : GAP_MS);
-      res.write(chunk({ content: ` tok${i}` }));
-    }
-    res.write(chunk({}, "stop"));
-    res.write(`data: ${JSON.stringify({ id: "chatcmpl-bench", object: "chat.completion.chunk", choices: [], usage: { prompt_tokens: 5, completion_tokens: n, total_tokens: n + 5 } })}\n\n`);
-    res.end("data: [DONE]\n\n");
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
-}
 
 // ---------------------------------------------------------------- SSE reading with arrival times
 
@@ -128,8 +96,8 @@ async function pool(items, concurrency, fn) {
 
 // ---------------------------------------------------------------- main
 
-const provider = await startFakeProvider();
-const providerUrl = `http://127.0.0.1:${provider.address().port}`;
+const provider = await startFakeOpenAI({ tokens: TOKENS, firstMs: FIRST_MS, gapMs: GAP_MS });
+const providerUrl = provider.url;
 console.error("bench: starting the arena (npm start) …");
 const arena = await startArena({ vars: { RATE_LIMITS: "off" } });
 try {
@@ -222,5 +190,5 @@ try {
   if (recorded !== VOTES) process.exitCode = 1;
 } finally {
   await arena.stop();
-  provider.close();
+  await provider.close();
 }

@@ -1,0 +1,3 @@
+export const DEFAULT_SEED: string;
+export function seedModels(baseUrl: string, token: string, file?: string): Promise<number>;
+export function readDevVars(file: string): Record<string, string>;
