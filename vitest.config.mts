@@ -14,6 +14,10 @@ export default defineConfig(async () => ({
           VOTER_HASH_SALT: "test-salt",
           // Demo models stream 50x faster than in `npm start`, keeping the same interleaving.
           DEMO_SPEEDUP: "50",
+          // Real-provider tests: a vendor key (the secret an operator would set) and short timeouts.
+          VENDOR_TEST_KEY: "sk-vendor-secret-123",
+          PROVIDER_CONNECT_TIMEOUT_MS: "300",
+          PROVIDER_IDLE_TIMEOUT_MS: "300",
         },
         // Lowered per-IP limits so test/rate-limit.test.ts can cross them quickly.
         ratelimits: {

@@ -1,4 +1,4 @@
-// Provider kinds the registry accepts. Only kinds with an implementation in shared/providers/index.ts are
-// listed; the OpenAI-compatible, Anthropic, Gemini and Workers AI kinds join this list with their adapters.
-export const PROVIDER_KINDS = ["demo"] as const;
+// Provider kinds the registry accepts (DESIGN section 5). Every kind listed here has an implementation in
+// shared/providers/index.ts.
+export const PROVIDER_KINDS = ["demo", "openai", "anthropic", "gemini", "workers-ai"] as const;
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];

@@ -24,7 +24,11 @@ async function turn(id: string, content: string) {
   const res = await post(`/api/battles/${id}/messages`, { content });
   expect(res.status).toBe(200);
   const events = parseEvents(await res.text()) as { event: string; data: any }[];
-  const text = (side: string) => events.filter((e) => e.event === "token" && e.data.side === side).map((e) => e.data.text).join("");
+  const text = (side: string) =>
+    events
+      .filter((e) => e.event === "token" && e.data.side === side)
+      .map((e) => e.data.text)
+      .join("");
   return { events, a: text("a"), b: text("b") };
 }
 
@@ -49,13 +53,23 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const m of LOCAL) await admin(m.id, { name: m.name, organization: "Loopback Lab", provider: "openai", baseUrl: `${server.url}/v1`, upstreamModel: "paced", status: "deprecated" });
+  for (const m of LOCAL)
+    await admin(m.id, {
+      name: m.name,
+      organization: "Loopback Lab",
+      provider: "openai",
+      baseUrl: `${server.url}/v1`,
+      upstreamModel: "paced",
+      status: "deprecated",
+    });
   await server?.close();
 });
 
 describe("a plain-http OpenAI-compatible server on loopback", () => {
   it("battles side by side right after it is registered", async () => {
-    const created = (await (await post("/api/battles", { mode: "side-by-side", models: ["local-llama", "demo-pebble"] })).json()) as any;
+    const created = (await (
+      await post("/api/battles", { mode: "side-by-side", models: ["local-llama", "demo-pebble"] })
+    ).json()) as any;
     expect(created.models.a.id).toBe("local-llama");
     const t = await turn(created.id, "Say something.");
     expect(t.a).toBe(expected);
@@ -64,7 +78,11 @@ describe("a plain-http OpenAI-compatible server on loopback", () => {
     // The server got an OpenAI Chat Completions request: streaming, the upstream model, the conversation.
     const request = server.requests.at(-1)!;
     expect(request).toMatchObject({ method: "POST", path: "/v1/chat/completions" });
-    expect(request.body).toMatchObject({ model: "paced", stream: true, messages: [{ role: "user", content: "Say something." }] });
+    expect(request.body).toMatchObject({
+      model: "paced",
+      stream: true,
+      messages: [{ role: "user", content: "Say something." }],
+    });
     expect(request.headers.authorization).toBeUndefined(); // no apiKeySecret: no key is sent
     expect((await post(`/api/battles/${created.id}/vote`, { winner: "a" })).status).toBe(200);
   });

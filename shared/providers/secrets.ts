@@ -1,0 +1,22 @@
+// Operators' models name a Worker secret (`apiKeySecret`); the key itself lives only in the Worker's env
+// (`wrangler secret put`, or `.dev.vars` locally) and is read at call time. It never reaches D1, logs or errors.
+import type { GenerateRequest } from "./types";
+import { ProviderError } from "./types";
+
+/**
+ * The model's API key, or null when the model names no secret (a local vLLM/Ollama/llama.cpp server).
+ * With `required`, a model without a secret name is a configuration error too.
+ */
+export function apiKeyFor(req: GenerateRequest, required = false): string | null {
+  const name = req.model.apiKeySecret;
+  if (!name) {
+    if (required) throw new ProviderError("config", `model ${req.model.id} needs apiKeySecret`);
+    return null;
+  }
+  const value = (req.env as unknown as Record<string, unknown>)[name];
+  // Only the secret's name goes into the message.
+  if (typeof value !== "string" || value.length === 0) {
+    throw new ProviderError("config", `secret ${name} is not set for model ${req.model.id}`);
+  }
+  return value;
+}
