@@ -41,7 +41,9 @@ export async function startFakeOpenAI(options = {}) {
     }
     res.write(chunk({}, "stop"));
     const usage = { prompt_tokens: 5, completion_tokens: n, total_tokens: n + 5 };
-    res.write(`data: ${JSON.stringify({ id: "chatcmpl-fake", object: "chat.completion.chunk", choices: [], usage })}\n\n`);
+    res.write(
+      `data: ${JSON.stringify({ id: "chatcmpl-fake", object: "chat.completion.chunk", choices: [], usage })}\n\n`,
+    );
     res.end("data: [DONE]\n\n");
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -19,6 +19,9 @@ const CONCURRENT = 20;
 const CONCURRENT_ROUNDS = 3;
 const VOTES = 300;
 const VOTE_CONCURRENCY = 20;
+/** Concurrent battles start at random moments within this window, as real users do (not in lockstep). */
+const ARRIVAL_WINDOW_MS = 100;
+const staggered = (fn) => sleep(Math.random() * ARRIVAL_WINDOW_MS).then(fn);
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -57,10 +60,10 @@ async function directRun(providerUrl) {
   return { first: times[0], span: times.at(-1) - times[0] };
 }
 
-async function arenaBattle(base) {
+async function arenaBattle(base, models) {
   const created = await fetch(`${base}/api/battles`, {
     method: "POST",
-    body: JSON.stringify({ mode: "side-by-side", models: ["bench-a", "bench-b"] }),
+    body: JSON.stringify({ mode: "side-by-side", models }),
   }).then((r) => r.json());
   const t0 = performance.now();
   const res = await fetch(`${base}/api/battles/${created.id}/messages`, {
@@ -102,56 +105,89 @@ console.error("bench: starting the arena (npm start) …");
 const arena = await startArena({ vars: { RATE_LIMITS: "off" } });
 try {
   const token = readDevVars(path.join(root, ".dev.vars")).ADMIN_TOKEN;
-  for (const [id, upstream] of [
-    ["bench-a", "paced"],
-    ["bench-b", "paced"],
-    ["bench-fast-a", "fast"],
-    ["bench-fast-b", "fast"],
-  ]) {
+  const register = async (id, model) => {
     const res = await fetch(`${arena.url}/api/admin/models/${id}`, {
       method: "PUT",
       headers: { authorization: `Bearer ${token}` },
-      body: JSON.stringify({
-        name: id,
-        organization: "Bench",
-        provider: "openai",
-        baseUrl: `${providerUrl}/v1`,
-        upstreamModel: upstream,
-        modes: ["side-by-side"],
-      }),
+      body: JSON.stringify({ name: id, organization: "Bench", modes: ["side-by-side"], ...model }),
     });
     if (!res.ok) throw new Error(`registering ${id}: ${res.status} ${await res.text()}`);
-  }
+  };
+  const openai = (upstreamModel) => ({ provider: "openai", baseUrl: `${providerUrl}/v1`, upstreamModel });
+  // The in-runtime paced provider: a demo model with fixed pacing (no jitter), GAP_MS per token, TOKENS tokens.
+  const paced = {
+    provider: "demo",
+    upstreamModel: "verbose",
+    params: { tokensPerSecond: 1000 / GAP_MS, jitter: 0, maxTokens: TOKENS },
+  };
+  await register("bench-a", openai("paced"));
+  await register("bench-b", openai("paced"));
+  await register("bench-fast-a", openai("fast"));
+  await register("bench-fast-b", openai("fast"));
+  await register("bench-demo-a", paced);
+  await register("bench-demo-b", paced);
+  const OVER_HTTP = ["bench-a", "bench-b"];
+  const IN_RUNTIME = ["bench-demo-a", "bench-demo-b"];
 
-  // Baseline: the fake provider called directly.
-  const direct = [];
-  for (let i = 0; i < 20; i++) direct.push(await directRun(providerUrl));
-  const directFirst = pct(direct.map((d) => d.first), 50);
-  const directSpan = pct(direct.map((d) => d.span), 50);
-  // Warm-up (first requests compile the Worker and open the DO).
-  for (let i = 0; i < 3; i++) await arenaBattle(arena.url);
+  // Warm-up (first requests compile the Worker, load the tokenizer and open DOs).
+  for (let i = 0; i < 3; i++) await arenaBattle(arena.url, OVER_HTTP);
+  for (let i = 0; i < 3; i++) await arenaBattle(arena.url, IN_RUNTIME);
 
-  const report = (label, sides) => {
-    const added = sides.map((s) => s.first - directFirst);
-    const perToken = sides.map((s) => (s.span - directSpan) / (TOKENS - 1));
+  // Baselines for the loopback provider: called directly at the same number of concurrent streams, so the bench's
+  // own client and fake server (one Node process on the same 2 cores) are not counted as the arena's overhead.
+  const baseline = async (streams) => {
+    const runs = [];
+    for (let r = 0; r < 3; r++)
+      runs.push(...(await Promise.all(Array.from({ length: streams }, () => staggered(() => directRun(providerUrl))))));
+    return {
+      first: pct(
+        runs.map((d) => d.first),
+        50,
+      ),
+      span: pct(
+        runs.map((d) => d.span),
+        50,
+      ),
+    };
+  };
+  const report = (label, sides, base) => {
+    const added = sides.map((s) => s.first - base.first);
+    const perToken = sides.map((s) => (s.span - base.span) / (TOKENS - 1));
     const lost = sides.filter((s) => s.tokens !== TOKENS).length;
     console.log(
-      `${label.padEnd(26)} added TTFT p50 ${fmt(pct(added, 50))}  p95 ${fmt(pct(added, 95))}   ` +
+      `  ${label.padEnd(24)} added TTFT p50 ${fmt(pct(added, 50))}  p95 ${fmt(pct(added, 95))}   ` +
         `per-token overhead p50 ${fmt(pct(perToken, 50))}  p95 ${fmt(pct(perToken, 95))}   (${sides.length} streams, ${lost} incomplete)`,
     );
   };
+  const measure = async (models, base1, base20) => {
+    const one = [];
+    for (let i = 0; i < SEQUENTIAL_BATTLES; i++) one.push(...(await arenaBattle(arena.url, models)));
+    report("1 battle at a time", one, base1);
+    const twenty = [];
+    for (let r = 0; r < CONCURRENT_ROUNDS; r++) {
+      const round = await Promise.all(
+        Array.from({ length: CONCURRENT }, () => staggered(() => arenaBattle(arena.url, models))),
+      );
+      twenty.push(...round.flat());
+    }
+    report(`${CONCURRENT} concurrent battles`, twenty, base20);
+  };
 
-  console.log(`fake provider: first token after ${FIRST_MS} ms, then every ${GAP_MS} ms, ${TOKENS} tokens`);
-  console.log(`direct baseline: TTFT p50 ${fmt(directFirst)}, first→last span p50 ${fmt(directSpan)}`);
-  const one = [];
-  for (let i = 0; i < SEQUENTIAL_BATTLES; i++) one.push(...(await arenaBattle(arena.url)));
-  report("1 battle at a time", one);
-  const twenty = [];
-  for (let r = 0; r < CONCURRENT_ROUNDS; r++) {
-    const rounds = await Promise.all(Array.from({ length: CONCURRENT }, () => arenaBattle(arena.url)));
-    twenty.push(...rounds.flat());
-  }
-  report(`${CONCURRENT} concurrent battles`, twenty);
+  console.log(
+    `pacing: ${TOKENS} tokens, one every ${GAP_MS} ms; concurrent battles arrive within ${ARRIVAL_WINDOW_MS} ms`,
+  );
+  // The path itself: provider inside the DO, so every extra millisecond is edge → DO → client.
+  const schedule = { first: GAP_MS, span: (TOKENS - 1) * GAP_MS };
+  console.log("in-runtime paced provider (edge → DO → client only):");
+  await measure(IN_RUNTIME, schedule, schedule);
+  // The same with a real HTTP provider on loopback. Under `wrangler dev` the Worker's outbound fetches pass through
+  // wrangler's Node process, which costs CPU on this 2-core machine that production does not have.
+  const base1 = await baseline(2);
+  const base20 = await baseline(2 * CONCURRENT);
+  console.log(
+    `OpenAI-compatible server on loopback (first token after ${FIRST_MS} ms; direct TTFT p50 ${fmt(base1.first)} at 2 streams, ${fmt(base20.first)} at ${2 * CONCURRENT}):`,
+  );
+  await measure(OVER_HTTP, base1, base20);
 
   // Votes: battles with a finished turn, then votes as fast as the stack takes them, then wait for D1.
   const ids = await pool(Array.from({ length: VOTES }), VOTE_CONCURRENCY, async () => {

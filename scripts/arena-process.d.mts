@@ -1,5 +1,5 @@
 export function freePort(): Promise<number>;
-export function startArena(options?: { vars?: Record<string, string>; timeoutMs?: number }): Promise<{
+export function startArena(options?: { vars?: Record<string, string>; args?: string[]; timeoutMs?: number }): Promise<{
   url: string;
   state: string;
   stop: () => Promise<void>;

@@ -20,12 +20,12 @@ export function freePort() {
   });
 }
 
-/** @param {{ vars?: Record<string, string>, timeoutMs?: number }} [options] */
+/** @param {{ vars?: Record<string, string>, args?: string[], timeoutMs?: number }} [options] */
 export async function startArena(options = {}) {
   const port = await freePort();
   const state = mkdtempSync(path.join(tmpdir(), "arena-"));
   const vars = Object.entries(options.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
-  const child = spawn(process.execPath, ["scripts/start.mjs", "--port", String(port), "--persist-to", state, ...vars], {
+  const child = spawn(process.execPath, ["scripts/start.mjs", "--port", String(port), "--persist-to", state, ...vars, ...(options.args ?? [])], {
     cwd: root,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],

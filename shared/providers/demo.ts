@@ -1,6 +1,7 @@
 // The `demo` provider: offline, deterministic generators with clearly different styles, so `npm start` and the
 // tests run with no keys and no network. The model's `upstreamModel` picks the style; `params.tokensPerSecond`
-// sets the pace (DESIGN section 5: a whole answer in 1–10 s so both sides visibly interleave).
+// sets the pace (DESIGN section 5: a whole answer in 1–10 s so both sides visibly interleave), `params.jitter`
+// (0–1, default 0.5) how much each gap varies around it.
 //
 // The generated text is built only from the fixed phrases below and the user's own words, so it never names a
 // model of the pool unless the user typed that name (which is then a real identity leak, and is caught).
@@ -153,11 +154,13 @@ export const demoProvider: Provider = {
       typeof req.model.params.tokensPerSecond === "number" ? req.model.params.tokensPerSecond : DEFAULT_TPS[style];
     const speedup = Number(req.env.DEMO_SPEEDUP) > 0 ? Number(req.env.DEMO_SPEEDUP) : 1;
     const meanDelay = 1000 / (tps * speedup);
+    // Each gap is meanDelay × (1 ± jitter); params.jitter = 0 gives the fixed pacing benchmarks need.
+    const jitter = typeof req.model.params.jitter === "number" ? Math.min(1, Math.max(0, req.model.params.jitter)) : 0.5;
     const all = pieces(demoAnswer(req.model.id, style, req.messages, req.attempt));
     const rand = seededRandom(`${req.model.id}|pace|${req.attempt}`);
     const n = Math.min(all.length, req.params.maxTokens);
     for (let i = 0; i < n; i++) {
-      await sleep(meanDelay * (0.5 + rand()), req.signal);
+      await sleep(meanDelay * (1 + jitter * (2 * rand() - 1)), req.signal);
       if (req.signal.aborted) return;
       yield { type: "text", text: all[i]! };
     }
