@@ -206,3 +206,31 @@ describe("the battle loop against npm start", () => {
     expect(await d1Count(id)).toBe(1);
   });
 });
+
+describe("errors answered before the body is read", () => {
+  it("leave the connection usable: the requests after them are answered normally", async () => {
+    const statuses: number[] = [];
+    // A new connection per request, as curl makes: the failure seen was a 503 on the request after a refusal.
+    for (let i = 0; i < 15; i++) {
+      const refused = await fetch(`${base}/api/admin/models/demo-x`, {
+        method: "PUT",
+        headers: {
+          authorization: "Bearer wrong",
+          "content-type": "application/x-www-form-urlencoded",
+          connection: "close",
+        },
+        body: JSON.stringify({ name: "x".repeat(5000) }),
+      });
+      statuses.push(refused.status);
+      await refused.text();
+      const next = await fetch(`${base}/api/battles`, {
+        method: "POST",
+        headers: { connection: "close" },
+        body: JSON.stringify({ mode: "anonymous" }),
+      });
+      statuses.push(next.status);
+      await next.text();
+    }
+    expect(statuses).toEqual(Array.from({ length: 15 }, () => [401, 201]).flat());
+  });
+});

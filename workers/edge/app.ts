@@ -29,6 +29,15 @@ function errorResponse(
   return c.json(body, status, headers);
 }
 
+/**
+ * An error answered before the body was read (rate limit, auth, unknown id) still reads it, so the connection the
+ * request came on stays usable for the next one.
+ */
+async function discardBody(c: Context<AppEnv>): Promise<void> {
+  const raw = c.req.raw;
+  if (raw.body && !raw.bodyUsed) await raw.arrayBuffer().catch(() => {});
+}
+
 /** "field: problem; other: problem" from zod issues: precise enough to fix the request, no internals. */
 export function describeIssues(error: z.ZodError): string {
   return error.issues
@@ -58,7 +67,8 @@ export function createApp(): App {
     c.header("x-request-id", c.get("requestId"));
   });
 
-  app.onError((err, c) => {
+  app.onError(async (err, c) => {
+    await discardBody(c);
     if (err instanceof ApiError) return errorResponse(c, err.status, err.code, err.message, err.headers);
     if (err instanceof HTTPException && err.status === 400) {
       return errorResponse(c, 400, "bad_json", "The request body is not valid JSON.");
@@ -77,9 +87,10 @@ export function createApp(): App {
     return errorResponse(c, 500, "internal_error", "Something went wrong on our side. Please try again.");
   });
 
-  app.notFound((c) =>
-    errorResponse(c, 404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`),
-  );
+  app.notFound(async (c) => {
+    await discardBody(c);
+    return errorResponse(c, 404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`);
+  });
 
   app.use("/api/battles", rateLimit("RL_BATTLES"));
   app.use("/api/battles/:id/messages", rateLimit("RL_MESSAGES"));
