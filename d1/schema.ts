@@ -1,7 +1,7 @@
 // D1 schema (drizzle). Migrations in d1/migrations are generated from this file with `npm run db:generate`
 // and applied by wrangler (`npm start`, tests, `npm run db:migrate:remote`). Additive changes only.
 import { sql } from "drizzle-orm";
-import { index, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /** The model registry (DESIGN section 5). Secrets never live here: `apiKeySecret` is the *name* of a Worker secret. */
 export const models = sqliteTable(
@@ -143,3 +143,40 @@ export const modelHealth = sqliteTable("model_health", {
   lastError: text("last_error"),
   updatedAt: integer("updated_at").notNull(),
 });
+
+/** One published leaderboard (DESIGN section 6): the JSON and its frozen export live in R2, this row indexes them. */
+export const leaderboardSnapshots = sqliteTable(
+  "leaderboard_snapshots",
+  {
+    id: text("id").primaryKey(),
+    generatedAt: integer("generated_at").notNull(),
+    battles: integer("battles").notNull(),
+    sha256: text("sha256").notNull(),
+    snapshotKey: text("snapshot_key").notNull(),
+    exportKey: text("export_key").notNull(),
+    /** Strong validator for GET /leaderboard.json. */
+    etag: text("etag").notNull(),
+  },
+  (t) => [index("leaderboard_snapshots_generated_idx").on(t.generatedAt)],
+);
+
+/** Per-model rows of every snapshot, for GET /api/leaderboard/history. */
+export const leaderboardHistory = sqliteTable(
+  "leaderboard_history",
+  {
+    snapshotId: text("snapshot_id").notNull(),
+    category: text("category").notNull(),
+    style: integer("style", { mode: "boolean" }).notNull(),
+    model: text("model").notNull(),
+    generatedAt: integer("generated_at").notNull(),
+    rating: real("rating").notNull(),
+    ciLow: real("ci_low"),
+    ciHigh: real("ci_high"),
+    rank: integer("rank").notNull(),
+    votes: integer("votes").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.snapshotId, t.category, t.style, t.model] }),
+    index("leaderboard_history_model_idx").on(t.model, t.category, t.style, t.generatedAt),
+  ],
+);

@@ -1,0 +1,103 @@
+// The rated battle set as the ratings CLI's input format (DESIGN section 7, JSONL): one object per battle, FastChat
+// field names, sorted by (tstamp, id). The cron worker writes exactly these lines to R2 and rates exactly these
+// lines, so `npm run ratings` on the export reproduces the published boards (invariant 5).
+import { and, asc, eq, gt, isNull, or, type SQL } from "drizzle-orm";
+import type { Db } from "./queries";
+import * as schema from "./schema";
+
+type BattleRow = typeof schema.battles.$inferSelect;
+
+export interface ExportLine {
+  id: string;
+  tstamp: number;
+  model_a: string;
+  model_b: string;
+  winner: BattleRow["winner"];
+  anony: boolean;
+  judge: string;
+  turn: number;
+  language: string | null;
+  categories: string[];
+  sampling_probability: number | null;
+  conv_metadata: {
+    sum_user_tokens: number;
+    sum_assistant_a_tokens: number;
+    sum_assistant_b_tokens: number;
+    header_count_a: Record<string, number>;
+    header_count_b: Record<string, number>;
+    list_count_a: Record<string, number>;
+    list_count_b: Record<string, number>;
+    bold_count_a: Record<string, number>;
+    bold_count_b: Record<string, number>;
+    turns: number;
+  };
+  excluded_reason?: string | null;
+}
+
+/** tstamp in seconds (FastChat's unit), from the vote time in milliseconds. */
+export function toExportLine(row: BattleRow, withExclusion = false): ExportLine {
+  const line: ExportLine = {
+    id: row.id,
+    tstamp: row.votedAt / 1000,
+    model_a: row.modelA,
+    model_b: row.modelB,
+    winner: row.winner,
+    anony: row.anony,
+    judge: row.voterHash,
+    turn: row.turns,
+    language: row.language,
+    categories: row.categories,
+    sampling_probability: row.samplingProbability,
+    conv_metadata: {
+      sum_user_tokens: row.userTokens,
+      sum_assistant_a_tokens: row.tokensA,
+      sum_assistant_b_tokens: row.tokensB,
+      header_count_a: row.headerCountA,
+      header_count_b: row.headerCountB,
+      list_count_a: row.listCountA,
+      list_count_b: row.listCountB,
+      bold_count_a: row.boldCountA,
+      bold_count_b: row.boldCountB,
+      turns: row.turns,
+    },
+  };
+  if (withExclusion) line.excluded_reason = row.excludedReason;
+  return line;
+}
+
+/**
+ * Pages through the battles a public board may rate — anonymous, not excluded, both models public — in export
+ * order, keyset-paginated on (voted_at, id) so each page is one indexed range read.
+ */
+export async function* ratedBattles(
+  d: Db,
+  publicModels: ReadonlySet<string>,
+  opts: { includeExcluded?: boolean; pageSize?: number } = {},
+): AsyncGenerator<BattleRow> {
+  const pageSize = opts.pageSize ?? 1000;
+  let after: { votedAt: number; id: string } | null = null;
+  for (;;) {
+    const conditions: (SQL | undefined)[] = [eq(schema.battles.anony, true)];
+    if (!opts.includeExcluded) conditions.push(isNull(schema.battles.excludedReason));
+    if (after) {
+      conditions.push(
+        or(
+          gt(schema.battles.votedAt, after.votedAt),
+          and(eq(schema.battles.votedAt, after.votedAt), gt(schema.battles.id, after.id)),
+        ),
+      );
+    }
+    const page = await d
+      .select()
+      .from(schema.battles)
+      .where(and(...conditions))
+      .orderBy(asc(schema.battles.votedAt), asc(schema.battles.id))
+      .limit(pageSize);
+    for (const row of page) {
+      if (publicModels.has(row.modelA) && publicModels.has(row.modelB)) yield row;
+    }
+    if (page.length < pageSize) return;
+    const last = page[page.length - 1]!;
+    after = { votedAt: last.votedAt, id: last.id };
+  }
+}
