@@ -67,11 +67,12 @@ export function styleDesign(
       const w = sb[i * P + f]!;
       const d = (x - w) / (x + w + 1);
       out.z[r * P + f] = d;
-      out.mean[f] += d;
+      out.mean[f] = out.mean[f]! + d;
     }
   }
   for (let f = 0; f < P; f++) out.mean[f] = n ? out.mean[f]! / n : 0;
-  for (let r = 0; r < n; r++) for (let f = 0; f < P; f++) out.std[f] += (out.z[r * P + f]! - out.mean[f]!) ** 2;
+  for (let r = 0; r < n; r++)
+    for (let f = 0; f < P; f++) out.std[f] = out.std[f]! + (out.z[r * P + f]! - out.mean[f]!) ** 2;
   for (let f = 0; f < P; f++) {
     const s = n ? Math.sqrt(out.std[f]! / n) : 0;
     out.std[f] = s > 0 ? s : 1;
@@ -150,20 +151,20 @@ export function fitStyleControl(
       const e = wr * (p - y[r]!);
       const v = wr * p * (1 - p);
       // x = ln10·(e_a − e_b) ⊕ z_r
-      grad[ia] += e * LN10;
-      grad[ib] -= e * LN10;
+      grad[ia] = grad[ia]! + e * LN10;
+      grad[ib] = grad[ib]! - e * LN10;
       const vl = v * LN10 * LN10;
-      hess[ia * m + ia] += vl;
-      hess[ib * m + ib] += vl;
-      hess[ia * m + ib] -= vl;
-      hess[ib * m + ia] -= vl;
+      hess[ia * m + ia] = hess[ia * m + ia]! + vl;
+      hess[ib * m + ib] = hess[ib * m + ib]! + vl;
+      hess[ia * m + ib] = hess[ia * m + ib]! - vl;
+      hess[ib * m + ia] = hess[ib * m + ia]! - vl;
       for (let f = 0; f < P; f++) {
         const zf = z[r * P + f]!;
-        grad[M + f] += e * zf;
+        grad[M + f] = grad[M + f]! + e * zf;
         const cross = v * LN10 * zf;
-        hess[ia * m + M + f] += cross;
-        hess[ib * m + M + f] -= cross;
-        for (let g = 0; g <= f; g++) hess[(M + f) * m + M + g] += v * zf * z[r * P + g]!;
+        hess[ia * m + M + f] = hess[ia * m + M + f]! + cross;
+        hess[ib * m + M + f] = hess[ib * m + M + f]! - cross;
+        for (let g = 0; g <= f; g++) hess[(M + f) * m + M + g] = hess[(M + f) * m + M + g]! + v * zf * z[r * P + g]!;
       }
     }
     // Symmetrise the parts filled on one side only, and add the penalty.
@@ -172,13 +173,13 @@ export function fitStyleControl(
       for (let g = 0; g < f; g++) hess[(M + g) * m + M + f] = hess[(M + f) * m + M + g]!;
     }
     for (let i = 0; i < m; i++) {
-      grad[i] += l2 * params[i]!;
-      hess[i * m + i] += l2;
+      grad[i] = grad[i]! + l2 * params[i]!;
+      hess[i * m + i] = hess[i * m + i]! + l2;
     }
     const step = choleskySolve(hess, grad, m);
     let largest = 0;
     for (let i = 0; i < m; i++) {
-      params[i] -= step[i]!;
+      params[i] = params[i]! - step[i]!;
       largest = Math.max(largest, Math.abs(step[i]!));
     }
     // Newton converges quadratically near the optimum: a step this small means the next one is ~0.

@@ -94,9 +94,9 @@ describe("style control", () => {
       let logit = Math.LN10 * (fit.theta[design.a[r]!]! - fit.theta[design.b[r]!]!);
       for (let f = 0; f < 4; f++) logit += fit.gamma[f]! * design.z[r * 4 + f]!;
       const e = 1 / (1 + Math.exp(-logit)) - design.y[r]!;
-      grad[design.a[r]!] += e * Math.LN10;
-      grad[design.b[r]!] -= e * Math.LN10;
-      for (let f = 0; f < 4; f++) grad[M + f] += e * design.z[r * 4 + f]!;
+      grad[design.a[r]!] = grad[design.a[r]!]! + e * Math.LN10;
+      grad[design.b[r]!] = grad[design.b[r]!]! - e * Math.LN10;
+      for (let f = 0; f < 4; f++) grad[M + f] = grad[M + f]! + e * design.z[r * 4 + f]!;
     }
     for (let i = 0; i < M; i++) expect(Math.abs(grad[i]! + 0.5 * fit.theta[i]!)).toBeLessThan(1e-6);
     for (let f = 0; f < 4; f++) expect(Math.abs(grad[M + f]! + 0.5 * fit.gamma[f]!)).toBeLessThan(1e-6);
