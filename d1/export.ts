@@ -1,7 +1,7 @@
 // The rated battle set as the ratings CLI's input format (DESIGN section 7, JSONL): one object per battle, FastChat
 // field names, sorted by (tstamp, id). The cron worker writes exactly these lines to R2 and rates exactly these
 // lines, so `npm run ratings` on the export reproduces the published boards (invariant 5).
-import { and, asc, eq, gt, isNull, or, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, lte, or, type SQL } from "drizzle-orm";
 import type { Db } from "./queries";
 import * as schema from "./schema";
 
@@ -72,13 +72,15 @@ export function toExportLine(row: BattleRow, withExclusion = false): ExportLine 
 export async function* ratedBattles(
   d: Db,
   publicModels: ReadonlySet<string>,
-  opts: { includeExcluded?: boolean; pageSize?: number } = {},
+  opts: { includeExcluded?: boolean; pageSize?: number; recordedUpTo?: number } = {},
 ): AsyncGenerator<BattleRow> {
   const pageSize = opts.pageSize ?? 1000;
   let after: { votedAt: number; id: string } | null = null;
   for (;;) {
     const conditions: (SQL | undefined)[] = [eq(schema.battles.anony, true)];
     if (!opts.includeExcluded) conditions.push(isNull(schema.battles.excludedReason));
+    // A snapshot rates what was recorded when it started; later rows wait for the next one.
+    if (opts.recordedUpTo !== undefined) conditions.push(lte(schema.battles.recordedAt, opts.recordedUpTo));
     if (after) {
       conditions.push(
         or(

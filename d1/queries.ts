@@ -1,5 +1,5 @@
 // All D1 access, as small functions over a drizzle client. Callers build the client per invocation: db(env.DB).
-import { and, eq, gt, inArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, sql, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { ModelInput, ModelRecord } from "../shared/models";
 import type { VoteMessage } from "../queues/votes";
@@ -167,4 +167,38 @@ export async function recordModelFailure(
       consecutive_failures = consecutive_failures + 1,
       last_error = ${error},
       updated_at = ${now}`);
+}
+
+// ---------------------------------------------------------------- leaderboard snapshots
+
+export type SnapshotRow = typeof schema.leaderboardSnapshots.$inferSelect;
+
+export async function latestSnapshot(d: Db): Promise<SnapshotRow | undefined> {
+  return d
+    .select()
+    .from(schema.leaderboardSnapshots)
+    .orderBy(desc(schema.leaderboardSnapshots.generatedAt), desc(schema.leaderboardSnapshots.id))
+    .limit(1)
+    .get();
+}
+
+export async function snapshotById(d: Db, id: string): Promise<SnapshotRow | undefined> {
+  return d.select().from(schema.leaderboardSnapshots).where(eq(schema.leaderboardSnapshots.id, id)).get();
+}
+
+/** One model's rows on one board across snapshots, oldest first. */
+export async function modelHistory(d: Db, model: string, category: string, style: boolean) {
+  const h = schema.leaderboardHistory;
+  return d
+    .select({
+      generatedAt: h.generatedAt,
+      rating: h.rating,
+      ciLow: h.ciLow,
+      ciHigh: h.ciHigh,
+      rank: h.rank,
+      votes: h.votes,
+    })
+    .from(h)
+    .where(and(eq(h.model, model), eq(h.category, category), eq(h.style, style)))
+    .orderBy(asc(h.generatedAt));
 }

@@ -8,6 +8,7 @@ import { registerAdminRoutes } from "./routes/admin";
 import { registerBattleRoutes } from "./routes/battles";
 import { registerChatRoutes } from "./routes/chat";
 import { rateLimit } from "./rate-limit";
+import { registerLeaderboardRoutes } from "./routes/leaderboard";
 import { registerMetaRoutes } from "./routes/meta";
 
 export interface AppEnv {
@@ -102,6 +103,7 @@ export function createApp(): App {
   registerBattleRoutes(app);
   registerChatRoutes(app);
   registerAdminRoutes(app);
+  registerLeaderboardRoutes(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", { type: "http", scheme: "bearer" });
   app.doc31("/openapi.json", {
