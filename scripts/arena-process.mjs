@@ -25,11 +25,15 @@ export async function startArena(options = {}) {
   const port = await freePort();
   const state = mkdtempSync(path.join(tmpdir(), "arena-"));
   const vars = Object.entries(options.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
-  const child = spawn(process.execPath, ["scripts/start.mjs", "--port", String(port), "--persist-to", state, ...vars, ...(options.args ?? [])], {
-    cwd: root,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["scripts/start.mjs", "--port", String(port), "--persist-to", state, ...vars, ...(options.args ?? [])],
+    {
+      cwd: root,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let output = "";
   child.stdout.on("data", (d) => (output += d));
   child.stderr.on("data", (d) => (output += d));

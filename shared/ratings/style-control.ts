@@ -6,6 +6,7 @@
 // convex, so Newton's method converges to the unique optimum in a handful of steps: the Hessian is only
 // (models + 4)², cheap to factor. Ties count 0.5 as in FastChat. Ratings are 400·θ + 1000 before any anchoring.
 // Bootstrap resamples battle rows (multinomial counts), warm-started from the full-data fit.
+import { choleskySolve } from "./linalg";
 import { STYLE_FEATURES, type BattleTable } from "./table";
 
 const LN10 = Math.LN10;
@@ -91,34 +92,6 @@ export interface StyleFit {
   iterations: number;
 }
 
-/** Solves H x = g in place for a symmetric positive definite H (Cholesky). */
-function choleskySolve(h: Float64Array, g: Float64Array, m: number): Float64Array {
-  const l = new Float64Array(m * m);
-  for (let j = 0; j < m; j++) {
-    let s = h[j * m + j]!;
-    for (let k = 0; k < j; k++) s -= l[j * m + k]! ** 2;
-    const d = Math.sqrt(Math.max(s, 1e-300));
-    l[j * m + j] = d;
-    for (let i = j + 1; i < m; i++) {
-      let t = h[i * m + j]!;
-      for (let k = 0; k < j; k++) t -= l[i * m + k]! * l[j * m + k]!;
-      l[i * m + j] = t / d;
-    }
-  }
-  const x = new Float64Array(m);
-  for (let i = 0; i < m; i++) {
-    let t = g[i]!;
-    for (let k = 0; k < i; k++) t -= l[i * m + k]! * x[k]!;
-    x[i] = t / l[i * m + i]!;
-  }
-  for (let i = m - 1; i >= 0; i--) {
-    let t = x[i]!;
-    for (let k = i + 1; k < m; k++) t -= l[k * m + i]! * x[k]!;
-    x[i] = t / l[i * m + i]!;
-  }
-  return x;
-}
-
 /**
  * Newton's method on the penalised loss. `weights` (optional) multiplies each row's loss: bootstrap counts.
  * `start` warm-starts from a previous solution (θ then γ).
@@ -176,7 +149,9 @@ export function fitStyleControl(
       grad[i] = grad[i]! + l2 * params[i]!;
       hess[i * m + i] = hess[i * m + i]! + l2;
     }
-    const step = choleskySolve(hess, grad, m);
+    // H is positive definite (the penalty adds l2·I), so the factorisation cannot fail for l2 > 0.
+    if (!choleskySolve(hess, grad, m)) throw new Error("style control: Hessian not positive definite");
+    const step = grad;
     let largest = 0;
     for (let i = 0; i < m; i++) {
       params[i] = params[i]! - step[i]!;

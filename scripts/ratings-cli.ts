@@ -1,0 +1,157 @@
+// The ratings CLI (DESIGN section 7): reads battles (.jsonl, .json or .csv, streamed), prints the leaderboard JSON
+// (section 6) on stdout and nothing else; progress, skips and errors go to stderr. Exit codes: 0 ok, 1 bad input,
+// 2 bad usage. Run through scripts/ratings.mjs (`npm run --silent ratings -- [options] FILE`).
+import { createHash } from "node:crypto";
+import { createReadStream, statSync } from "node:fs";
+import { buildLeaderboard, DEFAULT_OPTIONS, type LeaderboardOptions } from "../shared/ratings/leaderboard";
+import { createParser, formatFromPath, InputError } from "../shared/ratings/parse";
+
+const USAGE = `usage: npm run --silent ratings -- [options] FILE   (FILE: .jsonl, .json or .csv)
+  --bootstrap N           bootstrap rounds (default 100; 0 = no intervals)
+  --seed S                bootstrap seed (default 0)
+  --style-control         style-controlled boards (default: when the input has conv_metadata)
+  --no-style-control      no style-controlled boards
+  --anchor MODEL=RATING   shift ratings so MODEL has RATING (default: mean 1000)
+  --category NAME         only this board (repeatable)
+  --min-votes N           drop models with fewer battles on a board, then refit
+  --ci bootstrap          interval method (bootstrap)
+  --ci-correction none    interval correction (none)
+  --skip-invalid          skip malformed rows (counted on stderr) instead of stopping`;
+
+class UsageError extends Error {}
+
+interface Cli {
+  file: string;
+  options: Partial<LeaderboardOptions>;
+  skipInvalid: boolean;
+}
+
+function parseArgs(argv: string[]): Cli {
+  const options: Partial<LeaderboardOptions> = {};
+  let file: string | undefined;
+  let skipInvalid = false;
+  const categories: string[] = [];
+  const value = (i: number, flag: string) => {
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
+  const integer = (v: string, flag: string, min: number) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be an integer >= ${min} (got "${v}")`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    switch (arg) {
+      case "--bootstrap":
+        options.bootstrap = integer(value(i++, arg), arg, 0);
+        break;
+      case "--seed":
+        options.seed = integer(value(i++, arg), arg, 0);
+        break;
+      case "--style-control":
+        options.styleControl = true;
+        break;
+      case "--no-style-control":
+        options.styleControl = false;
+        break;
+      case "--anchor": {
+        const m = /^(.+)=(-?\d+(?:\.\d+)?)$/.exec(value(i++, arg));
+        if (!m) throw new UsageError("--anchor must look like MODEL=RATING, e.g. gpt-4o=1200");
+        options.anchor = { model: m[1]!, rating: Number(m[2]) };
+        break;
+      }
+      case "--category":
+        categories.push(value(i++, arg));
+        break;
+      case "--min-votes":
+        options.minVotes = integer(value(i++, arg), arg, 0);
+        break;
+      case "--ci": {
+        const v = value(i++, arg);
+        if (v !== "bootstrap") throw new UsageError(`--ci ${v} is not available yet; use --ci bootstrap`);
+        break;
+      }
+      case "--ci-correction": {
+        const v = value(i++, arg);
+        if (v !== "none") throw new UsageError(`--ci-correction ${v} is not available yet; use none`);
+        break;
+      }
+      case "--ipw":
+        throw new UsageError("--ipw is not available yet");
+      case "--skip-invalid":
+        skipInvalid = true;
+        break;
+      case "-h":
+      case "--help":
+        process.stderr.write(`${USAGE}\n`);
+        process.exit(0);
+        break;
+      default:
+        if (arg.startsWith("-")) throw new UsageError(`unknown option ${arg}`);
+        if (file) throw new UsageError("give exactly one input file");
+        file = arg;
+    }
+  }
+  if (!file) throw new UsageError("no input file");
+  if (categories.length) options.categories = categories;
+  return { file, options, skipInvalid };
+}
+
+async function main(): Promise<void> {
+  const cli = parseArgs(process.argv.slice(2));
+  const format = formatFromPath(cli.file);
+  if (!format) throw new UsageError(`cannot tell the format of "${cli.file}": use .jsonl, .json or .csv`);
+  try {
+    if (!statSync(cli.file).isFile()) throw new UsageError(`${cli.file} is not a file`);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`cannot read ${cli.file}`);
+  }
+  const parser = createParser(format, { skipInvalid: cli.skipInvalid });
+  const hash = createHash("sha256");
+  const decoder = new TextDecoder("utf-8");
+  for await (const chunk of createReadStream(cli.file)) {
+    hash.update(chunk as Buffer);
+    parser.push(decoder.decode(chunk as Buffer, { stream: true }));
+  }
+  parser.push(decoder.decode());
+  const parsed = parser.end();
+  const skipped = Object.entries(parsed.skipped);
+  if (skipped.length) {
+    process.stderr.write(`ratings: skipped ${skipped.map(([why, n]) => `${n} ${why}`).join(", ")}\n`);
+  }
+  if (parsed.droppedCategories.length) {
+    process.stderr.write(`ratings: no room for boards ${parsed.droppedCategories.join(", ")}\n`);
+  }
+  const sha256 = hash.digest("hex");
+  // Deterministic metadata: the same input and options always print the same bytes.
+  let latest = 0;
+  if (parsed.table.tstamp)
+    for (let i = 0; i < parsed.table.length; i++) latest = Math.max(latest, parsed.table.tstamp[i] || 0);
+  const started = performance.now();
+  const json = buildLeaderboard(parsed.table, cli.options, {
+    snapshot: `cli-${sha256.slice(0, 12)}`,
+    generatedAt: new Date(latest * 1000).toISOString(),
+    sha256,
+    excluded: parsed.excluded,
+  });
+  process.stderr.write(
+    `ratings: ${parsed.table.length} battles, ${Object.keys(json.categories).length} boards in ${((performance.now() - started) / 1000).toFixed(2)} s\n`,
+  );
+  process.stdout.write(`${JSON.stringify(json)}\n`);
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof UsageError) {
+    process.stderr.write(`ratings: ${err.message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (err instanceof InputError) {
+    process.stderr.write(`ratings: ${err.message}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`ratings: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

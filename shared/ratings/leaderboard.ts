@@ -1,0 +1,166 @@
+// The leaderboard JSON (DESIGN section 6, schema arena-leaderboard/v1) from a battle table: every board the data
+// supports — overall, each category the rows are flagged with (language boards and the dedup / no_short views
+// arrive as categories from the parser), and the no_tie view — each with style control when style counts exist.
+// The CLI and the cron worker both call this, so the published JSON and `npm run ratings` agree by construction.
+import type { RowFilter } from "./aggregate";
+import { computeBoard, type BoardMethod, type BoardModel } from "./board";
+import { DEFAULT_RIDGE } from "./bt";
+import type { Pairwise } from "./pairwise";
+import type { Anchor } from "./scale";
+import { computeStyleBoard, type StyleBoard } from "./style-board";
+import { STYLE_FEATURES, type BattleTable } from "./table";
+
+export const LEADERBOARD_SCHEMA = "arena-leaderboard/v1";
+export const STYLE_L2 = 0.5;
+
+export interface LeaderboardOptions {
+  bootstrap: number;
+  seed: number;
+  level: number;
+  anchor: Anchor | null;
+  /** Only these boards (by name); null = every board the data supports. */
+  categories: string[] | null;
+  minVotes: number;
+  /** Style-controlled boards: true/false, or null = when the data has style counts. */
+  styleControl: boolean | null;
+}
+
+export const DEFAULT_OPTIONS: LeaderboardOptions = {
+  bootstrap: 100,
+  seed: 0,
+  level: 0.95,
+  anchor: null,
+  categories: null,
+  minVotes: 0,
+  styleControl: null,
+};
+
+export interface LeaderboardMeta {
+  snapshot: string;
+  generatedAt: string;
+  sha256: string;
+  /** Battles left out of the rated set, by excluded_reason. */
+  excluded: Record<string, number>;
+}
+
+export interface BoardJson {
+  battles: number;
+  models: BoardModel[];
+  styleControl?: Omit<StyleBoard, "battles"> & { battles: number };
+  pairwise: Pairwise;
+  method: Omit<BoardMethod, "iterations" | "maxRelScore">;
+}
+
+export interface LeaderboardJson {
+  schema: typeof LEADERBOARD_SCHEMA;
+  snapshot: string;
+  generatedAt: string;
+  data: { battles: number; sha256: string; excluded: Record<string, number> };
+  method: Record<string, unknown>;
+  categories: Record<string, BoardJson>;
+}
+
+/** Board order in the JSON: overall, then DESIGN's category list, then any other category, then the views. */
+const KNOWN = [
+  "overall",
+  "coding",
+  "math",
+  "hard_prompts",
+  "instruction_following",
+  "creative_writing",
+  "multi_turn",
+  "long_query",
+  "english",
+  "non_english",
+];
+const VIEWS = ["dedup", "no_tie", "no_short"];
+
+function boardFilters(table: BattleTable): Map<string, RowFilter> {
+  const present = new Uint32Array(table.categories.length);
+  for (let i = 0; i < table.length; i++) {
+    const bits = table.categoryBits[i]!;
+    for (let k = 0; bits >>> k && k < 32; k++) if ((bits >>> k) & 1) present[k]!++;
+  }
+  const boards = new Map<string, RowFilter>([["overall", {}]]);
+  table.categories.forEach((name, k) => {
+    if (present[k]! > 0 && name !== "overall") boards.set(name, { categoryMask: 1 << k });
+  });
+  boards.set("no_tie", { noTies: true });
+  const rank = (name: string) => {
+    const known = KNOWN.indexOf(name);
+    if (known >= 0) return known;
+    const view = VIEWS.indexOf(name);
+    return view >= 0 ? 1000 + view : name.startsWith("lang_") ? 500 : 100;
+  };
+  return new Map([...boards].sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+export function buildLeaderboard(
+  table: BattleTable,
+  options: Partial<LeaderboardOptions>,
+  meta: LeaderboardMeta,
+): LeaderboardJson {
+  const opts = { ...DEFAULT_OPTIONS, ...options };
+  const withStyle = opts.styleControl ?? table.styleA !== null;
+  if (withStyle && !table.styleA) throw new Error("style control needs style counts (conv_metadata) in the input");
+  const all = boardFilters(table);
+  const wanted = opts.categories ? opts.categories.filter((c) => all.has(c)) : [...all.keys()];
+  const categories: Record<string, BoardJson> = {};
+  let ridgeUsed = false;
+  for (const name of wanted) {
+    const filter = all.get(name)!;
+    const board = computeBoard(table, {
+      name,
+      filter,
+      bootstrap: opts.bootstrap,
+      seed: opts.seed,
+      level: opts.level,
+      anchor: opts.anchor,
+      minVotes: opts.minVotes,
+    });
+    if (board.models.length === 0) continue;
+    ridgeUsed ||= board.method.ridge !== null;
+    const { iterations: _i, maxRelScore: _s, ...method } = board.method;
+    const json: BoardJson = { battles: board.battles, models: board.models, pairwise: board.pairwise, method };
+    if (withStyle) {
+      json.styleControl = computeStyleBoard(table, board.raw, {
+        name,
+        filter,
+        bootstrap: opts.bootstrap,
+        seed: opts.seed,
+        level: opts.level,
+        l2: STYLE_L2,
+        anchor: opts.anchor,
+      });
+    }
+    // Key order as in DESIGN section 6.
+    categories[name] = {
+      battles: json.battles,
+      models: json.models,
+      ...(json.styleControl ? { styleControl: json.styleControl } : {}),
+      pairwise: json.pairwise,
+      method: json.method,
+    };
+  }
+  return {
+    schema: LEADERBOARD_SCHEMA,
+    snapshot: meta.snapshot,
+    generatedAt: meta.generatedAt,
+    data: { battles: table.length, sha256: meta.sha256, excluded: meta.excluded },
+    method: {
+      model: "bradley-terry",
+      scale: 400,
+      base: 10,
+      initial: 1000,
+      ties: 0.5,
+      anchor: opts.anchor,
+      ci: { method: "bootstrap", rounds: opts.bootstrap, level: opts.level, seed: opts.seed },
+      ...(withStyle ? { styleControl: { features: [...STYLE_FEATURES], l2: STYLE_L2 } } : {}),
+      // Where the MLE does not exist on a board (a model never lost or never won, or the comparison graph is in
+      // pieces), that board is fitted with the ridge (λ/2)·‖θ‖² and the affected models are marked provisional.
+      ridge: ridgeUsed ? DEFAULT_RIDGE : null,
+      minVotes: opts.minVotes,
+    },
+    categories,
+  };
+}

@@ -1,0 +1,90 @@
+// Shared row handling for the three parsers: normalise, skip/count or raise with the line number, append.
+
+import { TableBuilder } from "./builder";
+import { InputError, RowError, type RowErrorKind } from "./errors";
+import { normaliseRow } from "./normalize";
+import type { BattleTable } from "../table";
+
+export interface ParseOptions {
+  /** Skip malformed rows (counted in `skipped` under "invalid:<kind>") instead of throwing InputError. */
+  skipInvalid?: boolean;
+  /** Initial row capacity of the table (it doubles as needed). */
+  initialCapacity?: number;
+}
+
+export interface ParseResult {
+  table: BattleTable;
+  /** Data rows read (kept + skipped), not counting a CSV header or blank lines. */
+  rows: number;
+  /**
+   * Rows not in the table, by reason: "anony_false", "excluded:<excluded_reason>", and under skipInvalid
+   * "invalid:<kind>" (missing_field, empty_model, unknown_winner, not_a_number, bad_value, bad_json, bad_row).
+   */
+  skipped: Record<string, number>;
+  /** The excluded_reason counts alone (DESIGN section 6 `data.excluded`). */
+  excluded: Record<string, number>;
+  /** lang_<code> boards that did not fit in the 32 category bits. */
+  droppedCategories: string[];
+}
+
+export class RowSink {
+  readonly builder: TableBuilder;
+  private rows = 0;
+  private readonly skipped: Record<string, number> = {};
+  private readonly excluded: Record<string, number> = {};
+  private readonly skipInvalid: boolean;
+
+  constructor(options: ParseOptions) {
+    this.skipInvalid = options.skipInvalid ?? false;
+    this.builder = new TableBuilder(options.initialCapacity);
+  }
+
+  /** One data row (a parsed value) starting at `line`. */
+  row(raw: unknown, line: number): void {
+    this.rows++;
+    try {
+      if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+        throw new RowError(
+          "bad_row",
+          `expected a JSON object, got ${Array.isArray(raw) ? "an array" : raw === null ? "null" : typeof raw}`,
+        );
+      const r = normaliseRow(raw as Record<string, unknown>);
+      if ("skip" in r) {
+        this.count(r.skip);
+        if (r.skip.startsWith("excluded:")) {
+          const reason = r.skip.slice("excluded:".length);
+          this.excluded[reason] = (this.excluded[reason] ?? 0) + 1;
+        }
+      } else this.builder.add(r.row, line);
+    } catch (e) {
+      if (e instanceof RowError) this.invalid(e.kind, e.message, line, false);
+      else throw e;
+    }
+  }
+
+  /** A row that could not even be read (bad JSON, wrong CSV field count). */
+  invalid(kind: RowErrorKind, message: string, line: number, countRow = true): void {
+    if (countRow) this.rows++;
+    if (!this.skipInvalid) throw new InputError(message, line, kind);
+    this.count(`invalid:${kind}`);
+  }
+
+  finish(): ParseResult {
+    const { table, droppedCategories } = this.builder.finish();
+    if (table.length === 0) {
+      const why = Object.entries(this.skipped)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ");
+      throw new InputError(
+        `no battles in input${why ? ` (${this.rows} rows skipped: ${why})` : ""}`,
+        null,
+        "no_battles",
+      );
+    }
+    return { table, rows: this.rows, skipped: this.skipped, excluded: this.excluded, droppedCategories };
+  }
+
+  private count(key: string): void {
+    this.skipped[key] = (this.skipped[key] ?? 0) + 1;
+  }
+}

@@ -1,0 +1,109 @@
+// A board's style-controlled ratings (DESIGN sections 6 and 7): the style-control fit on the board's battle rows
+// (the same models as the raw board), a percentile bootstrap over battle rows, ranks from the intervals, and the
+// four coefficients with their intervals. Rows without style counts (NaN) are left out of this fit.
+import { rowPasses, type RowFilter } from "./aggregate";
+import { bootstrapKey, ranksFromIntervals } from "./bootstrap";
+import type { BoardResult } from "./board";
+import { roundOutput } from "./board";
+import { multinomial } from "./multinomial";
+import { hashString32, Rng } from "./rng";
+import { alignRound, quantileSorted, thetaToRatings, type Anchor } from "./scale";
+import { fitStyleControl, styleDesign } from "./style-control";
+import { STYLE_FEATURES, type BattleTable } from "./table";
+
+export interface StyleBoardOptions {
+  name: string;
+  filter: RowFilter;
+  bootstrap: number;
+  seed: number | string;
+  level: number;
+  l2: number;
+  anchor: Anchor | null;
+}
+
+export interface StyleBoard {
+  models: { model: string; rating: number; ci: [number, number] | null; votes: number; rank: number }[];
+  coefficients: Record<(typeof STYLE_FEATURES)[number], number>;
+  coefficientsCi: Record<(typeof STYLE_FEATURES)[number], [number, number]> | null;
+  battles: number;
+}
+
+export function computeStyleBoard(table: BattleTable, raw: BoardResult["raw"], opts: StyleBoardOptions): StyleBoard {
+  const M = raw.models.length;
+  const modelOf = new Int32Array(table.models.length).fill(-1);
+  raw.cells.tableIndex.forEach((t, k) => (modelOf[t] = k));
+  const rows: number[] = [];
+  const sa = table.styleA!;
+  for (let i = 0; i < table.length; i++) {
+    if (!rowPasses(table, i, opts.filter)) continue;
+    if (Number.isNaN(sa[i * STYLE_FEATURES.length]!)) continue;
+    rows.push(i);
+  }
+  const design = styleDesign(table, rows, modelOf, M);
+  const full = fitStyleControl(design, { l2: opts.l2 });
+  // θ here is on the log10-odds scale (logit = ln10·Δθ); the shared scaling works in natural logits.
+  const natural = (theta: Float64Array) => theta.map((t) => t * Math.LN10);
+  const { ratings } = thetaToRatings(natural(full.theta), raw.models, opts.anchor);
+  const anchorIndex = opts.anchor ? raw.models.indexOf(opts.anchor.model) : -1;
+
+  const R = Math.max(0, Math.floor(opts.bootstrap));
+  let lower: Float64Array | null = null;
+  let upper: Float64Array | null = null;
+  let gammaCi: [number, number][] | null = null;
+  const n = design.a.length;
+  if (R > 0 && n > 0) {
+    const samples = new Float64Array(R * M);
+    const gammas = new Float64Array(R * STYLE_FEATURES.length);
+    const uniform = new Float64Array(n).fill(1);
+    const counts = new Float64Array(n);
+    const present = new Uint8Array(M);
+    const row = new Float64Array(M);
+    const start = Float64Array.from([...full.theta, ...full.gamma]);
+    for (let r = 0; r < R; r++) {
+      multinomial(new Rng(hashString32(bootstrapKey(opts.seed, `${opts.name}|style`, r))), n, uniform, counts);
+      present.fill(0);
+      for (let k = 0; k < n; k++) {
+        if (counts[k]! > 0) {
+          present[design.a[k]!] = 1;
+          present[design.b[k]!] = 1;
+        }
+      }
+      const fit = fitStyleControl(design, { l2: opts.l2, weights: counts, start });
+      alignRound(natural(fit.theta), present, ratings, anchorIndex, row);
+      samples.set(row, r * M);
+      gammas.set(fit.gamma, r * STYLE_FEATURES.length);
+    }
+    const q = (all: Float64Array, stride: number, k: number, rounds: number) => {
+      const v = new Float64Array(rounds);
+      let c = 0;
+      for (let r = 0; r < rounds; r++) {
+        const x = all[r * stride + k]!;
+        if (!Number.isNaN(x)) v[c++] = x;
+      }
+      const s = v.subarray(0, c).sort();
+      return [quantileSorted(s, (1 - opts.level) / 2), quantileSorted(s, (1 + opts.level) / 2)] as [number, number];
+    };
+    lower = new Float64Array(M);
+    upper = new Float64Array(M);
+    for (let k = 0; k < M; k++) [lower[k], upper[k]] = q(samples, M, k, R);
+    gammaCi = STYLE_FEATURES.map((_, f) => q(gammas, STYLE_FEATURES.length, f, R));
+  }
+  const rank = ranksFromIntervals(lower ?? ratings, upper ?? ratings);
+  const order = Array.from({ length: M }, (_, i) => i).sort((x, y) => ratings[y]! - ratings[x]! || x - y);
+  const byFeature = <T>(f: (k: number) => T) =>
+    Object.fromEntries(STYLE_FEATURES.map((name, k) => [name, f(k)])) as Record<(typeof STYLE_FEATURES)[number], T>;
+  return {
+    battles: n,
+    models: order.map((k) => ({
+      model: raw.models[k]!,
+      rating: roundOutput(ratings[k]!),
+      ci: lower && upper ? [roundOutput(lower[k]!), roundOutput(upper[k]!)] : null,
+      votes: raw.votes[k]!,
+      rank: rank[k]!,
+    })),
+    coefficients: byFeature((k) => Math.round(full.gamma[k]! * 1e6) / 1e6),
+    coefficientsCi: gammaCi
+      ? byFeature((k) => gammaCi![k]!.map((x) => Math.round(x * 1e6) / 1e6) as [number, number])
+      : null,
+  };
+}
