@@ -14,8 +14,9 @@ const USAGE = `usage: npm run --silent ratings -- [options] FILE   (FILE: .jsonl
   --anchor MODEL=RATING   shift ratings so MODEL has RATING (default: mean 1000)
   --category NAME         only this board (repeatable)
   --min-votes N           drop models with fewer battles on a board, then refit
-  --ci bootstrap          interval method (bootstrap)
-  --ci-correction none    interval correction (none)
+  --ci bootstrap|sandwich interval method for the raw boards (default bootstrap)
+  --ci-correction none|bonferroni   simultaneous intervals over the board's models (default none)
+  --ipw                   weight battles by 1 / recorded sampling probability
   --skip-invalid          skip malformed rows (counted on stderr) instead of stopping`;
 
 class UsageError extends Error {}
@@ -70,16 +71,21 @@ function parseArgs(argv: string[]): Cli {
         break;
       case "--ci": {
         const v = value(i++, arg);
-        if (v !== "bootstrap") throw new UsageError(`--ci ${v} is not available yet; use --ci bootstrap`);
+        if (v !== "bootstrap" && v !== "sandwich")
+          throw new UsageError(`--ci must be bootstrap or sandwich (got "${v}")`);
+        options.ci = v;
         break;
       }
       case "--ci-correction": {
         const v = value(i++, arg);
-        if (v !== "none") throw new UsageError(`--ci-correction ${v} is not available yet; use none`);
+        if (v !== "none" && v !== "bonferroni")
+          throw new UsageError(`--ci-correction must be none or bonferroni (got "${v}")`);
+        options.correction = v;
         break;
       }
       case "--ipw":
-        throw new UsageError("--ipw is not available yet");
+        options.ipw = true;
+        break;
       case "--skip-invalid":
         skipInvalid = true;
         break;

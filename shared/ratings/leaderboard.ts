@@ -23,6 +23,11 @@ export interface LeaderboardOptions {
   minVotes: number;
   /** Style-controlled boards: true/false, or null = when the data has style counts. */
   styleControl: boolean | null;
+  /** Interval method for the raw boards (style-controlled boards always use the bootstrap). */
+  ci: "bootstrap" | "sandwich";
+  correction: "none" | "bonferroni";
+  /** Inverse-probability weighting by the recorded sampling probability. */
+  ipw: boolean;
 }
 
 export const DEFAULT_OPTIONS: LeaderboardOptions = {
@@ -33,6 +38,9 @@ export const DEFAULT_OPTIONS: LeaderboardOptions = {
   categories: null,
   minVotes: 0,
   styleControl: null,
+  ci: "bootstrap",
+  correction: "none",
+  ipw: false,
 };
 
 export interface LeaderboardMeta {
@@ -117,6 +125,9 @@ export function buildLeaderboard(
       level: opts.level,
       anchor: opts.anchor,
       minVotes: opts.minVotes,
+      ci: opts.ci,
+      correction: opts.correction,
+      ipw: opts.ipw,
     });
     if (board.models.length === 0) continue;
     ridgeUsed ||= board.method.ridge !== null;
@@ -154,7 +165,13 @@ export function buildLeaderboard(
       initial: 1000,
       ties: 0.5,
       anchor: opts.anchor,
-      ci: { method: "bootstrap", rounds: opts.bootstrap, level: opts.level, seed: opts.seed },
+      ci: {
+        method: opts.ci,
+        ...(opts.ci === "bootstrap" ? { rounds: opts.bootstrap, seed: opts.seed } : {}),
+        level: opts.level,
+        correction: opts.correction,
+      },
+      ipw: opts.ipw,
       ...(withStyle ? { styleControl: { features: [...STYLE_FEATURES], l2: STYLE_L2 } } : {}),
       // Where the MLE does not exist on a board (a model never lost or never won, or the comparison graph is in
       // pieces), that board is fitted with the ridge (λ/2)·‖θ‖² and the affected models are marked provisional.

@@ -1,0 +1,177 @@
+// The ratings CLI as a user runs it (`npm run --silent ratings -- [options] FILE`), on the real 135,634 LMArena
+// votes and on small hand-made inputs: the MLE score equations, the category boards, determinism, and clear
+// errors (never a stack trace) for bad input.
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { gunzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const dir = mkdtempSync(path.join(tmpdir(), "ratings-cli-"));
+const golden = path.join(dir, "arena_140k_battles.csv");
+
+async function ratings(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ["scripts/ratings.mjs", ...args], {
+      cwd: root,
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const write = (name: string, text: string) => {
+  const file = path.join(dir, name);
+  writeFileSync(file, text);
+  return file;
+};
+
+beforeAll(() => {
+  writeFileSync(golden, gunzipSync(readFileSync(path.join(root, "test/fixtures/golden/arena_140k_battles.csv.gz"))));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("ratings CLI on the real LMArena votes", () => {
+  let board: any;
+  beforeAll(async () => {
+    const run = await ratings([golden]);
+    expect(run.code).toBe(0);
+    board = JSON.parse(run.stdout);
+  }, 120_000);
+
+  it("prints a leaderboard whose overall ratings satisfy the MLE score equations", () => {
+    expect(board.schema).toBe("arena-leaderboard/v1");
+    expect(board.data).toMatchObject({
+      battles: 135_634,
+      sha256: "452717c43c27499f630f07586f85c1b4bc57ca84ba66bcb3f0ac9f3559de6d6e",
+    });
+    const rating = new Map<string, number>(board.categories.overall.models.map((m: any) => [m.model, m.rating]));
+    expect(rating.size).toBe(53);
+    const observed = new Map<string, number>();
+    const expected = new Map<string, number>();
+    const battles = new Map<string, number>();
+    const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
+    const lines = readFileSync(golden, "utf8").trim().split("\n").slice(1);
+    for (const line of lines) {
+      const [, , a, b, winner] = line.split(",");
+      if (a === b) continue; // a self-battle adds the same to both sides of A's equation
+      const pa = 1 / (1 + 10 ** ((rating.get(b!)! - rating.get(a!)!) / 400));
+      const sa = winner === "model_a" ? 1 : winner === "model_b" ? 0 : 0.5;
+      add(observed, a!, sa);
+      add(observed, b!, 1 - sa);
+      add(expected, a!, pa);
+      add(expected, b!, 1 - pa);
+      add(battles, a!, 1);
+      add(battles, b!, 1);
+    }
+    for (const [model, n] of battles) {
+      expect(Math.abs(expected.get(model)! - observed.get(model)!)).toBeLessThan(1e-6 * n);
+    }
+    const mean = [...rating.values()].reduce((s, r) => s + r, 0) / rating.size;
+    expect(mean).toBeCloseTo(1000, 4);
+  });
+
+  it("builds each category board from the CSV flags, ranks from intervals, and keeps self-battles", () => {
+    expect(board.categories.hard_prompts.battles).toBe(50_884);
+    expect(board.categories.math.battles).toBe(10_892);
+    expect(board.categories.creative_writing.battles).toBe(11_587);
+    expect(board.categories.instruction_following.battles).toBe(24_666);
+    const models = board.categories.overall.models;
+    for (const m of models) {
+      const above = models.filter((o: any) => o.ci[0] > m.ci[1]).length;
+      expect(m.rank).toBe(1 + above);
+    }
+    // 10 self-battles of gemini-2.5-flash-preview-04-17 count twice toward its votes.
+    const self = readFileSync(golden, "utf8")
+      .split("\n")
+      .filter((l) => l.includes("gemini-2.5-flash-preview-04-17,gemini-2.5-flash-preview-04-17,"));
+    expect(self).toHaveLength(10);
+    const total = readFileSync(golden, "utf8")
+      .split("\n")
+      .filter((l) => l.split(",").slice(2, 4).includes("gemini-2.5-flash-preview-04-17")).length;
+    expect(models.find((m: any) => m.model === "gemini-2.5-flash-preview-04-17").votes).toBe(total + 10);
+  });
+
+  it("is deterministic for a seed, and seeds move intervals only a little", async () => {
+    const again = await ratings(["--category", "overall", golden]);
+    const once = await ratings(["--category", "overall", golden]);
+    expect(again.stdout).toBe(once.stdout);
+    const other = JSON.parse((await ratings(["--category", "overall", "--seed", "7", golden])).stdout);
+    const first = JSON.parse(once.stdout);
+    for (const m of first.categories.overall.models.filter((x: any) => x.votes >= 3000)) {
+      const o = other.categories.overall.models.find((x: any) => x.model === m.model);
+      expect(o.rating).toBe(m.rating);
+      expect(Math.abs(o.ci[0] - m.ci[0])).toBeLessThan(6);
+      expect(Math.abs(o.ci[1] - m.ci[1])).toBeLessThan(6);
+    }
+  }, 120_000);
+});
+
+describe("ratings CLI on bad input", () => {
+  const header = "model_a,model_b,winner\n";
+  const cases: [string, string, RegExp][] = [
+    ["unknown-winner.csv", `${header}x,y,model_a\nx,y,nobody\n`, /line 3: unknown winner "nobody"/],
+    ["missing-column.csv", "model_a,winner\nx,model_a\n", /model_b/],
+    ["empty.csv", "", /no battles/],
+    ["empty-model.csv", `${header}x,y,tie\n,y,model_b\n`, /line 3: .*model_a/],
+    ["bad.jsonl", '{"model_a":"x","model_b":"y","winner":"tie"}\n{"model_a":"x",\n', /line 2/],
+  ];
+  it.each(cases)("%s: a clear message on stderr, exit 1, no stack trace", async (name, text, message) => {
+    const run = await ratings([write(name, text)]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("--skip-invalid skips malformed rows and says how many", async () => {
+    const run = await ratings([
+      "--skip-invalid",
+      "--bootstrap",
+      "0",
+      write("mixed.csv", `${header}x,y,model_a\nx,y,nobody\ny,x,tie\n`),
+    ]);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).data.battles).toBe(2);
+    expect(run.stderr).toMatch(/skipped 1 /);
+  });
+
+  it("bad options are a usage error (exit 2)", async () => {
+    const file = write("ok.csv", `${header}x,y,model_a\ny,x,model_a\n`);
+    for (const args of [
+      ["--bootstrap", "-1", file],
+      ["--anchor", "x", file],
+      ["--ci", "magic", file],
+      [],
+      [path.join(dir, "nope.txt")],
+    ]) {
+      const run = await ratings(args);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/^ratings: /);
+    }
+  });
+
+  it("reads JSONL and FastChat JSON to the same ratings as CSV", async () => {
+    const rows = [
+      ["x", "y", "model_a"],
+      ["y", "z", "tie"],
+      ["z", "x", "model_b"],
+      ["x", "z", "tie (bothbad)"],
+      ["y", "x", "model_b"],
+    ];
+    const csv = write("same.csv", header + rows.map((r) => r.join(",")).join("\n"));
+    const objects = rows.map(([a, b, w]) => ({ model_a: a, model_b: b, winner: w }));
+    const jsonl = write("same.jsonl", objects.map((o) => JSON.stringify(o)).join("\n"));
+    const json = write("same.json", JSON.stringify(objects));
+    const out = await Promise.all([csv, jsonl, json].map((f) => ratings(["--bootstrap", "0", f])));
+    const boards = out.map((o) => JSON.parse(o.stdout).categories.overall.models);
+    expect(boards[1]).toEqual(boards[0]);
+    expect(boards[2]).toEqual(boards[0]);
+  });
+});
