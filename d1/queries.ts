@@ -202,3 +202,23 @@ export async function modelHistory(d: Db, model: string, category: string, style
     .where(and(eq(h.model, model), eq(h.category, category), eq(h.style, style)))
     .orderBy(asc(h.generatedAt));
 }
+
+/** Anonymous battles left out of the public boards, by reason (the snapshot's `data.excluded`). */
+export async function excludedCounts(d: Db, recordedUpTo: number): Promise<Record<string, number>> {
+  const b = schema.battles;
+  const rows = await d
+    .select({ reason: b.excludedReason, n: sql<number>`count(*)` })
+    .from(b)
+    .where(and(eq(b.anony, true), sql`${b.excludedReason} IS NOT NULL`, sql`${b.recordedAt} <= ${recordedUpTo}`))
+    .groupBy(b.excludedReason)
+    .orderBy(asc(b.excludedReason));
+  return Object.fromEntries(rows.map((r) => [r.reason!, r.n]));
+}
+
+export function insertSnapshot(d: Db, row: typeof schema.leaderboardSnapshots.$inferInsert) {
+  return d.insert(schema.leaderboardSnapshots).values(row);
+}
+
+export function insertHistory(d: Db, rows: (typeof schema.leaderboardHistory.$inferInsert)[]) {
+  return d.insert(schema.leaderboardHistory).values(rows).onConflictDoNothing();
+}

@@ -3,7 +3,8 @@
 //   1. creates .dev.vars from .dev.vars.example when missing;
 //   2. applies the D1 migrations to the local database;
 //   3. runs `wrangler dev --ip 127.0.0.1 --port 8787 --test-scheduled` (D1, DO, Queues, R2 all local);
-//   4. once it answers, applies the model seed file through the admin API.
+//   4. once it answers, applies the model seed file through the admin API;
+//   5. recomputes the leaderboard (the scheduled handler) at once and then every minute.
 // Options: --port N, --persist-to DIR (local state folder), and anything else is passed to `wrangler dev`
 // (e.g. --var DEMO_SPEEDUP:20).
 import { spawn } from "node:child_process";
@@ -84,6 +85,17 @@ try {
   const n = await seedModels(base, readDevVars(devVars).ADMIN_TOKEN);
   log(`seeded ${n} demo models from d1/seed/models.json`);
   log(`arena ready on http://localhost:${port}`);
+  // wrangler dev never fires crons by itself: recompute the leaderboard now and then every minute.
+  const refresh = async () => {
+    try {
+      const res = await fetch(`${base}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`);
+      if (!res.ok) log(`leaderboard refresh failed: HTTP ${res.status}`);
+    } catch (err) {
+      log(`leaderboard refresh failed: ${err.message}`);
+    }
+  };
+  void refresh();
+  setInterval(refresh, 60_000).unref();
 } catch (err) {
   console.error(`[arena] start failed: ${err.message}`);
   dev.kill("SIGTERM");

@@ -1,5 +1,6 @@
 // The one deployable Worker (DESIGN section 2): composes the handlers and exports the Durable Object class.
 import { handleQueue } from "./batch";
+import { handleScheduled } from "./cron";
 import { edge } from "./edge";
 
 export { BattleRoom } from "../durable-objects/battle-room";
@@ -7,4 +8,5 @@ export { BattleRoom } from "../durable-objects/battle-room";
 export default {
   fetch: (request, env, ctx) => edge.fetch(request, env, ctx),
   queue: (batch, env) => handleQueue(batch, env),
+  scheduled: (controller, env) => handleScheduled(controller, env),
 } satisfies ExportedHandler<Env>;

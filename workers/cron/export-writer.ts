@@ -26,6 +26,10 @@ export class ExportWriter {
     readonly key: string,
   ) {}
 
+  get lineCount(): number {
+    return this.lines;
+  }
+
   /** Appends one JSONL line (without its newline). */
   async writeLine(line: string): Promise<void> {
     const bytes = encoder.encode(`${line}\n`);

@@ -1,0 +1,16 @@
+// Scheduled handler: recompute and publish the leaderboard. It awaits the work, so triggering it locally
+// (`/__scheduled`, which `npm start` does every minute) returns only once the snapshot is published.
+import { publishSnapshot } from "./publish";
+
+export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
+  const started = Date.now();
+  const published = await publishSnapshot(env, controller.scheduledTime || started);
+  console.log(
+    JSON.stringify({
+      msg: published ? "leaderboard.published" : "leaderboard.nothing_to_rate",
+      cron: controller.cron,
+      ...(published ?? {}),
+      ms: Date.now() - started,
+    }),
+  );
+}
