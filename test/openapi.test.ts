@@ -25,6 +25,9 @@ describe("OpenAPI document", () => {
         "POST /api/chat",
         "POST /api/chat/{id}/feedback",
         "PUT /api/admin/models/{id}",
+        "GET /leaderboard.json",
+        "GET /api/leaderboard/history",
+        "GET /api/export/battles.jsonl",
       ].sort(),
     );
     const vote = doc.paths["/api/battles/{id}/vote"].post;

@@ -1,0 +1,87 @@
+// Invariant 5 end to end: votes flow through `npm start` (battle → queue → D1), the cron runs (/__scheduled), and
+// the published /leaderboard.json validates against the JSON Schema kept in the repo; the ratings CLI run on
+// /api/export/battles.jsonl reproduces every board exactly, and data.sha256 is the export's SHA-256.
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import Ajv2020 from "ajv/dist/2020.js";
+import { describe, expect, inject, it } from "vitest";
+
+const base = inject("arenaUrl");
+const root = path.resolve(import.meta.dirname, "../..");
+const schema = JSON.parse(readFileSync(path.join(root, "shared/ratings/leaderboard.schema.json"), "utf8"));
+
+const post = (p: string, body?: unknown) =>
+  fetch(`${base}${p}`, { method: "POST", body: body === undefined ? undefined : JSON.stringify(body) });
+const getBattle = async (id: string) => (await (await fetch(`${base}/api/battles/${id}`)).json()) as any;
+
+async function votedBattle(winner: string): Promise<string> {
+  const { id } = (await (await post("/api/battles", { mode: "anonymous" })).json()) as { id: string };
+  await (
+    await post(`/api/battles/${id}/messages`, { content: `Tell me something about the number ${Math.random()}` })
+  ).text();
+  expect((await post(`/api/battles/${id}/vote`, { winner })).status).toBe(200);
+  return id;
+}
+
+describe("the published leaderboard", () => {
+  it("is reproducible from its export with the ratings CLI", async () => {
+    const winners = ["a", "b", "tie", "bothbad"];
+    const ids = await Promise.all(Array.from({ length: 16 }, (_, i) => votedBattle(winners[i % 4]!)));
+    for (const id of ids) await expect.poll(async () => (await getBattle(id)).recorded, { timeout: 15_000 }).toBe(true);
+
+    const cron = await fetch(`${base}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`);
+    expect(cron.status).toBe(200);
+    await cron.text();
+
+    // /__scheduled returned after publishing: the snapshot is there now.
+    const res = await fetch(`${base}/leaderboard.json`);
+    expect(res.status).toBe(200);
+    const etag = res.headers.get("etag")!;
+    expect(res.headers.get("cache-control")).toMatch(/max-age=\d+/);
+    const published = (await res.json()) as any;
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    const valid = ajv.validate(schema, published);
+    expect(ajv.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+    expect(published.data.battles).toBeGreaterThanOrEqual(16);
+    expect(published.categories.overall.styleControl.coefficients).toHaveProperty("length");
+
+    const notModified = await fetch(`${base}/leaderboard.json`, { headers: { "if-none-match": etag } });
+    expect(notModified.status).toBe(304);
+
+    const exported = await fetch(`${base}/api/export/battles.jsonl`);
+    expect(exported.status).toBe(200);
+    const text = await exported.text();
+    expect(createHash("sha256").update(text).digest("hex")).toBe(published.data.sha256);
+    const lines = text
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(published.data.battles);
+    for (const id of ids) expect(lines.some((l) => l.id === id)).toBe(true);
+    const sorted = [...lines].sort((x, y) => x.tstamp - y.tstamp || (x.id < y.id ? -1 : 1));
+    expect(lines.map((l) => l.id)).toEqual(sorted.map((l) => l.id));
+
+    const dir = mkdtempSync(path.join(tmpdir(), "repro-"));
+    try {
+      const file = path.join(dir, "battles.jsonl");
+      writeFileSync(file, text);
+      const { stdout } = await promisify(execFile)(process.execPath, ["scripts/ratings.mjs", file], { cwd: root });
+      const cli = JSON.parse(stdout);
+      expect(cli.data.sha256).toBe(published.data.sha256);
+      expect(cli.method).toEqual(published.method);
+      expect(JSON.stringify(cli.categories)).toBe(JSON.stringify(published.categories));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+
+    // Every rated model has a history point for this snapshot.
+    const model = published.categories.overall.models[0].model;
+    const history = (await (await fetch(`${base}/api/leaderboard/history?model=${model}`)).json()) as any[];
+    expect(history.at(-1)).toMatchObject({ generatedAt: published.generatedAt, rank: expect.any(Number) });
+  });
+});
