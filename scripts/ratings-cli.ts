@@ -144,7 +144,9 @@ async function main(): Promise<void> {
     excluded: parsed.excluded,
   });
   process.stderr.write(
-    `ratings: ${parsed.table.length} battles, ${Object.keys(json.categories).length} boards in ${((performance.now() - started) / 1000).toFixed(2)} s\n`,
+    `ratings: ${parsed.table.length} battles, ${Object.keys(json.categories).length} boards in ` +
+      `${((performance.now() - started) / 1000).toFixed(2)} s (after parsing); peak memory ` +
+      `${Math.round(process.resourceUsage().maxRSS / 1024)} MiB\n`,
   );
   process.stdout.write(`${JSON.stringify(json)}\n`);
 }
