@@ -2,7 +2,7 @@
 // timings, peak memory and accuracy of BT + 100 bootstrap rounds and of style control + 100 bootstrap rounds at
 // 100k, 1M and 3M battles, plus the CLI end to end on a 1M-line JSONL (parsing included).
 // Usage: npm run bench:ratings [-- --sizes 100000,1000000,3000000] [--rounds 100] [--no-cli]
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -173,10 +173,12 @@ if (!args.includes("--no-cli")) {
   }
   await new Promise<void>((r) => out.end(() => r()));
   const t0 = performance.now();
-  const stderr = execFileSync(process.execPath, ["scripts/ratings.mjs", "--category", "overall", file], {
+  const run = spawnSync(process.execPath, ["scripts/ratings.mjs", "--category", "overall", file], {
     stdio: ["ignore", "ignore", "pipe"],
     maxBuffer: 64 * 1024 * 1024,
-  }).toString();
+  });
+  if (run.status !== 0) throw new Error(`the CLI failed: ${run.stderr}`);
+  const stderr = run.stderr.toString();
   console.log(
     `CLI, 1M-line JSONL, --category overall (BT + style control, ${100} rounds each, parsing included): ` +
       `${((performance.now() - t0) / 1000).toFixed(2)} s end to end; ${stderr.trim().split("\n").at(-1)}`,

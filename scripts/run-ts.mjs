@@ -3,7 +3,10 @@
 // Used by the ratings CLI and the benchmarks, which share shared/ratings with the Worker. No build step.
 //   node scripts/run-ts.mjs FILE.ts [args…]   (the entry sees its own args in process.argv.slice(2))
 import { build } from "esbuild";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 
 const [entry, ...rest] = process.argv.slice(2);
 if (!entry) {
@@ -20,4 +23,9 @@ const result = await build({
   logLevel: "silent",
 });
 process.argv = [process.argv[0], path.resolve(entry), ...rest];
-await import(`data:text/javascript;base64,${Buffer.from(result.outputFiles[0].text).toString("base64")}`);
+// A real file (not a data: URL) keeps stack traces short and readable.
+const dir = mkdtempSync(path.join(tmpdir(), "arena-run-ts-"));
+const file = path.join(dir, `${path.basename(entry, ".ts")}.mjs`);
+writeFileSync(file, result.outputFiles[0].text);
+process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+await import(pathToFileURL(file).href);
