@@ -9,7 +9,7 @@ import path from "node:path";
 import { computeBoard } from "../shared/ratings/board";
 import { Rng } from "../shared/ratings/rng";
 import { computeStyleBoard } from "../shared/ratings/style-board";
-import { OUTCOME_CODE, type BattleTable } from "../shared/ratings/table";
+import { emptyTable, OUTCOME_CODE, type BattleTable } from "../shared/ratings/table";
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string) => {
@@ -35,20 +35,11 @@ function truth(seed: number) {
 /** n battles with FastChat-style counts; outcomes follow the style-control model with the true γ. */
 function generate(n: number, seed: number): { table: BattleTable; theta: number[] } {
   const { theta, verbosity, rng } = truth(seed);
-  const t: BattleTable = {
-    length: n,
-    models: theta.map((_, i) => `model-${String(i).padStart(2, "0")}`),
-    modelA: new Int32Array(n),
-    modelB: new Int32Array(n),
-    outcome: new Uint8Array(n),
-    categories: [],
-    categoryBits: new Uint32Array(n),
-    styleA: new Float64Array(n * 4),
-    styleB: new Float64Array(n * 4),
-    samplingProbability: null,
-    ids: null,
-    tstamp: null,
-  };
+  const t = emptyTable(
+    n,
+    theta.map((_, i) => `model-${String(i).padStart(2, "0")}`),
+    { style: true },
+  );
   const d = new Float64Array(n * 4);
   for (let i = 0; i < n; i++) {
     const a = Math.floor(rng.next() * MODELS);

@@ -32,3 +32,21 @@ export interface BattleTable {
   ids: (string | null)[] | null;
   tstamp: Float64Array | null;
 }
+
+/** A zero-filled table of `n` rows over `models` (synthetic data, tests, benchmarks). */
+export function emptyTable(n: number, models: string[], opts: { style?: boolean } = {}): BattleTable {
+  return {
+    length: n,
+    models,
+    modelA: new Int32Array(n),
+    modelB: new Int32Array(n),
+    outcome: new Uint8Array(n),
+    categories: [],
+    categoryBits: new Uint32Array(n),
+    styleA: opts.style ? new Float64Array(n * STYLE_FEATURES.length) : null,
+    styleB: opts.style ? new Float64Array(n * STYLE_FEATURES.length) : null,
+    samplingProbability: null,
+    ids: null,
+    tstamp: null,
+  };
+}

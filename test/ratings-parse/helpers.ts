@@ -1,4 +1,5 @@
 import { createParser, type InputFormat, type ParseOptions, type ParseResult } from "../../shared/ratings/parse";
+import { mulberry32 } from "../../shared/random";
 
 /** Plain-object view of a result, for deep equality (typed arrays → arrays). */
 export function snapshot(r: ParseResult) {
@@ -41,16 +42,7 @@ export function splitAt(text: string, cuts: number[]): string[] {
 }
 
 /** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 /** Names of the categories of row i. */
 export function rowCategories(r: ParseResult, i: number): string[] {

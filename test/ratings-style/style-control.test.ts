@@ -2,26 +2,17 @@
 import { describe, expect, it } from "vitest";
 import { mulberry32 } from "../../shared/random";
 import { fitStyleControl, styleDesign } from "../../shared/ratings/style-control";
-import { OUTCOME_CODE, type BattleTable } from "../../shared/ratings/table";
+import { emptyTable, OUTCOME_CODE } from "../../shared/ratings/table";
 
 /** Battles between `strength.length` models whose answers differ in style; outcomes drawn from the true model. */
 function synthetic(n: number, strength: number[], verbosity: number[], gamma: number[], seed: number, tieShare = 0) {
   const rand = mulberry32(seed);
   const M = strength.length;
-  const table: BattleTable = {
-    length: n,
-    models: strength.map((_, i) => `m${i}`),
-    modelA: new Int32Array(n),
-    modelB: new Int32Array(n),
-    outcome: new Uint8Array(n),
-    categories: [],
-    categoryBits: new Uint32Array(n),
-    styleA: new Float64Array(n * 4),
-    styleB: new Float64Array(n * 4),
-    samplingProbability: null,
-    ids: null,
-    tstamp: null,
-  };
+  const table = emptyTable(
+    n,
+    strength.map((_, i) => `m${i}`),
+    { style: true },
+  );
   const counts = (model: number) => [
     Math.round(200 * verbosity[model]! * (0.5 + rand())),
     Math.floor(rand() * 4 * verbosity[model]!),
