@@ -10,7 +10,7 @@ import { choleskySolve } from "./linalg";
 import { STYLE_FEATURES, type BattleTable } from "./table";
 
 const LN10 = Math.LN10;
-const P = STYLE_FEATURES.length;
+const P = STYLE_FEATURES.length; // the unrolled Newton pass below assumes 4
 
 export interface StyleDesign {
   /** Rows (battle indices into the table) used, in order. */
@@ -110,40 +110,107 @@ export function fitStyleControl(
   const { a, b, y, z } = design;
   const w = options.weights;
   let iterations = 0;
+  // Per pass the rows only touch: the model gradient, one pair cell (the model block of the Hessian is
+  // ln10²·(pair sums)), 8 model×feature cross terms, and 4 + 10 feature sums kept in locals. The full Hessian
+  // is assembled once per pass from these, which keeps the row loop tight (it dominates the bootstrap).
+  const pairV = new Float64Array(M * M);
+  const gradM = new Float64Array(M);
+  const cross = new Float64Array(M * P);
+  const L2 = LN10 * LN10;
   for (; iterations < 100; iterations++) {
-    grad.fill(0);
-    hess.fill(0);
+    pairV.fill(0);
+    gradM.fill(0);
+    cross.fill(0);
+    let g0 = 0,
+      g1 = 0,
+      g2 = 0,
+      g3 = 0;
+    let h00 = 0,
+      h10 = 0,
+      h11 = 0,
+      h20 = 0,
+      h21 = 0,
+      h22 = 0,
+      h30 = 0,
+      h31 = 0,
+      h32 = 0,
+      h33 = 0;
+    const c0 = params[M]!,
+      c1 = params[M + 1]!,
+      c2 = params[M + 2]!,
+      c3 = params[M + 3]!;
     for (let r = 0; r < a.length; r++) {
       const wr = w ? w[r]! : 1;
       if (wr === 0) continue;
       const ia = a[r]!;
       const ib = b[r]!;
-      let logit = LN10 * (params[ia]! - params[ib]!);
-      for (let f = 0; f < P; f++) logit += params[M + f]! * z[r * P + f]!;
+      const o = r * P;
+      const z0 = z[o]!,
+        z1 = z[o + 1]!,
+        z2 = z[o + 2]!,
+        z3 = z[o + 3]!;
+      const logit = LN10 * (params[ia]! - params[ib]!) + c0 * z0 + c1 * z1 + c2 * z2 + c3 * z3;
       const p = 1 / (1 + Math.exp(-logit));
       const e = wr * (p - y[r]!);
       const v = wr * p * (1 - p);
-      // x = ln10·(e_a − e_b) ⊕ z_r
-      grad[ia] = grad[ia]! + e * LN10;
-      grad[ib] = grad[ib]! - e * LN10;
-      const vl = v * LN10 * LN10;
-      hess[ia * m + ia] = hess[ia * m + ia]! + vl;
-      hess[ib * m + ib] = hess[ib * m + ib]! + vl;
-      hess[ia * m + ib] = hess[ia * m + ib]! - vl;
-      hess[ib * m + ia] = hess[ib * m + ia]! - vl;
+      gradM[ia] = gradM[ia]! + e;
+      gradM[ib] = gradM[ib]! - e;
+      pairV[ia * M + ib] = pairV[ia * M + ib]! + v;
+      const ca = ia * P;
+      const cb = ib * P;
+      const v0 = v * z0,
+        v1 = v * z1,
+        v2 = v * z2,
+        v3 = v * z3;
+      cross[ca] = cross[ca]! + v0;
+      cross[ca + 1] = cross[ca + 1]! + v1;
+      cross[ca + 2] = cross[ca + 2]! + v2;
+      cross[ca + 3] = cross[ca + 3]! + v3;
+      cross[cb] = cross[cb]! - v0;
+      cross[cb + 1] = cross[cb + 1]! - v1;
+      cross[cb + 2] = cross[cb + 2]! - v2;
+      cross[cb + 3] = cross[cb + 3]! - v3;
+      g0 += e * z0;
+      g1 += e * z1;
+      g2 += e * z2;
+      g3 += e * z3;
+      h00 += v0 * z0;
+      h10 += v1 * z0;
+      h11 += v1 * z1;
+      h20 += v2 * z0;
+      h21 += v2 * z1;
+      h22 += v2 * z2;
+      h30 += v3 * z0;
+      h31 += v3 * z1;
+      h32 += v3 * z2;
+      h33 += v3 * z3;
+    }
+    // Assemble gradient and Hessian: x = ln10·(e_a − e_b) ⊕ z (a self-battle's model terms cancel out).
+    hess.fill(0);
+    for (let i = 0; i < M; i++) {
+      grad[i] = LN10 * gradM[i]!;
+      for (let j = 0; j < M; j++) {
+        if (i === j) continue;
+        const pv = pairV[i * M + j]! + pairV[j * M + i]!;
+        hess[i * m + j] = -L2 * pv;
+        hess[i * m + i] = hess[i * m + i]! + L2 * pv;
+      }
       for (let f = 0; f < P; f++) {
-        const zf = z[r * P + f]!;
-        grad[M + f] = grad[M + f]! + e * zf;
-        const cross = v * LN10 * zf;
-        hess[ia * m + M + f] = hess[ia * m + M + f]! + cross;
-        hess[ib * m + M + f] = hess[ib * m + M + f]! - cross;
-        for (let g = 0; g <= f; g++) hess[(M + f) * m + M + g] = hess[(M + f) * m + M + g]! + v * zf * z[r * P + g]!;
+        const c = LN10 * cross[i * P + f]!;
+        hess[i * m + M + f] = c;
+        hess[(M + f) * m + i] = c;
       }
     }
-    // Symmetrise the parts filled on one side only, and add the penalty.
+    const fb = [g0, g1, g2, g3];
+    const hb = [
+      [h00, h10, h20, h30],
+      [h10, h11, h21, h31],
+      [h20, h21, h22, h32],
+      [h30, h31, h32, h33],
+    ];
     for (let f = 0; f < P; f++) {
-      for (let i = 0; i < M; i++) hess[(M + f) * m + i] = hess[i * m + M + f]!;
-      for (let g = 0; g < f; g++) hess[(M + g) * m + M + f] = hess[(M + f) * m + M + g]!;
+      grad[M + f] = fb[f]!;
+      for (let g = 0; g < P; g++) hess[(M + f) * m + M + g] = hb[f]![g]!;
     }
     for (let i = 0; i < m; i++) {
       grad[i] = grad[i]! + l2 * params[i]!;
