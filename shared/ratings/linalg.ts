@@ -25,19 +25,8 @@ export function choleskySolve(A: Float64Array, b: Float64Array, n: number): bool
       A[ri + j] = s * inv;
     }
   }
-  // Forward: L y = b.
-  for (let i = 0; i < n; i++) {
-    const ri = i * n;
-    let s = b[i] as number;
-    for (let k = 0; k < i; k++) s -= (A[ri + k] as number) * (b[k] as number);
-    b[i] = s / (A[ri + i] as number);
-  }
-  // Backward: Lᵀ x = y.
-  for (let i = n - 1; i >= 0; i--) {
-    let s = b[i] as number;
-    for (let k = i + 1; k < n; k++) s -= (A[k * n + i] as number) * (b[k] as number);
-    b[i] = s / (A[i * n + i] as number);
-  }
+  // Forward L y = b, then backward Lᵀ x = y.
+  solveFactored(A, b, n);
   return true;
 }
 
