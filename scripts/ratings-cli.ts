@@ -3,8 +3,11 @@
 // 2 bad usage. Run through scripts/ratings.mjs (`npm run --silent ratings -- [options] FILE`).
 import { createHash } from "node:crypto";
 import { createReadStream, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { isMainThread, parentPort, Worker } from "node:worker_threads";
 import { buildLeaderboard, DEFAULT_OPTIONS, type LeaderboardOptions } from "../shared/ratings/leaderboard";
 import { createParser, formatFromPath, InputError } from "../shared/ratings/parse";
+import { styleRounds, type StylePrep, type StyleRoundRunner, type StyleRounds } from "../shared/ratings/style-board";
 
 const USAGE = `usage: npm run --silent ratings -- [options] FILE   (FILE: .jsonl, .json or .csv)
   --bootstrap N           bootstrap rounds (default 100; 0 = no intervals)
@@ -17,7 +20,8 @@ const USAGE = `usage: npm run --silent ratings -- [options] FILE   (FILE: .jsonl
   --ci bootstrap|sandwich interval method for the raw boards (default bootstrap)
   --ci-correction none|bonferroni   simultaneous intervals over the board's models (default none)
   --ipw                   weight battles by 1 / recorded sampling probability
-  --skip-invalid          skip malformed rows (counted on stderr) instead of stopping`;
+  --skip-invalid          skip malformed rows (counted on stderr) instead of stopping
+  --threads N             threads for the style-control bootstrap (default: up to 2); never changes results`;
 
 class UsageError extends Error {}
 
@@ -25,12 +29,14 @@ interface Cli {
   file: string;
   options: Partial<LeaderboardOptions>;
   skipInvalid: boolean;
+  threads: number;
 }
 
 function parseArgs(argv: string[]): Cli {
   const options: Partial<LeaderboardOptions> = {};
   let file: string | undefined;
   let skipInvalid = false;
+  let threads = Math.min(2, availableParallelism());
   const categories: string[] = [];
   const value = (i: number, flag: string) => {
     const v = argv[i + 1];
@@ -89,6 +95,9 @@ function parseArgs(argv: string[]): Cli {
       case "--skip-invalid":
         skipInvalid = true;
         break;
+      case "--threads":
+        threads = integer(value(i++, arg), arg, 1);
+        break;
       case "-h":
       case "--help":
         process.stderr.write(`${USAGE}\n`);
@@ -102,7 +111,7 @@ function parseArgs(argv: string[]): Cli {
   }
   if (!file) throw new UsageError("no input file");
   if (categories.length) options.categories = categories;
-  return { file, options, skipInvalid };
+  return { file, options, skipInvalid, threads };
 }
 
 async function main(): Promise<void> {
@@ -137,12 +146,18 @@ async function main(): Promise<void> {
   if (parsed.table.tstamp)
     for (let i = 0; i < parsed.table.length; i++) latest = Math.max(latest, parsed.table.tstamp[i] || 0);
   const started = performance.now();
-  const json = buildLeaderboard(parsed.table, cli.options, {
-    snapshot: `cli-${sha256.slice(0, 12)}`,
-    generatedAt: new Date(latest * 1000).toISOString(),
-    sha256,
-    excluded: parsed.excluded,
-  });
+  const pool = new RoundPool(cli.threads);
+  const json = await buildLeaderboard(
+    parsed.table,
+    cli.options,
+    {
+      snapshot: `cli-${sha256.slice(0, 12)}`,
+      generatedAt: new Date(latest * 1000).toISOString(),
+      sha256,
+      excluded: parsed.excluded,
+    },
+    pool.run,
+  ).finally(() => pool.close());
   process.stderr.write(
     `ratings: ${parsed.table.length} battles, ${Object.keys(json.categories).length} boards in ` +
       `${((performance.now() - started) / 1000).toFixed(2)} s (after parsing); peak memory ` +
@@ -151,7 +166,57 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(json)}\n`);
 }
 
-main().catch((err: unknown) => {
+/**
+ * Spreads a board's style-control bootstrap rounds over worker threads (this same module, started as a worker)
+ * and the main thread. Each round carries its own seed key, so the split never changes the numbers.
+ */
+class RoundPool {
+  private readonly workers: Worker[];
+
+  constructor(threads: number) {
+    this.workers = Array.from({ length: Math.max(0, threads - 1) }, () => new Worker(new URL(import.meta.url)));
+  }
+
+  readonly run: StyleRoundRunner = async (prep: StylePrep, rounds: number): Promise<StyleRounds> => {
+    const parts = this.workers.length + 1;
+    const bounds = Array.from({ length: parts + 1 }, (_, k) => Math.round((k * rounds) / parts));
+    const remote = this.workers.map(
+      (w, k) =>
+        new Promise<StyleRounds>((resolve, reject) => {
+          w.once("message", resolve);
+          w.once("error", reject);
+          w.postMessage({ prep, from: bounds[k + 1], to: bounds[k + 2] });
+        }),
+    );
+    const mine = styleRounds(prep, bounds[0]!, bounds[1]!);
+    const all = [mine, ...(await Promise.all(remote))];
+    const join = (pick: (r: StyleRounds) => Float64Array) => {
+      const out = new Float64Array(all.reduce((n, r) => n + pick(r).length, 0));
+      let at = 0;
+      for (const r of all) {
+        out.set(pick(r), at);
+        at += pick(r).length;
+      }
+      return out;
+    };
+    return { samples: join((r) => r.samples), gammas: join((r) => r.gammas) };
+  };
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+if (!isMainThread) {
+  parentPort!.on("message", ({ prep, from, to }: { prep: StylePrep; from: number; to: number }) => {
+    const result = styleRounds(prep, from, to);
+    parentPort!.postMessage(result, [result.samples.buffer as ArrayBuffer, result.gammas.buffer as ArrayBuffer]);
+  });
+} else {
+  main().catch(fail);
+}
+
+function fail(err: unknown): never {
   if (err instanceof UsageError) {
     process.stderr.write(`ratings: ${err.message}\n${USAGE}\n`);
     process.exit(2);
@@ -162,4 +227,4 @@ main().catch((err: unknown) => {
   }
   process.stderr.write(`ratings: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
-});
+}

@@ -7,7 +7,13 @@ import { computeBoard, type BoardMethod, type BoardModel } from "./board";
 import { DEFAULT_RIDGE } from "./bt";
 import type { Pairwise } from "./pairwise";
 import type { Anchor } from "./scale";
-import { computeStyleBoard, type StyleBoard } from "./style-board";
+import {
+  finishStyleBoard,
+  prepareStyleBoard,
+  runRoundsInline,
+  type StyleBoard,
+  type StyleRoundRunner,
+} from "./style-board";
 import { STYLE_FEATURES, type BattleTable } from "./table";
 
 export const LEADERBOARD_SCHEMA = "arena-leaderboard/v1";
@@ -103,11 +109,16 @@ function boardFilters(table: BattleTable): Map<string, RowFilter> {
   return new Map([...boards].sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-export function buildLeaderboard(
+/**
+ * `runStyleRounds` lets a host spread the style-control bootstrap over threads (the CLI does); every round has its
+ * own seed key, so the result is the same however the rounds are split.
+ */
+export async function buildLeaderboard(
   table: BattleTable,
   options: Partial<LeaderboardOptions>,
   meta: LeaderboardMeta,
-): LeaderboardJson {
+  runStyleRounds: StyleRoundRunner = runRoundsInline,
+): Promise<LeaderboardJson> {
   const opts = { ...DEFAULT_OPTIONS, ...options };
   const withStyle = opts.styleControl ?? table.styleA !== null;
   if (withStyle && !table.styleA) throw new Error("style control needs style counts (conv_metadata) in the input");
@@ -134,7 +145,7 @@ export function buildLeaderboard(
     const { iterations: _i, maxRelScore: _s, ...method } = board.method;
     const json: BoardJson = { battles: board.battles, models: board.models, pairwise: board.pairwise, method };
     if (withStyle) {
-      json.styleControl = computeStyleBoard(table, board.raw, {
+      const prep = prepareStyleBoard(table, board.raw, {
         name,
         filter,
         bootstrap: opts.bootstrap,
@@ -143,6 +154,8 @@ export function buildLeaderboard(
         l2: STYLE_L2,
         anchor: opts.anchor,
       });
+      const rounds = opts.bootstrap > 0 && prep.design.a.length > 0 ? await runStyleRounds(prep, opts.bootstrap) : null;
+      json.styleControl = finishStyleBoard(prep, board.raw, rounds, opts.level);
     }
     // Key order as in DESIGN section 6.
     categories[name] = {

@@ -1,14 +1,20 @@
 // A board's style-controlled ratings (DESIGN sections 6 and 7): the style-control fit on the board's battle rows
 // (the same models as the raw board), a percentile bootstrap over battle rows, ranks from the intervals, and the
 // four coefficients with their intervals. Rows without style counts (NaN) are left out of this fit.
+//
+// Split in three so a host with threads can spread the bootstrap: prepareStyleBoard (the design and the full
+// fit), styleRounds (any range of rounds: each round is seeded by its own key, so the split never changes the
+// result) and finishStyleBoard (percentiles, ranks, output). computeStyleBoard runs them in one thread.
 import { rowPasses, type RowFilter } from "./aggregate";
 import { bootstrapKey, ranksFromIntervals } from "./bootstrap";
 import type { BoardResult } from "./board";
 import { roundOutput } from "./board";
 import { hashString32, Rng } from "./rng";
 import { alignRound, quantileSorted, thetaToRatings, type Anchor } from "./scale";
-import { fitStyleControl, styleDesign } from "./style-control";
+import { fitStyleControl, styleDesign, type StyleDesign } from "./style-control";
 import { STYLE_FEATURES, type BattleTable } from "./table";
+
+const P = STYLE_FEATURES.length;
 
 export interface StyleBoardOptions {
   name: string;
@@ -27,7 +33,30 @@ export interface StyleBoard {
   battles: number;
 }
 
-export function computeStyleBoard(table: BattleTable, raw: BoardResult["raw"], opts: StyleBoardOptions): StyleBoard {
+/** Everything the bootstrap rounds need; plain typed arrays and numbers, so it can be sent to a worker thread. */
+export interface StylePrep {
+  name: string;
+  seed: number | string;
+  l2: number;
+  design: StyleDesign;
+  /** Full-data solution (θ then γ), the warm start of every round. */
+  start: Float64Array;
+  /** Full-data ratings, the scale every round is aligned to. */
+  ratings: Float64Array;
+  anchorIndex: number;
+}
+
+export interface StyleRounds {
+  /** rounds × models ratings (NaN for a model absent from a round). */
+  samples: Float64Array;
+  /** rounds × 4 coefficients. */
+  gammas: Float64Array;
+}
+
+/** θ here is on the log10-odds scale (logit = ln10·Δθ); the shared scaling works in natural logits. */
+const natural = (theta: Float64Array) => theta.map((t) => t * Math.LN10);
+
+export function prepareStyleBoard(table: BattleTable, raw: BoardResult["raw"], opts: StyleBoardOptions): StylePrep {
   const M = raw.models.length;
   const modelOf = new Int32Array(table.models.length).fill(-1);
   raw.cells.tableIndex.forEach((t, k) => (modelOf[t] = k));
@@ -35,68 +64,91 @@ export function computeStyleBoard(table: BattleTable, raw: BoardResult["raw"], o
   const sa = table.styleA!;
   for (let i = 0; i < table.length; i++) {
     if (!rowPasses(table, i, opts.filter)) continue;
-    if (Number.isNaN(sa[i * STYLE_FEATURES.length]!)) continue;
+    if (Number.isNaN(sa[i * P]!)) continue;
     rows.push(i);
   }
   const design = styleDesign(table, rows, modelOf, M);
   const full = fitStyleControl(design, { l2: opts.l2 });
-  // θ here is on the log10-odds scale (logit = ln10·Δθ); the shared scaling works in natural logits.
-  const natural = (theta: Float64Array) => theta.map((t) => t * Math.LN10);
   const { ratings } = thetaToRatings(natural(full.theta), raw.models, opts.anchor);
-  const anchorIndex = opts.anchor ? raw.models.indexOf(opts.anchor.model) : -1;
+  return {
+    name: opts.name,
+    seed: opts.seed,
+    l2: opts.l2,
+    design,
+    start: Float64Array.from([...full.theta, ...full.gamma]),
+    ratings,
+    anchorIndex: opts.anchor ? raw.models.indexOf(opts.anchor.model) : -1,
+  };
+}
 
-  const R = Math.max(0, Math.floor(opts.bootstrap));
+/** Bootstrap rounds [from, to) of a prepared board. */
+export function styleRounds(prep: StylePrep, from: number, to: number): StyleRounds {
+  const { design } = prep;
+  const M = design.models;
+  const n = design.a.length;
+  const R = Math.max(0, to - from);
+  const samples = new Float64Array(R * M);
+  const gammas = new Float64Array(R * P);
+  const counts = new Float64Array(n);
+  const present = new Uint8Array(M);
+  const row = new Float64Array(M);
+  for (let r = 0; r < R; r++) {
+    // A multinomial resample of the rows: n draws with replacement (8x faster than sequential binomials here).
+    const rng = new Rng(hashString32(bootstrapKey(prep.seed, `${prep.name}|style`, from + r)));
+    counts.fill(0);
+    for (let k = 0; k < n; k++) counts[Math.floor(rng.next() * n)]!++;
+    present.fill(0);
+    for (let k = 0; k < n; k++) {
+      if (counts[k]! > 0) {
+        present[design.a[k]!] = 1;
+        present[design.b[k]!] = 1;
+      }
+    }
+    // Newton converges quadratically: after a step below 1e-4 the remaining error is ~1e-8 in θ (4e-6 rating
+    // points), so the pass that would only confirm it is skipped.
+    const fit = fitStyleControl(design, { l2: prep.l2, weights: counts, start: prep.start, tolerance: 1e-4 });
+    alignRound(natural(fit.theta), present, prep.ratings, prep.anchorIndex, row);
+    samples.set(row, r * M);
+    gammas.set(fit.gamma, r * P);
+  }
+  return { samples, gammas };
+}
+
+export function finishStyleBoard(
+  prep: StylePrep,
+  raw: BoardResult["raw"],
+  rounds: StyleRounds | null,
+  level: number,
+): StyleBoard {
+  const M = raw.models.length;
+  const { ratings } = prep;
   let lower: Float64Array | null = null;
   let upper: Float64Array | null = null;
   let gammaCi: [number, number][] | null = null;
-  const n = design.a.length;
-  if (R > 0 && n > 0) {
-    const samples = new Float64Array(R * M);
-    const gammas = new Float64Array(R * STYLE_FEATURES.length);
-    const counts = new Float64Array(n);
-    const present = new Uint8Array(M);
-    const row = new Float64Array(M);
-    const start = Float64Array.from([...full.theta, ...full.gamma]);
-    for (let r = 0; r < R; r++) {
-      // A multinomial resample of the rows: n draws with replacement (8x faster than sequential binomials here).
-      const rng = new Rng(hashString32(bootstrapKey(opts.seed, `${opts.name}|style`, r)));
-      counts.fill(0);
-      for (let k = 0; k < n; k++) counts[Math.floor(rng.next() * n)]!++;
-      present.fill(0);
-      for (let k = 0; k < n; k++) {
-        if (counts[k]! > 0) {
-          present[design.a[k]!] = 1;
-          present[design.b[k]!] = 1;
-        }
-      }
-      // Newton converges quadratically: after a step below 1e-4 the remaining error is ~1e-8 in θ (4e-6 rating
-      // points), so the pass that would only confirm it is skipped.
-      const fit = fitStyleControl(design, { l2: opts.l2, weights: counts, start, tolerance: 1e-4 });
-      alignRound(natural(fit.theta), present, ratings, anchorIndex, row);
-      samples.set(row, r * M);
-      gammas.set(fit.gamma, r * STYLE_FEATURES.length);
-    }
-    const q = (all: Float64Array, stride: number, k: number, rounds: number) => {
-      const v = new Float64Array(rounds);
+  const R = rounds ? rounds.gammas.length / P : 0;
+  if (rounds && R > 0) {
+    const q = (all: Float64Array, stride: number, k: number) => {
+      const v = new Float64Array(R);
       let c = 0;
-      for (let r = 0; r < rounds; r++) {
+      for (let r = 0; r < R; r++) {
         const x = all[r * stride + k]!;
         if (!Number.isNaN(x)) v[c++] = x;
       }
       const s = v.subarray(0, c).sort();
-      return [quantileSorted(s, (1 - opts.level) / 2), quantileSorted(s, (1 + opts.level) / 2)] as [number, number];
+      return [quantileSorted(s, (1 - level) / 2), quantileSorted(s, (1 + level) / 2)] as [number, number];
     };
     lower = new Float64Array(M);
     upper = new Float64Array(M);
-    for (let k = 0; k < M; k++) [lower[k], upper[k]] = q(samples, M, k, R);
-    gammaCi = STYLE_FEATURES.map((_, f) => q(gammas, STYLE_FEATURES.length, f, R));
+    for (let k = 0; k < M; k++) [lower[k], upper[k]] = q(rounds.samples, M, k);
+    gammaCi = STYLE_FEATURES.map((_, f) => q(rounds.gammas, P, f));
   }
   const rank = ranksFromIntervals(lower ?? ratings, upper ?? ratings);
   const order = Array.from({ length: M }, (_, i) => i).sort((x, y) => ratings[y]! - ratings[x]! || x - y);
+  const gamma = prep.start.subarray(M);
   const byFeature = <T>(f: (k: number) => T) =>
     Object.fromEntries(STYLE_FEATURES.map((name, k) => [name, f(k)])) as Record<(typeof STYLE_FEATURES)[number], T>;
   return {
-    battles: n,
+    battles: prep.design.a.length,
     models: order.map((k) => ({
       model: raw.models[k]!,
       rating: roundOutput(ratings[k]!),
@@ -104,9 +156,21 @@ export function computeStyleBoard(table: BattleTable, raw: BoardResult["raw"], o
       votes: raw.votes[k]!,
       rank: rank[k]!,
     })),
-    coefficients: byFeature((k) => Math.round(full.gamma[k]! * 1e6) / 1e6),
+    coefficients: byFeature((k) => Math.round(gamma[k]! * 1e6) / 1e6),
     coefficientsCi: gammaCi
       ? byFeature((k) => gammaCi![k]!.map((x) => Math.round(x * 1e6) / 1e6) as [number, number])
       : null,
   };
+}
+
+/** Runs `rounds` bootstrap rounds of a prepared board; the CLI passes one that uses both cores. */
+export type StyleRoundRunner = (prep: StylePrep, rounds: number) => Promise<StyleRounds>;
+
+export const runRoundsInline: StyleRoundRunner = async (prep, rounds) => styleRounds(prep, 0, rounds);
+
+export function computeStyleBoard(table: BattleTable, raw: BoardResult["raw"], opts: StyleBoardOptions): StyleBoard {
+  const prep = prepareStyleBoard(table, raw, opts);
+  const R = Math.max(0, Math.floor(opts.bootstrap));
+  const rounds = R > 0 && prep.design.a.length > 0 ? styleRounds(prep, 0, R) : null;
+  return finishStyleBoard(prep, raw, rounds, opts.level);
 }

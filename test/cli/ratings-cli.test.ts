@@ -174,4 +174,41 @@ describe("ratings CLI on bad input", () => {
     expect(boards[1]).toEqual(boards[0]);
     expect(boards[2]).toEqual(boards[0]);
   });
+
+  it("style control: the same bytes with 1 or 2 threads, and coefficients with intervals", async () => {
+    const models = ["alpha", "beta", "gamma", "delta"];
+    const winners = ["model_a", "model_b", "tie", "tie (bothbad)"];
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const side = (s: "a" | "b", verbose: number) => ({
+      [`sum_assistant_${s}_tokens`]: Math.round(100 * verbose * (0.5 + rand())),
+      [`header_count_${s}`]: { h1: Math.floor(rand() * 3), h2: 0, h3: 0, h4: 0, h5: 0, h6: 0 },
+      [`list_count_${s}`]: { ordered: Math.floor(rand() * 4), unordered: 0 },
+      [`bold_count_${s}`]: { "**": Math.floor(rand() * 3), __: 0 },
+    });
+    const lines = Array.from({ length: 3000 }, (_, i) => {
+      const a = Math.floor(rand() * 4);
+      const b = (a + 1 + Math.floor(rand() * 3)) % 4;
+      return JSON.stringify({
+        id: `r${i}`,
+        tstamp: 1000 + i,
+        model_a: models[a],
+        model_b: models[b],
+        winner: winners[Math.floor(rand() * 4)],
+        conv_metadata: { sum_user_tokens: 12, ...side("a", a + 1), ...side("b", b + 1), turns: 1 },
+      });
+    });
+    const file = write("style.jsonl", lines.join("\n"));
+    const one = await ratings(["--threads", "1", "--bootstrap", "40", file]);
+    const two = await ratings(["--threads", "2", "--bootstrap", "40", file]);
+    expect(one.code).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    const style = JSON.parse(one.stdout).categories.overall.styleControl;
+    expect(Object.keys(style.coefficients)).toEqual(["length", "header", "list", "bold"]);
+    for (const [name, [lo, hi]] of Object.entries(style.coefficientsCi) as [string, [number, number]][]) {
+      expect(lo).toBeLessThanOrEqual(style.coefficients[name]);
+      expect(hi).toBeGreaterThanOrEqual(style.coefficients[name]);
+    }
+    expect(style.models).toHaveLength(4);
+  });
 });

@@ -43,7 +43,7 @@ export async function publishSnapshot(env: Env, now = Date.now()): Promise<Publi
   }
   const { table } = parser.end();
   const generatedAt = new Date(now).toISOString();
-  const json = buildLeaderboard(
+  const json = await buildLeaderboard(
     table,
     {},
     { snapshot: id, generatedAt, sha256: written.sha256, excluded: await excludedCounts(d, now) },
