@@ -1,7 +1,8 @@
 // Writes the frozen export to R2 once, hashing it as it streams (DESIGN invariant 5: data.sha256 is the SHA-256 of
 // the file). Lines are buffered into parts; an export larger than one part goes up as an R2 multipart upload, so
 // memory stays bounded by the part size whatever the number of battles.
-const PART_BYTES = 8 * 1024 * 1024; // R2 multipart parts must be >= 5 MiB (except the last)
+// R2 multipart: every part but the last must be at least 5 MiB and all of them the same size.
+const PART_BYTES = 8 * 1024 * 1024;
 const encoder = new TextEncoder();
 
 export interface WrittenExport {
@@ -24,6 +25,7 @@ export class ExportWriter {
   constructor(
     private readonly bucket: R2Bucket,
     readonly key: string,
+    private readonly partBytes = PART_BYTES,
   ) {}
 
   get lineCount(): number {
@@ -38,26 +40,30 @@ export class ExportWriter {
     this.buffered += bytes.byteLength;
     this.bytes += bytes.byteLength;
     this.lines++;
-    if (this.buffered >= PART_BYTES) await this.flushPart();
+    while (this.buffered >= this.partBytes) await this.flushPart(this.partBytes);
   }
 
-  private takeBuffer(): Uint8Array {
-    const out = new Uint8Array(this.buffered);
+  /** Removes and returns the first `size` buffered bytes (all of them by default). */
+  private takeBuffer(size = this.buffered): Uint8Array {
+    const out = new Uint8Array(size);
     let at = 0;
-    for (const c of this.chunks) {
-      out.set(c, at);
-      at += c.byteLength;
+    while (at < size) {
+      const chunk = this.chunks[0]!;
+      const take = Math.min(chunk.byteLength, size - at);
+      out.set(chunk.subarray(0, take), at);
+      at += take;
+      if (take === chunk.byteLength) this.chunks.shift();
+      else this.chunks[0] = chunk.subarray(take);
     }
-    this.chunks = [];
-    this.buffered = 0;
+    this.buffered -= size;
     return out;
   }
 
-  private async flushPart(): Promise<void> {
+  private async flushPart(size = this.buffered): Promise<void> {
     this.upload ??= await this.bucket.createMultipartUpload(this.key, {
       httpMetadata: { contentType: "application/x-ndjson" },
     });
-    this.parts.push(await this.upload.uploadPart(this.parts.length + 1, this.takeBuffer()));
+    this.parts.push(await this.upload.uploadPart(this.parts.length + 1, this.takeBuffer(size)));
   }
 
   async finish(): Promise<WrittenExport> {

@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+// npm run bench:cron [-- --battles 1000000] — one full leaderboard recompute (the scheduled handler) over a local D1
+// holding N synthetic battles with style counts: wall time, the CPU the Worker's runtime (workerd) used, and its
+// peak memory. The battles are loaded with `wrangler d1 execute --local` (multi-row INSERTs), then the arena runs
+// as `npm start` runs it and /__scheduled is triggered; it returns once the snapshot is published.
+import { execFileSync } from "node:child_process";
+import { readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { startArena } from "../scripts/arena-process.mjs";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const args = process.argv.slice(2);
+const N = Number(args[args.indexOf("--battles") + 1] || 1_000_000) || 1_000_000;
+const MODELS = 60;
+const ROWS_PER_INSERT = 200; // keeps each statement well under D1's 100 KB statement limit
+
+let seed = 12345;
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+const models = Array.from({ length: MODELS }, (_, i) => `bench-model-${String(i).padStart(2, "0")}`);
+const strength = models.map(() => (rand() - 0.5) * 2);
+const winners = ["model_a", "model_b", "tie", "tie (bothbad)"];
+
+function row(i) {
+  const a = Math.floor(rand() * MODELS);
+  const b = (a + 1 + Math.floor(rand() * (MODELS - 1))) % MODELS;
+  const p = 1 / (1 + 10 ** (strength[b] - strength[a]));
+  const u = rand();
+  const w = u < 0.1 ? 2 : u < 0.15 ? 3 : rand() < p ? 0 : 1;
+  const h = (x) => `'{"h1":${x},"h2":0,"h3":0,"h4":0,"h5":0,"h6":0}'`;
+  const l = (x) => `'{"ordered":${x},"unordered":0}'`;
+  const bo = (x) => `'{"**":${x},"__":0}'`;
+  const t = 1_700_000_000_000 + i * 1000;
+  const r = () => Math.floor(rand() * 5);
+  return (
+    `('bench-${i}','anonymous',1,'${models[a]}','${models[b]}','${winners[w]}','${"0".repeat(64)}',${t},${t},1,` +
+    `${10 + r()},${100 + Math.floor(rand() * 400)},${100 + Math.floor(rand() * 400)},${h(r())},${h(r())},${l(r())},${l(r())},` +
+    `${bo(r())},${bo(r())},NULL,'[]',NULL,0.001,0,NULL,${t})`
+  );
+}
+
+const columns =
+  "id,mode,anony,model_a,model_b,winner,voter_hash,created_at,voted_at,turns,user_tokens,tokens_a,tokens_b," +
+  "header_count_a,header_count_b,list_count_a,list_count_b,bold_count_a,bold_count_b,language,categories," +
+  "excluded_reason,sampling_probability,consent,transcript_key,recorded_at";
+
+console.error(`bench:cron: starting the arena and loading ${N} battles into local D1 …`);
+const arena = await startArena({ vars: { RATE_LIMITS: "off" } });
+const sqlFile = path.join(tmpdir(), `bench-cron-${process.pid}.sql`);
+try {
+  const token = readFileSync(path.join(root, ".dev.vars"), "utf8")
+    .match(/^ADMIN_TOKEN=(.*)$/m)?.[1]
+    ?.trim();
+  for (const id of models) {
+    const res = await fetch(`${arena.url}/api/admin/models/${id}`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${token}` },
+      body: JSON.stringify({ name: id, organization: "Bench", provider: "demo", upstreamModel: "terse" }),
+    });
+    if (!res.ok) throw new Error(`registering ${id}: ${res.status}`);
+  }
+  const t0 = performance.now();
+  const statements = [];
+  for (let i = 0; i < N; i += ROWS_PER_INSERT) {
+    const values = [];
+    for (let k = i; k < Math.min(N, i + ROWS_PER_INSERT); k++) values.push(row(k));
+    statements.push(`INSERT INTO battles (${columns}) VALUES ${values.join(",")};`);
+  }
+  writeFileSync(sqlFile, statements.join("\n"));
+  execFileSync(
+    process.execPath,
+    [
+      path.join(root, "node_modules/wrangler/bin/wrangler.js"),
+      "d1",
+      "execute",
+      "DB",
+      "--local",
+      "--persist-to",
+      arena.state,
+      "--file",
+      sqlFile,
+      "--yes",
+    ],
+    { cwd: root, stdio: "ignore", env: { ...process.env, CI: "true", CLOUDFLARE_CF_FETCH_ENABLED: "false" } },
+  );
+  console.error(`bench:cron: loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+  const workerd = () =>
+    readdirSync("/proc")
+      .filter((p) => /^\d+$/.test(p))
+      .flatMap((p) => {
+        try {
+          if (!readFileSync(`/proc/${p}/cmdline`, "utf8").includes("workerd")) return [];
+          const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+          const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+          const hwm = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1] ?? 0);
+          return [{ pid: p, cpu: (Number(f[11]) + Number(f[12])) / 100, hwmKiB: hwm }];
+        } catch {
+          return [];
+        }
+      });
+  if (process.env.BENCH_KEEP) {
+    console.error(`bench:cron: arena kept at ${arena.url} for 120 s`);
+    await new Promise((r) => setTimeout(r, 120_000));
+  }
+  const before = workerd();
+  const started = performance.now();
+  const res = await fetch(`${arena.url}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`);
+  const body = await res.text();
+  if (!res.ok) throw new Error(`/__scheduled answered ${res.status}: ${body.slice(0, 500)}`);
+  const wall = (performance.now() - started) / 1000;
+  const after = workerd();
+  const cpu = after.reduce((s, p) => s + p.cpu - (before.find((b) => b.pid === p.pid)?.cpu ?? 0), 0);
+  const board = await (await fetch(`${arena.url}/leaderboard.json`)).json();
+  console.log(
+    `cron recompute over ${N} battles in local D1: ${wall.toFixed(1)} s wall, ${cpu.toFixed(1)} s CPU in workerd ` +
+      `(all its threads: D1, the Worker, R2), workerd peak RSS ${Math.round(Math.max(...after.map((p) => p.hwmKiB)) / 1024)} MiB; ` +
+      `published ${board.data?.battles ?? "nothing"} battles, ${Object.keys(board.categories ?? {}).length} boards`,
+  );
+} catch (err) {
+  console.error(`bench:cron failed: ${err.message}\n--- arena output (tail) ---\n${arena.output().slice(-3000)}`);
+  process.exitCode = 1;
+} finally {
+  rmSync(sqlFile, { force: true });
+  await arena.stop();
+}
