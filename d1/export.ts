@@ -1,7 +1,7 @@
 // The rated battle set as the ratings CLI's input format (DESIGN section 7, JSONL): one object per battle, FastChat
 // field names, sorted by (tstamp, id). The cron worker writes exactly these lines to R2 and rates exactly these
 // lines, so `npm run ratings` on the export reproduces the published boards (invariant 5).
-import { and, asc, eq, gt, isNull, lte, or, type SQL } from "drizzle-orm";
+import { and, asc, eq, isNull, lte, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./queries";
 import * as schema from "./schema";
 
@@ -81,14 +81,9 @@ export async function* ratedBattles(
     if (!opts.includeExcluded) conditions.push(isNull(schema.battles.excludedReason));
     // A snapshot rates what was recorded when it started; later rows wait for the next one.
     if (opts.recordedUpTo !== undefined) conditions.push(lte(schema.battles.recordedAt, opts.recordedUpTo));
-    if (after) {
-      conditions.push(
-        or(
-          gt(schema.battles.votedAt, after.votedAt),
-          and(eq(schema.battles.votedAt, after.votedAt), gt(schema.battles.id, after.id)),
-        ),
-      );
-    }
+    // A row-value comparison lets SQLite seek the (voted_at, id) index instead of rescanning it per page.
+    if (after)
+      conditions.push(sql`(${schema.battles.votedAt}, ${schema.battles.id}) > (${after.votedAt}, ${after.id})`);
     const page = await d
       .select()
       .from(schema.battles)

@@ -222,3 +222,13 @@ export function insertSnapshot(d: Db, row: typeof schema.leaderboardSnapshots.$i
 export function insertHistory(d: Db, rows: (typeof schema.leaderboardHistory.$inferInsert)[]) {
   return d.insert(schema.leaderboardHistory).values(rows).onConflictDoNothing();
 }
+
+/** A cheap fingerprint of the battles table: a new vote (or a redelivered write) changes it. */
+export async function battlesWatermark(d: Db): Promise<{ count: number; lastRecordedAt: number }> {
+  const b = schema.battles;
+  const row = await d
+    .select({ count: sql<number>`count(*)`, last: sql<number | null>`max(${b.recordedAt})` })
+    .from(b)
+    .get();
+  return { count: row?.count ?? 0, lastRecordedAt: row?.last ?? 0 };
+}

@@ -89,6 +89,8 @@ export const battles = sqliteTable(
   },
   (t) => [
     index("battles_voted_at_idx").on(t.votedAt),
+    // Keyset pagination of the export in (voted_at, id) order: one index range read per page.
+    index("battles_voted_id_idx").on(t.votedAt, t.id),
     index("battles_voter_idx").on(t.voterHash, t.votedAt),
     index("battles_models_idx").on(t.modelA, t.modelB),
   ],
@@ -156,6 +158,8 @@ export const leaderboardSnapshots = sqliteTable(
     exportKey: text("export_key").notNull(),
     /** Strong validator for GET /leaderboard.json. */
     etag: text("etag").notNull(),
+    /** What the snapshot was computed from (battle count, last recorded_at, public models): unchanged → no rerun. */
+    sourceKey: text("source_key").notNull().default(""),
   },
   (t) => [index("leaderboard_snapshots_generated_idx").on(t.generatedAt)],
 );

@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { createReadStream, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { isMainThread, parentPort, Worker } from "node:worker_threads";
-import { buildLeaderboard, DEFAULT_OPTIONS, type LeaderboardOptions } from "../shared/ratings/leaderboard";
+import { availableBoards, buildLeaderboard, type LeaderboardOptions } from "../shared/ratings/leaderboard";
 import { createParser, formatFromPath, InputError } from "../shared/ratings/parse";
 import { styleRounds, type StylePrep, type StyleRoundRunner, type StyleRounds } from "../shared/ratings/style-board";
 
@@ -133,6 +133,13 @@ async function main(): Promise<void> {
   }
   parser.push(decoder.decode());
   const parsed = parser.end();
+  const boards = availableBoards(parsed.table);
+  const missing = (cli.options.categories ?? []).filter((c) => !boards.includes(c));
+  if (missing.length) {
+    throw new UsageError(
+      `no board ${missing.map((c) => `"${c}"`).join(", ")} in this input (boards: ${boards.join(", ")})`,
+    );
+  }
   const skipped = Object.entries(parsed.skipped);
   if (skipped.length) {
     process.stderr.write(`ratings: skipped ${skipped.map(([why, n]) => `${n} ${why}`).join(", ")}\n`);
@@ -183,8 +190,16 @@ class RoundPool {
     const remote = this.workers.map(
       (w, k) =>
         new Promise<StyleRounds>((resolve, reject) => {
-          w.once("message", resolve);
-          w.once("error", reject);
+          const done = (result: StyleRounds) => {
+            w.off("error", failed);
+            resolve(result);
+          };
+          const failed = (err: Error) => {
+            w.off("message", done);
+            reject(err);
+          };
+          w.once("message", done);
+          w.once("error", failed);
           w.postMessage({ prep, from: bounds[k + 1], to: bounds[k + 2] });
         }),
     );
@@ -206,6 +221,12 @@ class RoundPool {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }
+
+// `… | head` closing the pipe early is not an error worth a stack trace.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(0);
+  throw err;
+});
 
 if (!isMainThread) {
   parentPort!.on("message", ({ prep, from, to }: { prep: StylePrep; from: number; to: number }) => {

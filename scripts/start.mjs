@@ -94,8 +94,12 @@ try {
       log(`leaderboard refresh failed: ${err.message}`);
     }
   };
-  void refresh();
-  setInterval(refresh, 60_000).unref();
+  // The next run is scheduled once the previous one settled, so a slow recompute never overlaps itself.
+  const loop = async () => {
+    await refresh();
+    setTimeout(loop, 60_000).unref();
+  };
+  void loop();
 } catch (err) {
   console.error(`[arena] start failed: ${err.message}`);
   dev.kill("SIGTERM");

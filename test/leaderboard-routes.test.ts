@@ -65,4 +65,27 @@ describe("leaderboard routes", () => {
         .every((l) => "excluded_reason" in JSON.parse(l)),
     ).toBe(true);
   });
+
+  it("publishes again only when something changed", async () => {
+    await runCron();
+    const first = (await (await call("/leaderboard.json")).json()) as any;
+    await runCron();
+    const same = (await (await call("/leaderboard.json")).json()) as any;
+    expect(same.snapshot).toBe(first.snapshot);
+    const count = async () =>
+      (await env.DB.prepare("SELECT COUNT(*) AS n FROM leaderboard_snapshots").first<{ n: number }>())!.n;
+    const before = await count();
+
+    const id = await createBattle();
+    await sendMessage(id, "One more question");
+    await post(`/api/battles/${id}/vote`, { winner: "b" });
+    await expect
+      .poll(async () => ((await (await call(`/api/battles/${id}`)).json()) as any).recorded, { timeout: 10_000 })
+      .toBe(true);
+    await runCron();
+    const next = (await (await call("/leaderboard.json")).json()) as any;
+    expect(next.snapshot).not.toBe(first.snapshot);
+    expect(next.data.battles).toBe(first.data.battles + 1);
+    expect(await count()).toBe(before + 1);
+  });
 });

@@ -109,6 +109,9 @@ function boardFilters(table: BattleTable): Map<string, RowFilter> {
   return new Map([...boards].sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/** The boards this table supports, in JSON order. */
+export const availableBoards = (table: BattleTable): string[] => [...boardFilters(table).keys()];
+
 /**
  * `runStyleRounds` lets a host spread the style-control bootstrap over threads (the CLI does); every round has its
  * own seed key, so the result is the same however the rounds are split.

@@ -10,7 +10,9 @@ import { choleskySolve } from "./linalg";
 import { STYLE_FEATURES, type BattleTable } from "./table";
 
 const LN10 = Math.LN10;
-const P = STYLE_FEATURES.length; // the unrolled Newton pass below assumes 4
+const P = STYLE_FEATURES.length;
+// The Newton pass below is unrolled for exactly four features.
+if (P !== 4) throw new Error("style-control.ts: the Newton pass is written for 4 style features");
 
 export interface StyleDesign {
   /** Rows (battle indices into the table) used, in order. */
@@ -117,6 +119,7 @@ export function fitStyleControl(
   const gradM = new Float64Array(M);
   const cross = new Float64Array(M * P);
   const L2 = LN10 * LN10;
+  let converged = false;
   for (; iterations < 100; iterations++) {
     pairV.fill(0);
     gradM.fill(0);
@@ -227,8 +230,11 @@ export function fitStyleControl(
     // Newton converges quadratically near the optimum: a step this small means the next one is ~0.
     if (largest < tol) {
       iterations++;
+      converged = true;
       break;
     }
   }
+  // Strictly convex, so this only happens on broken input (NaN features): say so instead of returning garbage.
+  if (!converged) throw new Error("style control did not converge in 100 Newton steps");
   return { theta: params.slice(0, M), gamma: params.slice(M), iterations };
 }

@@ -7,7 +7,11 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
   const published = await publishSnapshot(env, controller.scheduledTime || started);
   console.log(
     JSON.stringify({
-      msg: published ? "leaderboard.published" : "leaderboard.nothing_to_rate",
+      msg: !published
+        ? "leaderboard.nothing_to_rate"
+        : published.unchanged
+          ? "leaderboard.unchanged"
+          : "leaderboard.published",
       cron: controller.cron,
       ...(published ?? {}),
       ms: Date.now() - started,

@@ -3,7 +3,16 @@
 // so the published boards are by construction what `npm run ratings` computes on the export. Then the snapshot
 // JSON goes to R2 and an index row plus per-model history rows to D1.
 import { ratedBattles, toExportLine } from "../../d1/export";
-import { db, excludedCounts, insertHistory, insertSnapshot, listModels } from "../../d1/queries";
+import {
+  battlesWatermark,
+  db,
+  excludedCounts,
+  insertHistory,
+  insertSnapshot,
+  latestSnapshot,
+  listModels,
+} from "../../d1/queries";
+import { sha256Hex } from "../../shared/crypto";
 import { buildLeaderboard, type LeaderboardJson } from "../../shared/ratings/leaderboard";
 import { createParser } from "../../shared/ratings/parse";
 import { ExportWriter } from "./export-writer";
@@ -12,6 +21,8 @@ export interface Published {
   id: string;
   battles: number;
   sha256: string;
+  /** True when nothing changed since the latest snapshot, which is returned as it is. */
+  unchanged?: boolean;
 }
 
 const HISTORY_ROWS_PER_STATEMENT = 10; // 10 columns each: D1 allows 100 bound parameters per statement
@@ -24,13 +35,23 @@ function snapshotId(now: number): string {
 /** Publishes a snapshot of everything recorded up to `now`; returns null while there is nothing to rate. */
 export async function publishSnapshot(env: Env, now = Date.now()): Promise<Published | null> {
   const d = db(env.DB);
-  const publicModels = new Set((await listModels(d)).filter((m) => m.visibility === "public").map((m) => m.id));
+  const publicIds = (await listModels(d)).filter((m) => m.visibility === "public").map((m) => m.id);
+  const publicModels = new Set(publicIds);
+  // Nothing new since the latest snapshot (no vote recorded, same public models): keep it, rewrite nothing.
+  const mark = await battlesWatermark(d);
+  const sourceKey = `${mark.count}|${mark.lastRecordedAt}|${await sha256Hex(publicIds.sort().join("\n"))}`;
+  const latest = await latestSnapshot(d);
+  if (latest && latest.sourceKey === sourceKey) {
+    return { id: latest.id, battles: latest.battles, sha256: latest.sha256, unchanged: true };
+  }
+  // The rated set is what the watermark saw; later votes make the next run differ and publish again.
+  const recordedUpTo = mark.lastRecordedAt;
   const id = snapshotId(now);
   const writer = new ExportWriter(env.STORE, `exports/${id}/battles.jsonl`);
   const parser = createParser("jsonl");
   let written;
   try {
-    for await (const row of ratedBattles(d, publicModels, { recordedUpTo: now })) {
+    for await (const row of ratedBattles(d, publicModels, { recordedUpTo })) {
       const line = JSON.stringify(toExportLine(row));
       await writer.writeLine(line);
       parser.push(`${line}\n`);
@@ -41,34 +62,41 @@ export async function publishSnapshot(env: Env, now = Date.now()): Promise<Publi
     await writer.abort();
     throw err;
   }
-  const { table } = parser.end();
-  const generatedAt = new Date(now).toISOString();
-  const json = await buildLeaderboard(
-    table,
-    {},
-    { snapshot: id, generatedAt, sha256: written.sha256, excluded: await excludedCounts(d, now) },
-  );
   const snapshotKey = `snapshots/${id}.json`;
-  await env.STORE.put(snapshotKey, JSON.stringify(json), {
-    httpMetadata: { contentType: "application/json; charset=utf-8" },
-  });
-  const history = historyRows(json, id, now);
-  const statements = [
-    ...Array.from({ length: Math.ceil(history.length / HISTORY_ROWS_PER_STATEMENT) }, (_, k) =>
-      insertHistory(d, history.slice(k * HISTORY_ROWS_PER_STATEMENT, (k + 1) * HISTORY_ROWS_PER_STATEMENT)),
-    ),
-    // The index row last: readers only see a snapshot once its history is in place.
-    insertSnapshot(d, {
-      id,
-      generatedAt: now,
-      battles: written.lines,
-      sha256: written.sha256,
-      snapshotKey,
-      exportKey: written.key,
-      etag: `${id}-${written.sha256.slice(0, 16)}`,
-    }),
-  ];
-  await d.batch(statements as [(typeof statements)[number], ...typeof statements]);
+  try {
+    const { table } = parser.end();
+    const generatedAt = new Date(now).toISOString();
+    const json = await buildLeaderboard(
+      table,
+      {},
+      { snapshot: id, generatedAt, sha256: written.sha256, excluded: await excludedCounts(d, recordedUpTo) },
+    );
+    await env.STORE.put(snapshotKey, JSON.stringify(json), {
+      httpMetadata: { contentType: "application/json; charset=utf-8" },
+    });
+    const history = historyRows(json, id, now);
+    const statements = [
+      ...Array.from({ length: Math.ceil(history.length / HISTORY_ROWS_PER_STATEMENT) }, (_, k) =>
+        insertHistory(d, history.slice(k * HISTORY_ROWS_PER_STATEMENT, (k + 1) * HISTORY_ROWS_PER_STATEMENT)),
+      ),
+      // The index row last: readers only see a snapshot once its history is in place.
+      insertSnapshot(d, {
+        id,
+        generatedAt: now,
+        battles: written.lines,
+        sha256: written.sha256,
+        snapshotKey,
+        exportKey: written.key,
+        etag: `${id}-${written.sha256.slice(0, 16)}`,
+        sourceKey,
+      }),
+    ];
+    await d.batch(statements as [(typeof statements)[number], ...typeof statements]);
+  } catch (err) {
+    // No index row points at them: remove what this run wrote, so a retry does not leave orphans behind.
+    await env.STORE.delete([written.key, snapshotKey]).catch(() => {});
+    throw err;
+  }
   return { id, battles: written.lines, sha256: written.sha256 };
 }
 

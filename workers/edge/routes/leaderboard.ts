@@ -136,10 +136,11 @@ export function registerLeaderboardRoutes(app: App) {
   app.openapi(exportBattles, async (c) => {
     const q = c.req.valid("query");
     const snap = await snapshotFor(c.env, q.snapshot);
+    // A named snapshot's export never changes; "the latest" does, so it must not outlive /leaderboard.json in a cache.
     const headers = {
       "content-type": "application/x-ndjson; charset=utf-8",
       "x-arena-snapshot": snap.id,
-      "cache-control": "public, max-age=300",
+      "cache-control": q.snapshot ? "public, max-age=31536000, immutable" : "no-cache",
     };
     if (q.include === "excluded") return new Response(auditStream(c.env, snap), { headers }) as never;
     const object = await c.env.STORE.get(snap.exportKey);
