@@ -85,6 +85,9 @@ try {
     { cwd: root, stdio: "ignore", env: { ...process.env, CI: "true", CLOUDFLARE_CF_FETCH_ENABLED: "false" } },
   );
   console.error(`bench:cron: loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  // Right after an outside process wrote the local D1 file, the first long request was cut off ("other side
+  // closed"); after a short pause it runs normally. Local-dev only: in production only the Worker writes D1.
+  await new Promise((r) => setTimeout(r, 20_000));
 
   const workerd = () =>
     readdirSync("/proc")
@@ -101,25 +104,28 @@ try {
         }
       });
   if (process.env.BENCH_KEEP) {
-    console.error(`bench:cron: arena kept at ${arena.url} for 120 s`);
-    await new Promise((r) => setTimeout(r, 120_000));
+    console.error(`bench:cron: arena kept at ${arena.url} for ${process.env.BENCH_KEEP} s`);
+    await new Promise((r) => setTimeout(r, Number(process.env.BENCH_KEEP) * 1000));
   }
   const before = workerd();
   const started = performance.now();
-  const res = await fetch(`${arena.url}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`);
+  // A fresh connection: a pooled one may have been closed by the server while the data was loading.
+  const res = await fetch(`${arena.url}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`, {
+    headers: { connection: "close" },
+  });
   const body = await res.text();
   if (!res.ok) throw new Error(`/__scheduled answered ${res.status}: ${body.slice(0, 500)}`);
   const wall = (performance.now() - started) / 1000;
   const after = workerd();
   const cpu = after.reduce((s, p) => s + p.cpu - (before.find((b) => b.pid === p.pid)?.cpu ?? 0), 0);
-  const board = await (await fetch(`${arena.url}/leaderboard.json`)).json();
+  const board = await (await fetch(`${arena.url}/leaderboard.json`, { headers: { connection: "close" } })).json();
   console.log(
     `cron recompute over ${N} battles in local D1: ${wall.toFixed(1)} s wall, ${cpu.toFixed(1)} s CPU in workerd ` +
       `(all its threads: D1, the Worker, R2), workerd peak RSS ${Math.round(Math.max(...after.map((p) => p.hwmKiB)) / 1024)} MiB; ` +
       `published ${board.data?.battles ?? "nothing"} battles, ${Object.keys(board.categories ?? {}).length} boards`,
   );
 } catch (err) {
-  console.error(`bench:cron failed: ${err.message}\n--- arena output (tail) ---\n${arena.output().slice(-3000)}`);
+  console.error(`bench:cron failed: ${err.message} ${err.cause ? `(${err.cause.message ?? err.cause})` : ""}\n--- arena output (tail) ---\n${arena.output().slice(-3000)}`);
   process.exitCode = 1;
 } finally {
   rmSync(sqlFile, { force: true });
