@@ -3,12 +3,11 @@
 // holding N synthetic battles with style counts: wall time, the CPU the Worker's runtime (workerd) used, and its
 // peak memory. The battles are loaded with `wrangler d1 execute --local` (multi-row INSERTs), then the arena runs
 // as `npm start` runs it and /__scheduled is triggered; it returns once the snapshot is published.
-import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { startArena } from "../scripts/arena-process.mjs";
+import { localD1, startArena } from "../scripts/arena-process.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
@@ -68,22 +67,7 @@ try {
     statements.push(`INSERT INTO battles (${columns}) VALUES ${values.join(",")};`);
   }
   writeFileSync(sqlFile, statements.join("\n"));
-  execFileSync(
-    process.execPath,
-    [
-      path.join(root, "node_modules/wrangler/bin/wrangler.js"),
-      "d1",
-      "execute",
-      "DB",
-      "--local",
-      "--persist-to",
-      arena.state,
-      "--file",
-      sqlFile,
-      "--yes",
-    ],
-    { cwd: root, stdio: "ignore", env: { ...process.env, CI: "true", CLOUDFLARE_CF_FETCH_ENABLED: "false" } },
-  );
+  await localD1(arena.state, ["--file", sqlFile, "--yes"]);
   console.error(`bench:cron: loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   // Right after an outside process wrote the local D1 file, the first long request was cut off ("other side
   // closed"); after a short pause it runs normally. Local-dev only: in production only the Worker writes D1.
@@ -125,7 +109,9 @@ try {
       `published ${board.data?.battles ?? "nothing"} battles, ${Object.keys(board.categories ?? {}).length} boards`,
   );
 } catch (err) {
-  console.error(`bench:cron failed: ${err.message} ${err.cause ? `(${err.cause.message ?? err.cause})` : ""}\n--- arena output (tail) ---\n${arena.output().slice(-3000)}`);
+  console.error(
+    `bench:cron failed: ${err.message} ${err.cause ? `(${err.cause.message ?? err.cause})` : ""}\n--- arena output (tail) ---\n${arena.output().slice(-3000)}`,
+  );
   process.exitCode = 1;
 } finally {
   rmSync(sqlFile, { force: true });

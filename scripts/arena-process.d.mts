@@ -5,3 +5,4 @@ export function startArena(options?: { vars?: Record<string, string>; args?: str
   stop: () => Promise<void>;
   output: () => string;
 }>;
+export function localD1(state: string, args: string[]): Promise<string>;

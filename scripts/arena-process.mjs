@@ -1,6 +1,6 @@
 // Starts the arena exactly as `npm start` does (scripts/start.mjs) on a free loopback port with a throw-away state
 // folder, for the end-to-end tests and the benchmarks. Stopping kills the whole process group (wrangler, workerd).
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -8,6 +8,34 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/**
+ * `wrangler d1 execute DB --local --persist-to STATE …args` against a started arena's local D1 (e.g.
+ * ["--json", "--command", "SELECT …"] or ["--file", F, "--yes"]); resolves with stdout.
+ */
+export function localD1(state, args) {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [
+        path.join(root, "node_modules/wrangler/bin/wrangler.js"),
+        "d1",
+        "execute",
+        "DB",
+        "--local",
+        "--persist-to",
+        state,
+        ...args,
+      ],
+      {
+        cwd: root,
+        maxBuffer: 64 * 1024 * 1024,
+        env: { ...process.env, CI: "true", CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
+      },
+      (err, stdout) => (err ? reject(err) : resolve(stdout)),
+    );
+  });
+}
 
 export function freePort() {
   return new Promise((resolve, reject) => {

@@ -1,14 +1,11 @@
 // A person's battle, scripted over HTTP against the real `npm start` (wrangler dev with local D1/DO/Queues/R2).
-import { execFile } from "node:child_process";
-import path from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, inject, it } from "vitest";
 import seed from "../../d1/seed/models.json";
+import { localD1 } from "../../scripts/arena-process.mjs";
 import { parseEvents } from "../../shared/sse";
 
 const base = inject("arenaUrl");
 const state = inject("arenaState");
-const root = path.resolve(import.meta.dirname, "../..");
 
 interface TimedEvent {
   event: string;
@@ -70,22 +67,7 @@ const text = (events: TimedEvent[], side: "a" | "b") =>
     .join("");
 
 async function d1Count(id: string): Promise<number> {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [
-      path.join(root, "node_modules/wrangler/bin/wrangler.js"),
-      "d1",
-      "execute",
-      "DB",
-      "--local",
-      "--persist-to",
-      state,
-      "--json",
-      "--command",
-      `SELECT COUNT(*) AS n FROM battles WHERE id = '${id}'`,
-    ],
-    { cwd: root, env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" } },
-  );
+  const stdout = await localD1(state, ["--json", "--command", `SELECT COUNT(*) AS n FROM battles WHERE id = '${id}'`]);
   return JSON.parse(stdout)[0].results[0].n;
 }
 
