@@ -1,9 +1,15 @@
 #!/usr/bin/env node
-// npm run bench:cron [-- --battles 1000000] — one full leaderboard recompute (the scheduled handler) over a local D1
-// holding N synthetic battles with style counts: wall time, the CPU the Worker's runtime (workerd) used, and its
-// peak memory. The battles are loaded with `wrangler d1 execute --local` (multi-row INSERTs), then the arena runs
-// as `npm start` runs it and /__scheduled is triggered; it returns once the snapshot is published.
-import { readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+// npm run bench:cron [-- --battles 1000000] [--state DIR] — one full leaderboard recompute (the scheduled handler)
+// over a local D1 holding N synthetic battles with style counts: wall time, the CPU the Worker's runtime (workerd)
+// used, and its peak memory. The battles are loaded with `wrangler d1 execute --local` (multi-row
+// INSERTs), then the arena runs as `npm start` runs it and /__scheduled is triggered; it returns once the snapshot
+// is published. `--state DIR` keeps the loaded local state in DIR and reuses it on the next run (loading 1M battles
+// takes minutes).
+//
+// workerd's RSS includes local D1's SQLite and is no guide to the Worker isolate's memory: `npm run bench:ratings`
+// measures the cron's table and fits in Node instead (the "cron path" line).
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,8 +18,10 @@ import { localD1, startArena } from "../scripts/arena-process.mjs";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
 const N = Number(args[args.indexOf("--battles") + 1] || 1_000_000) || 1_000_000;
+const stateDir = args.includes("--state") ? path.resolve(args[args.indexOf("--state") + 1]) : undefined;
 const MODELS = 60;
 const ROWS_PER_INSERT = 200; // keeps each statement well under D1's 100 KB statement limit
+const ROWS_PER_FILE = 250_000;
 
 let seed = 12345;
 const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
@@ -44,35 +52,19 @@ const columns =
   "header_count_a,header_count_b,list_count_a,list_count_b,bold_count_a,bold_count_b,language,categories," +
   "excluded_reason,sampling_probability,consent,transcript_key,recorded_at";
 
-console.error(`bench:cron: starting the arena and loading ${N} battles into local D1 …`);
-const arena = await startArena({ vars: { RATE_LIMITS: "off" } });
+const loaded = stateDir && existsSync(path.join(stateDir, `loaded-${N}`));
+if (stateDir) mkdirSync(stateDir, { recursive: true });
+console.error(
+  `bench:cron: starting the arena${loaded ? ` on ${stateDir}` : ` and loading ${N} battles into local D1`} …`,
+);
+const arena = await startArena({
+  vars: { RATE_LIMITS: "off" },
+  args: ["--refresh-seconds", "0"], // only the run measured here
+  state: stateDir,
+});
 const sqlFile = path.join(tmpdir(), `bench-cron-${process.pid}.sql`);
 try {
-  const token = readFileSync(path.join(root, ".dev.vars"), "utf8")
-    .match(/^ADMIN_TOKEN=(.*)$/m)?.[1]
-    ?.trim();
-  for (const id of models) {
-    const res = await fetch(`${arena.url}/api/admin/models/${id}`, {
-      method: "PUT",
-      headers: { authorization: `Bearer ${token}` },
-      body: JSON.stringify({ name: id, organization: "Bench", provider: "demo", upstreamModel: "terse" }),
-    });
-    if (!res.ok) throw new Error(`registering ${id}: ${res.status}`);
-  }
-  const t0 = performance.now();
-  const statements = [];
-  for (let i = 0; i < N; i += ROWS_PER_INSERT) {
-    const values = [];
-    for (let k = i; k < Math.min(N, i + ROWS_PER_INSERT); k++) values.push(row(k));
-    statements.push(`INSERT INTO battles (${columns}) VALUES ${values.join(",")};`);
-  }
-  writeFileSync(sqlFile, statements.join("\n"));
-  await localD1(arena.state, ["--file", sqlFile, "--yes"]);
-  console.error(`bench:cron: loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  // Right after an outside process wrote the local D1 file, the first long request was cut off ("other side
-  // closed"); after a short pause it runs normally. Local-dev only: in production only the Worker writes D1.
-  await new Promise((r) => setTimeout(r, 20_000));
-
+  if (!loaded) await load();
   const workerd = () =>
     readdirSync("/proc")
       .filter((p) => /^\d+$/.test(p))
@@ -91,21 +83,21 @@ try {
     console.error(`bench:cron: arena kept at ${arena.url} for ${process.env.BENCH_KEEP} s`);
     await new Promise((r) => setTimeout(r, Number(process.env.BENCH_KEEP) * 1000));
   }
+  // A model the last snapshot did not know: a reused state then publishes anew instead of "unchanged".
+  await putModel(`bench-extra-${Date.now()}`);
   const before = workerd();
   const started = performance.now();
-  // A fresh connection: a pooled one may have been closed by the server while the data was loading.
-  const res = await fetch(`${arena.url}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`, {
-    headers: { connection: "close" },
-  });
-  const body = await res.text();
-  if (!res.ok) throw new Error(`/__scheduled answered ${res.status}: ${body.slice(0, 500)}`);
+  console.error("bench:cron: triggering the scheduled handler …");
+  const { status, body } = await httpGet(`${arena.url}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`);
+  if (status !== 200) throw new Error(`/__scheduled answered ${status}: ${body.slice(0, 500)}`);
   const wall = (performance.now() - started) / 1000;
   const after = workerd();
   const cpu = after.reduce((s, p) => s + p.cpu - (before.find((b) => b.pid === p.pid)?.cpu ?? 0), 0);
-  const board = await (await fetch(`${arena.url}/leaderboard.json`, { headers: { connection: "close" } })).json();
+  const board = JSON.parse((await httpGet(`${arena.url}/leaderboard.json`)).body);
   console.log(
     `cron recompute over ${N} battles in local D1: ${wall.toFixed(1)} s wall, ${cpu.toFixed(1)} s CPU in workerd ` +
-      `(all its threads: D1, the Worker, R2), workerd peak RSS ${Math.round(Math.max(...after.map((p) => p.hwmKiB)) / 1024)} MiB; ` +
+      `(all its threads: D1, the Worker, R2, wrangler's inspector), workerd peak RSS ` +
+      `${Math.round(Math.max(...after.map((p) => p.hwmKiB)) / 1024)} MiB (includes local D1's SQLite); ` +
       `published ${board.data?.battles ?? "nothing"} battles, ${Object.keys(board.categories ?? {}).length} boards`,
   );
 } catch (err) {
@@ -116,4 +108,51 @@ try {
 } finally {
   rmSync(sqlFile, { force: true });
   await arena.stop();
+}
+
+/** node:http, not fetch: fetch gives up on a response that takes more than 300 s to start. */
+function httpGet(url) {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { agent: false }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (d) => (text += d));
+      res.on("end", () => resolve({ status: res.statusCode, body: text }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+  });
+}
+
+async function putModel(id) {
+  const token = readFileSync(path.join(root, ".dev.vars"), "utf8")
+    .match(/^ADMIN_TOKEN=(.*)$/m)?.[1]
+    ?.trim();
+  const res = await fetch(`${arena.url}/api/admin/models/${id}`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${token}` },
+    body: JSON.stringify({ name: id, organization: "Bench", provider: "demo", upstreamModel: "terse" }),
+  });
+  if (!res.ok) throw new Error(`registering ${id}: ${res.status}`);
+}
+
+async function load() {
+  for (const id of models) await putModel(id);
+  const t0 = performance.now();
+  // In files of 250k battles: one SQL string for millions of rows would pass V8's string size limit.
+  for (let start = 0; start < N; start += ROWS_PER_FILE) {
+    const statements = [];
+    for (let i = start; i < Math.min(N, start + ROWS_PER_FILE); i += ROWS_PER_INSERT) {
+      const values = [];
+      for (let k = i; k < Math.min(N, i + ROWS_PER_INSERT); k++) values.push(row(k));
+      statements.push(`INSERT INTO battles (${columns}) VALUES ${values.join(",")};`);
+    }
+    writeFileSync(sqlFile, statements.join("\n"));
+    await localD1(arena.state, ["--file", sqlFile, "--yes"]);
+  }
+  console.error(`bench:cron: loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  // Right after an outside process wrote the local D1 file, the first long request was cut off ("other side
+  // closed"); after a short pause it runs normally. Local-dev only: in production only the Worker writes D1.
+  await new Promise((r) => setTimeout(r, 20_000));
+  if (stateDir) writeFileSync(path.join(stateDir, `loaded-${N}`), "");
 }

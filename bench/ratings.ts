@@ -1,15 +1,17 @@
 // npm run bench:ratings — the ratings engine on synthetic battles with known truth (DESIGN section 7; issue 4):
 // timings, peak memory and accuracy of BT + 100 bootstrap rounds and of style control + 100 bootstrap rounds at
 // 100k, 1M and 3M battles, plus the CLI end to end on a 1M-line JSONL (parsing included).
-// Usage: npm run bench:ratings [-- --sizes 100000,1000000,3000000] [--rounds 100] [--no-cli]
+// Usage: npm run bench:ratings [-- --sizes 100000,1000000,3000000] [--rounds 100] [--cron-size 3000000] [--no-cron]
+//        [--no-cli]
 import { spawnSync } from "node:child_process";
 import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { computeBoard } from "../shared/ratings/board";
 import { Rng } from "../shared/ratings/rng";
-import { computeStyleBoard } from "../shared/ratings/style-board";
-import { emptyTable, OUTCOME_CODE, type BattleTable } from "../shared/ratings/table";
+import { buildLeaderboard } from "../shared/ratings/leaderboard";
+import { computeStyleBoard, runRoundsInline } from "../shared/ratings/style-board";
+import { emptyTable, OUTCOME_CODE, setStyleCounts, type BattleTable } from "../shared/ratings/table";
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string) => {
@@ -33,14 +35,22 @@ function truth(seed: number) {
 }
 
 /** n battles with FastChat-style counts; outcomes follow the style-control model with the true γ. */
-function generate(n: number, seed: number): { table: BattleTable; theta: number[] } {
+function generate(
+  n: number,
+  seed: number,
+  keepCounts = false,
+): { table: BattleTable; theta: number[]; countsA: Uint16Array | null; countsB: Uint16Array | null } {
   const { theta, verbosity, rng } = truth(seed);
   const t = emptyTable(
     n,
     theta.map((_, i) => `model-${String(i).padStart(2, "0")}`),
     { style: true },
   );
-  const d = new Float64Array(n * 4);
+  // Per-side counts [length, header, list, bold]: the table holds only d; the counts are kept for the JSONL the CLI
+  // benchmark writes (keepCounts), else one row's worth is reused, so the memory figures are the engine's own.
+  const countsA = new Uint16Array(keepCounts ? n * 4 : 4);
+  const countsB = new Uint16Array(keepCounts ? n * 4 : 4);
+  const d = t.style!;
   for (let i = 0; i < n; i++) {
     const a = Math.floor(rng.next() * MODELS);
     let b = Math.floor(rng.next() * (MODELS - 1));
@@ -48,21 +58,19 @@ function generate(n: number, seed: number): { table: BattleTable; theta: number[
     t.modelA[i] = a;
     t.modelB[i] = b;
     for (const [side, m, arr] of [
-      [0, a, t.styleA!],
-      [1, b, t.styleB!],
+      [0, a, countsA],
+      [1, b, countsB],
     ] as const) {
       void side;
       const v = verbosity[m]!;
-      arr[i * 4] = Math.round(300 * v * (0.5 + rng.next()));
-      arr[i * 4 + 1] = Math.floor(rng.next() * 5 * Math.min(2, v));
-      arr[i * 4 + 2] = Math.floor(rng.next() * 8 * Math.min(2, v));
-      arr[i * 4 + 3] = Math.floor(rng.next() * 6);
+      const o = keepCounts ? i * 4 : 0;
+      arr[o] = Math.round(300 * v * (0.5 + rng.next()));
+      arr[o + 1] = Math.floor(rng.next() * 5 * Math.min(2, v));
+      arr[o + 2] = Math.floor(rng.next() * 8 * Math.min(2, v));
+      arr[o + 3] = Math.floor(rng.next() * 6);
     }
-    for (let f = 0; f < 4; f++) {
-      const x = t.styleA![i * 4 + f]!;
-      const y = t.styleB![i * 4 + f]!;
-      d[i * 4 + f] = (x - y) / (x + y + 1);
-    }
+    const o = keepCounts ? i * 4 : 0;
+    setStyleCounts(d, i, countsA.subarray(o, o + 4), countsB.subarray(o, o + 4));
   }
   // z-score d as the fit does, then draw outcomes.
   const mean = [0, 0, 0, 0];
@@ -76,12 +84,25 @@ function generate(n: number, seed: number): { table: BattleTable; theta: number[
     t.outcome[i] =
       rng.next() < TIE_SHARE ? OUTCOME_CODE.tie : rng.next() < p ? OUTCOME_CODE.model_a : OUTCOME_CODE.model_b;
   }
-  return { table: t, theta };
+  return keepCounts ? { table: t, theta, countsA, countsB } : { table: t, theta, countsA: null, countsB: null };
 }
 
 const mib = (bytes: number) => `${Math.round(bytes / 1048576)} MiB`;
-let peak = 0;
-const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+const tableBytes = (t: BattleTable) =>
+  t.modelA.byteLength +
+  t.modelB.byteLength +
+  t.outcome.byteLength +
+  t.categoryBits.byteLength +
+  (t.style?.byteLength ?? 0);
+// Peak RSS of the whole Node process (the kernel's high-water mark, so sizes run smallest first), and the JS heap +
+// buffers in use at the end of each phase (what a Worker isolate's 128 MB limit counts; the fits run
+// synchronously, so this is sampled between phases, while the table and results are still alive).
+let peakEngine = 0;
+const sampleMemory = () => {
+  const m = process.memoryUsage();
+  peakEngine = Math.max(peakEngine, m.heapUsed + m.external);
+};
+const maxRss = () => process.resourceUsage().maxRSS * 1024;
 const time = <T>(f: () => T): [T, number] => {
   const t0 = performance.now();
   const r = f();
@@ -99,9 +120,11 @@ console.log(
   `synthetic: ${MODELS} models, ${TIE_SHARE * 100}% ties, true γ = ${GAMMA.join(", ")}; ${ROUNDS} bootstrap rounds`,
 );
 for (const n of SIZES) {
-  peak = process.memoryUsage().rss;
+  peakEngine = 0;
   const [{ table, theta }, genS] = time(() => generate(n, n));
+  sampleMemory();
   const [board, btS] = time(() => computeBoard(table, { name: "overall", bootstrap: ROUNDS, seed: 0, elo: false }));
+  sampleMemory();
   const [style, scS] = time(() =>
     computeStyleBoard(table, board.raw, {
       name: "overall",
@@ -113,6 +136,7 @@ for (const n of SIZES) {
       anchor: null,
     }),
   );
+  sampleMemory();
   const covered = style.models.filter((m) => {
     const tm = theta.reduce((s, x) => s + x, 0) / theta.length;
     const rm = style.models.reduce((s, x) => s + x.rating, 0) / style.models.length;
@@ -127,20 +151,76 @@ for (const n of SIZES) {
     `${String(n).padStart(9)} battles  generate ${genS.toFixed(2)} s | BT + ${ROUNDS} rounds ${btS.toFixed(2)} s ` +
       `(raw BT, which ignores style, off the truth by up to ${error(board.models, theta).toFixed(1)} pts) | ` +
       `style control + ${ROUNDS} rounds ${scS.toFixed(2)} s (max error ${error(style.models, theta).toFixed(1)} pts, CIs cover ${covered}/${MODELS}, ` +
-      `γ max error ${gammaErr.toFixed(3)}, γ in CI ${gammaIn}/4) | peak RSS ${mib(peak)}`,
+      `γ max error ${gammaErr.toFixed(3)}, γ in CI ${gammaIn}/4) | peak RSS ${mib(maxRss())}, ` +
+      `JS heap + buffers ${mib(peakEngine)} (table ${mib(tableBytes(table))})`,
   );
 }
-clearInterval(sample);
+
+if (!args.includes("--no-cron")) {
+  // The cron worker's engine work at arena scale: every board (overall, categories with LMArena-like shares, the
+  // no_tie view), each raw and style-controlled with 100 rounds, on the compact table the cron builds. CPU time is
+  // what counts against the Worker's limits.cpu_ms; JS heap + buffers against its 128 MB.
+  const n = Number(opt("--cron-size", "3000000"));
+  const { table } = generate(n, 7);
+  const shares: [string, number][] = [
+    ["coding", 0.2],
+    ["math", 0.05],
+    ["hard_prompts", 0.3],
+    ["instruction_following", 0.25],
+    ["creative_writing", 0.1],
+    ["multi_turn", 0.15],
+    ["long_query", 0.05],
+    ["english", 0.6],
+    ["dedup", 0.95],
+    ["no_short", 0.9],
+  ];
+  table.categories = [...shares.map(([c]) => c), "non_english"];
+  const rng = new Rng(99);
+  for (let i = 0; i < n; i++) {
+    let bits = 0;
+    shares.forEach(([, p], k) => {
+      if (rng.next() < p) bits |= 1 << k;
+    });
+    if (!(bits & (1 << 7))) bits |= 1 << shares.length; // not english → non_english
+    table.categoryBits[i] = bits >>> 0;
+  }
+  peakEngine = 0;
+  sampleMemory();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let boards = 0;
+  const json = await buildLeaderboard(
+    table,
+    { bootstrap: ROUNDS },
+    { snapshot: "bench", generatedAt: new Date(0).toISOString(), sha256: "", excluded: {} },
+    async (prep, rounds) => {
+      sampleMemory(); // the board's design (row list) is alive here
+      boards++;
+      return runRoundsInline(prep, rounds);
+    },
+  );
+  sampleMemory();
+  const cpu = process.cpuUsage(cpu0);
+  console.log(
+    `cron path: ${n} battles, ${Object.keys(json.categories).length} boards (${boards} style-controlled), ` +
+      `${ROUNDS} rounds each: ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU, ` +
+      `${((performance.now() - t0) / 1000).toFixed(1)} s wall; table ${mib(tableBytes(table))}, ` +
+      `JS heap + buffers at most ${mib(peakEngine)} between phases; peak RSS ${mib(maxRss())}`,
+  );
+}
 
 if (!args.includes("--no-cli")) {
   // The CLI end to end on a 1M-line JSONL with conv_metadata (parsing included), as a user runs it.
   const n = 1_000_000;
   const dir = mkdtempSync(path.join(tmpdir(), "bench-ratings-"));
   const file = path.join(dir, "battles.jsonl");
-  const { table } = generate(n, 42);
+  const generated = generate(n, 42, true);
+  const { table } = generated;
+  const countsA = generated.countsA!;
+  const countsB = generated.countsB!;
   const out = createWriteStream(file);
   const winners = ["model_a", "model_b", "tie", "tie (bothbad)"];
-  const counts = (s: Float64Array, i: number, side: "a" | "b") => ({
+  const counts = (s: Uint16Array, i: number, side: "a" | "b") => ({
     [`sum_assistant_${side}_tokens`]: s[i * 4],
     [`header_count_${side}`]: { h1: s[i * 4 + 1], h2: 0, h3: 0, h4: 0, h5: 0, h6: 0 },
     [`list_count_${side}`]: { ordered: s[i * 4 + 2], unordered: 0 },
@@ -155,8 +235,8 @@ if (!args.includes("--no-cli")) {
       winner: winners[table.outcome[i]!],
       conv_metadata: {
         sum_user_tokens: 20,
-        ...counts(table.styleA!, i, "a"),
-        ...counts(table.styleB!, i, "b"),
+        ...counts(countsA, i, "a"),
+        ...counts(countsB, i, "b"),
         turns: 1,
       },
     });

@@ -65,6 +65,18 @@ export function toExportLine(row: BattleRow, withExclusion = false): ExportLine 
   return line;
 }
 
+/** An upper bound on the rows `ratedBattles` yields (it also drops battles with a non-public model), to size tables. */
+export async function ratedBattleCapacity(d: Db, opts: { recordedUpTo?: number } = {}): Promise<number> {
+  const conditions: (SQL | undefined)[] = [eq(schema.battles.anony, true), isNull(schema.battles.excludedReason)];
+  if (opts.recordedUpTo !== undefined) conditions.push(lte(schema.battles.recordedAt, opts.recordedUpTo));
+  const row = await d
+    .select({ n: sql<number>`count(*)` })
+    .from(schema.battles)
+    .where(and(...conditions))
+    .get();
+  return row?.n ?? 0;
+}
+
 /**
  * Pages through the battles a public board may rate — anonymous, not excluded, both models public — in export
  * order, keyset-paginated on (voted_at, id) so each page is one indexed range read.

@@ -1,5 +1,10 @@
 export function freePort(): Promise<number>;
-export function startArena(options?: { vars?: Record<string, string>; args?: string[]; timeoutMs?: number }): Promise<{
+export function startArena(options?: {
+  vars?: Record<string, string>;
+  args?: string[];
+  timeoutMs?: number;
+  state?: string;
+}): Promise<{
   url: string;
   state: string;
   stop: () => Promise<void>;

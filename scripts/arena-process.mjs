@@ -48,10 +48,14 @@ export function freePort() {
   });
 }
 
-/** @param {{ vars?: Record<string, string>, args?: string[], timeoutMs?: number }} [options] */
+/**
+ * `state`: a state folder to use and keep (benchmarks reuse a loaded local D1); by default a temporary one, removed
+ * on stop.
+ * @param {{ vars?: Record<string, string>, args?: string[], timeoutMs?: number, state?: string }} [options]
+ */
 export async function startArena(options = {}) {
   const port = await freePort();
-  const state = mkdtempSync(path.join(tmpdir(), "arena-"));
+  const state = options.state ?? mkdtempSync(path.join(tmpdir(), "arena-"));
   const vars = Object.entries(options.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
   const child = spawn(
     process.execPath,
@@ -76,7 +80,7 @@ export async function startArena(options = {}) {
       }
       await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
     }
-    rmSync(state, { recursive: true, force: true });
+    if (!options.state) rmSync(state, { recursive: true, force: true });
   }
 
   const ready = await new Promise((resolve) => {

@@ -124,7 +124,12 @@ async function main(): Promise<void> {
     if (err instanceof UsageError) throw err;
     throw new UsageError(`cannot read ${cli.file}`);
   }
-  const parser = createParser(format, { skipInvalid: cli.skipInvalid });
+  const parser = createParser(format, {
+    skipInvalid: cli.skipInvalid,
+    // Probabilities only matter to --ipw; with threads, the table lives in shared memory (no copy per thread).
+    samplingProbability: cli.options.ipw === true,
+    shared: cli.threads > 1,
+  });
   const hash = createHash("sha256");
   const decoder = new TextDecoder("utf-8");
   for await (const chunk of createReadStream(cli.file)) {
@@ -149,9 +154,7 @@ async function main(): Promise<void> {
   }
   const sha256 = hash.digest("hex");
   // Deterministic metadata: the same input and options always print the same bytes.
-  let latest = 0;
-  if (parsed.table.tstamp)
-    for (let i = 0; i < parsed.table.length; i++) latest = Math.max(latest, parsed.table.tstamp[i] || 0);
+  const latest = Math.max(0, parsed.table.latestTstamp ?? 0);
   const started = performance.now();
   const pool = new RoundPool(cli.threads);
   const json = await buildLeaderboard(

@@ -25,6 +25,8 @@ function take(name, fallback) {
 }
 const port = Number(take("--port", "8787"));
 const persistTo = take("--persist-to", undefined);
+// Seconds between leaderboard refreshes; 0 turns them off (benchmarks trigger the cron themselves).
+const refreshSeconds = Number(take("--refresh-seconds", "60"));
 const persist = persistTo ? ["--persist-to", persistTo] : [];
 const quietEnv = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
 const log = (msg) => console.log(`[arena] ${msg}`);
@@ -97,9 +99,9 @@ try {
   // The next run is scheduled once the previous one settled, so a slow recompute never overlaps itself.
   const loop = async () => {
     await refresh();
-    setTimeout(loop, 60_000).unref();
+    setTimeout(loop, refreshSeconds * 1000).unref();
   };
-  void loop();
+  if (refreshSeconds > 0) void loop();
 } catch (err) {
   console.error(`[arena] start failed: ${err.message}`);
   dev.kill("SIGTERM");

@@ -123,8 +123,8 @@ export async function buildLeaderboard(
   runStyleRounds: StyleRoundRunner = runRoundsInline,
 ): Promise<LeaderboardJson> {
   const opts = { ...DEFAULT_OPTIONS, ...options };
-  const withStyle = opts.styleControl ?? table.styleA !== null;
-  if (withStyle && !table.styleA) throw new Error("style control needs style counts (conv_metadata) in the input");
+  const withStyle = opts.styleControl ?? table.style !== null;
+  if (withStyle && !table.style) throw new Error("style control needs style counts (conv_metadata) in the input");
   const all = boardFilters(table);
   const wanted = opts.categories ? opts.categories.filter((c) => all.has(c)) : [...all.keys()];
   const categories: Record<string, BoardJson> = {};
@@ -157,7 +157,8 @@ export async function buildLeaderboard(
         l2: STYLE_L2,
         anchor: opts.anchor,
       });
-      const rounds = opts.bootstrap > 0 && prep.design.a.length > 0 ? await runStyleRounds(prep, opts.bootstrap) : null;
+      const rounds =
+        opts.bootstrap > 0 && prep.design.rows.length > 0 ? await runStyleRounds(prep, opts.bootstrap) : null;
       json.styleControl = finishStyleBoard(prep, board.raw, rounds, opts.level);
     }
     // Key order as in DESIGN section 6.

@@ -60,13 +60,15 @@ export function prepareStyleBoard(table: BattleTable, raw: BoardResult["raw"], o
   const M = raw.models.length;
   const modelOf = new Int32Array(table.models.length).fill(-1);
   raw.cells.tableIndex.forEach((t, k) => (modelOf[t] = k));
-  const rows: number[] = [];
-  const sa = table.styleA!;
-  for (let i = 0; i < table.length; i++) {
-    if (!rowPasses(table, i, opts.filter)) continue;
-    if (Number.isNaN(sa[i * P]!)) continue;
-    rows.push(i);
-  }
+  const style = table.style;
+  if (!style) throw new Error("style control needs style counts (conv_metadata)");
+  let n = 0;
+  for (let i = 0; i < table.length; i++) if (rowPasses(table, i, opts.filter) && !Number.isNaN(style[i * P]!)) n++;
+  // Row lists share memory with the table when it is shared (CLI threads read them without a copy).
+  const shared = typeof SharedArrayBuffer !== "undefined" && table.modelA.buffer instanceof SharedArrayBuffer;
+  const rows = shared ? new Uint32Array(new SharedArrayBuffer(n * 4) as unknown as ArrayBuffer) : new Uint32Array(n);
+  for (let i = 0, k = 0; i < table.length; i++)
+    if (rowPasses(table, i, opts.filter) && !Number.isNaN(style[i * P]!)) rows[k++] = i;
   const design = styleDesign(table, rows, modelOf, M);
   const full = fitStyleControl(design, { l2: opts.l2 });
   const { ratings } = thetaToRatings(natural(full.theta), raw.models, opts.anchor);
@@ -85,23 +87,32 @@ export function prepareStyleBoard(table: BattleTable, raw: BoardResult["raw"], o
 export function styleRounds(prep: StylePrep, from: number, to: number): StyleRounds {
   const { design } = prep;
   const M = design.models;
-  const n = design.a.length;
+  const { rows, modelA, modelB, modelOf } = design;
+  const n = rows.length;
   const R = Math.max(0, to - from);
   const samples = new Float64Array(R * M);
   const gammas = new Float64Array(R * P);
-  const counts = new Float64Array(n);
+  // How often each row was drawn. 16 bits: in n draws over n rows a count above 65,535 has probability ~0, but
+  // it is checked, not assumed.
+  const counts = new Uint16Array(n);
   const present = new Uint8Array(M);
   const row = new Float64Array(M);
   for (let r = 0; r < R; r++) {
     // A multinomial resample of the rows: n draws with replacement (8x faster than sequential binomials here).
     const rng = new Rng(hashString32(bootstrapKey(prep.seed, `${prep.name}|style`, from + r)));
     counts.fill(0);
-    for (let k = 0; k < n; k++) counts[Math.floor(rng.next() * n)]!++;
+    for (let k = 0; k < n; k++) {
+      const j = Math.floor(rng.next() * n);
+      const c = counts[j]! + 1;
+      if (c > 0xffff) throw new Error("style bootstrap: a row drawn more than 65,535 times");
+      counts[j] = c;
+    }
     present.fill(0);
     for (let k = 0; k < n; k++) {
       if (counts[k]! > 0) {
-        present[design.a[k]!] = 1;
-        present[design.b[k]!] = 1;
+        const i = rows[k]!;
+        present[modelOf[modelA[i]!]!] = 1;
+        present[modelOf[modelB[i]!]!] = 1;
       }
     }
     // Newton converges quadratically: after a step below 1e-4 the remaining error is ~1e-8 in θ (4e-6 rating
@@ -148,7 +159,7 @@ export function finishStyleBoard(
   const byFeature = <T>(f: (k: number) => T) =>
     Object.fromEntries(STYLE_FEATURES.map((name, k) => [name, f(k)])) as Record<(typeof STYLE_FEATURES)[number], T>;
   return {
-    battles: prep.design.a.length,
+    battles: prep.design.rows.length,
     models: order.map((k) => ({
       model: raw.models[k]!,
       rating: roundOutput(ratings[k]!),
@@ -171,6 +182,6 @@ export const runRoundsInline: StyleRoundRunner = async (prep, rounds) => styleRo
 export function computeStyleBoard(table: BattleTable, raw: BoardResult["raw"], opts: StyleBoardOptions): StyleBoard {
   const prep = prepareStyleBoard(table, raw, opts);
   const R = Math.max(0, Math.floor(opts.bootstrap));
-  const rounds = R > 0 && prep.design.a.length > 0 ? styleRounds(prep, 0, R) : null;
+  const rounds = R > 0 && prep.design.rows.length > 0 ? styleRounds(prep, 0, R) : null;
   return finishStyleBoard(prep, raw, rounds, opts.level);
 }

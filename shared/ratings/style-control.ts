@@ -7,83 +7,75 @@
 // (models + 4)², cheap to factor. Ties count 0.5 as in FastChat. Ratings are 400·θ + 1000 before any anchoring.
 // Bootstrap resamples battle rows (multinomial counts), warm-started from the full-data fit.
 import { choleskySolve } from "./linalg";
-import { STYLE_FEATURES, type BattleTable } from "./table";
+import { STYLE_WIDTH, type BattleTable } from "./table";
 
 const LN10 = Math.LN10;
-const P = STYLE_FEATURES.length;
+const P = STYLE_WIDTH;
 // The Newton pass below is unrolled for exactly four features.
 if (P !== 4) throw new Error("style-control.ts: the Newton pass is written for 4 style features");
 
 export interface StyleDesign {
-  /** Rows (battle indices into the table) used, in order. */
-  rows: Int32Array;
-  /** Model index (into the board's model list) of each row's A and B. */
-  a: Int32Array;
-  b: Int32Array;
-  /** Outcome for A: 1 win, 0 loss, 0.5 tie. */
-  y: Float64Array;
-  /** z-scored features, row-major [r * 4 + f]. */
-  z: Float64Array;
-  /** Feature means and (population) standard deviations of d, for reporting. */
+  /** Table rows in the fit (on the board, with style features), in table order. */
+  rows: Uint32Array;
+  /** The table's own columns, read through `rows` (never copied: at 3M battles a copy would not fit a Worker). */
+  modelA: Uint16Array;
+  modelB: Uint16Array;
+  outcome: Uint8Array;
+  style: Float32Array;
+  /** Table model index -> board model index (−1 = not on the board). */
+  modelOf: Int32Array;
+  /** Feature means and (population) standard deviations of d over the rows; z = (d − mean)/std. */
   mean: Float64Array;
   std: Float64Array;
   models: number;
 }
 
 /**
- * Builds the design from table rows. `modelOf` maps table model indices to board indices (−1 = not on the board;
- * such rows are skipped). A feature with zero spread gets std 1 so it contributes nothing instead of NaN.
+ * The design over the table rows in `candidates` whose two models are on the board (`modelOf` ≥ 0). The z-scores
+ * are not materialised: the Newton pass computes them from d, mean and std as it reads each row. A feature with
+ * zero spread gets std 1 so it contributes nothing instead of NaN.
  */
 export function styleDesign(
   table: BattleTable,
-  rows: ArrayLike<number>,
+  candidates: Uint32Array,
   modelOf: Int32Array,
   models: number,
 ): StyleDesign {
-  if (!table.styleA || !table.styleB) throw new Error("style control needs style counts (conv_metadata)");
-  const keep: number[] = [];
-  for (let k = 0; k < rows.length; k++) {
-    const i = rows[k]!;
-    if (modelOf[table.modelA[i]!]! >= 0 && modelOf[table.modelB[i]!]! >= 0) keep.push(i);
+  const style = table.style;
+  if (!style) throw new Error("style control needs style counts (conv_metadata)");
+  const { modelA, modelB } = table;
+  let n = 0;
+  const rows = new Uint32Array(candidates.length);
+  for (let k = 0; k < candidates.length; k++) {
+    const i = candidates[k]!;
+    if (modelOf[modelA[i]!]! >= 0 && modelOf[modelB[i]!]! >= 0) rows[n++] = i;
   }
-  const n = keep.length;
-  const out: StyleDesign = {
-    rows: Int32Array.from(keep),
-    a: new Int32Array(n),
-    b: new Int32Array(n),
-    y: new Float64Array(n),
-    z: new Float64Array(n * P),
-    mean: new Float64Array(P),
-    std: new Float64Array(P),
+  const mean = new Float64Array(P);
+  const std = new Float64Array(P);
+  for (let k = 0; k < n; k++) {
+    const o = rows[k]! * P;
+    for (let f = 0; f < P; f++) mean[f] = mean[f]! + style[o + f]!;
+  }
+  for (let f = 0; f < P; f++) mean[f] = n ? mean[f]! / n : 0;
+  for (let k = 0; k < n; k++) {
+    const o = rows[k]! * P;
+    for (let f = 0; f < P; f++) std[f] = std[f]! + (style[o + f]! - mean[f]!) ** 2;
+  }
+  for (let f = 0; f < P; f++) {
+    const s = n ? Math.sqrt(std[f]! / n) : 0;
+    std[f] = s > 0 ? s : 1;
+  }
+  return {
+    rows: n === rows.length ? rows : rows.slice(0, n),
+    modelA,
+    modelB,
+    outcome: table.outcome,
+    style,
+    modelOf,
+    mean,
+    std,
     models,
   };
-  const sa = table.styleA;
-  const sb = table.styleB;
-  for (let r = 0; r < n; r++) {
-    const i = keep[r]!;
-    out.a[r] = modelOf[table.modelA[i]!]!;
-    out.b[r] = modelOf[table.modelB[i]!]!;
-    const o = table.outcome[i]!;
-    out.y[r] = o === 0 ? 1 : o === 1 ? 0 : 0.5;
-    for (let f = 0; f < P; f++) {
-      const x = sa[i * P + f]!;
-      const w = sb[i * P + f]!;
-      const d = (x - w) / (x + w + 1);
-      out.z[r * P + f] = d;
-      out.mean[f] = out.mean[f]! + d;
-    }
-  }
-  for (let f = 0; f < P; f++) out.mean[f] = n ? out.mean[f]! / n : 0;
-  for (let r = 0; r < n; r++)
-    for (let f = 0; f < P; f++) out.std[f] = out.std[f]! + (out.z[r * P + f]! - out.mean[f]!) ** 2;
-  for (let f = 0; f < P; f++) {
-    const s = n ? Math.sqrt(out.std[f]! / n) : 0;
-    out.std[f] = s > 0 ? s : 1;
-  }
-  for (let r = 0; r < n; r++) {
-    for (let f = 0; f < P; f++) out.z[r * P + f] = (out.z[r * P + f]! - out.mean[f]!) / out.std[f]!;
-  }
-  return out;
 }
 
 export interface StyleFit {
@@ -100,7 +92,7 @@ export interface StyleFit {
  */
 export function fitStyleControl(
   design: StyleDesign,
-  options: { l2?: number; weights?: Float64Array | Uint32Array; start?: Float64Array; tolerance?: number } = {},
+  options: { l2?: number; weights?: Uint16Array; start?: Float64Array; tolerance?: number } = {},
 ): StyleFit {
   const l2 = options.l2 ?? 0.5;
   const tol = options.tolerance ?? 1e-9;
@@ -109,7 +101,15 @@ export function fitStyleControl(
   const params = options.start ? Float64Array.from(options.start) : new Float64Array(m);
   const grad = new Float64Array(m);
   const hess = new Float64Array(m * m);
-  const { a, b, y, z } = design;
+  const { rows, modelA, modelB, outcome, style, modelOf } = design;
+  const m0 = design.mean[0]!,
+    m1 = design.mean[1]!,
+    m2 = design.mean[2]!,
+    m3 = design.mean[3]!;
+  const s0 = 1 / design.std[0]!,
+    s1 = 1 / design.std[1]!,
+    s2 = 1 / design.std[2]!,
+    s3 = 1 / design.std[3]!;
   const w = options.weights;
   let iterations = 0;
   // Per pass the rows only touch: the model gradient, one pair cell (the model block of the Hessian is
@@ -142,19 +142,21 @@ export function fitStyleControl(
       c1 = params[M + 1]!,
       c2 = params[M + 2]!,
       c3 = params[M + 3]!;
-    for (let r = 0; r < a.length; r++) {
+    for (let r = 0; r < rows.length; r++) {
       const wr = w ? w[r]! : 1;
       if (wr === 0) continue;
-      const ia = a[r]!;
-      const ib = b[r]!;
-      const o = r * P;
-      const z0 = z[o]!,
-        z1 = z[o + 1]!,
-        z2 = z[o + 2]!,
-        z3 = z[o + 3]!;
+      const i = rows[r]!;
+      const ia = modelOf[modelA[i]!]!;
+      const ib = modelOf[modelB[i]!]!;
+      const o = i * P;
+      const z0 = (style[o]! - m0) * s0,
+        z1 = (style[o + 1]! - m1) * s1,
+        z2 = (style[o + 2]! - m2) * s2,
+        z3 = (style[o + 3]! - m3) * s3;
       const logit = LN10 * (params[ia]! - params[ib]!) + c0 * z0 + c1 * z1 + c2 * z2 + c3 * z3;
       const p = 1 / (1 + Math.exp(-logit));
-      const e = wr * (p - y[r]!);
+      const oc = outcome[i]!;
+      const e = wr * (p - (oc === 0 ? 1 : oc === 1 ? 0 : 0.5));
       const v = wr * p * (1 - p);
       gradM[ia] = gradM[ia]! + e;
       gradM[ib] = gradM[ib]! - e;

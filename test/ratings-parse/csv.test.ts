@@ -15,10 +15,10 @@ describe("CSV quoting (RFC 4180)", () => {
     const r = parseBattles(
       'model_a,model_b,winner,id\n"a, inc","say ""hi""",model_a,"x\ny"\n"",b,model_b,""\n',
       "csv",
-      { skipInvalid: true },
+      { skipInvalid: true, keepIds: true },
     );
     expect(names(r)).toEqual([["a, inc", 'say "hi"']]);
-    expect(r.table.ids).toEqual(["x\ny"]);
+    expect(r.ids).toEqual(["x\ny"]);
     expect(r.skipped).toEqual({ "invalid:empty_model": 1 });
   });
 
@@ -86,7 +86,7 @@ describe("CSV quoting (RFC 4180)", () => {
 });
 
 describe("real LMArena CSV sample (test/fixtures/ratings, see PROVENANCE.md)", () => {
-  const r = parseBattles(sampleCsv, "csv");
+  const r = parseBattles(sampleCsv, "csv", { keepIds: true });
   const t = r.table;
   it("parses every row with the golden header; winner column used (winner_raw ignored)", () => {
     expect(t.length).toBe(200);
@@ -97,11 +97,10 @@ describe("real LMArena CSV sample (test/fixtures/ratings, see PROVENANCE.md)", (
     for (let i = 0; i < t.length; i++) counts[t.outcome[i]!]!++;
     expect(counts).toEqual([71, 68, 32, 29]);
     expect(t.outcome[6]).toBe(OUTCOME_CODE["tie (bothbad)"]); // row 120: winner_raw both_bad
-    expect(t.ids?.[0]).toBe("911cb365-6a3c-4990-8b54-fbae7d97c87c");
+    expect(r.ids?.[0]).toBe("911cb365-6a3c-4990-8b54-fbae7d97c87c");
     expect(t.models[t.modelA[0]!]).toBe("kimi-k2-0711-preview");
-    expect(t.styleA).toBeNull();
-    expect(t.styleB).toBeNull();
-    expect(t.tstamp).toBeNull();
+    expect(t.style).toBeNull();
+    expect(t.latestTstamp).toBeNull();
     expect(t.samplingProbability).toBeNull();
   });
 
@@ -122,7 +121,7 @@ describe("real LMArena CSV sample (test/fixtures/ratings, see PROVENANCE.md)", (
 
   it("keeps the real self-battle (row 42460)", () => {
     const i = t.length - 1;
-    expect(t.ids?.[i]).toBe("dfe9e678-1726-409a-8502-2f5297402cfe");
+    expect(r.ids?.[i]).toBe("dfe9e678-1726-409a-8502-2f5297402cfe");
     expect(t.modelA[i]).toBe(t.modelB[i]);
     expect(t.models[t.modelA[i]!]).toBe("gemini-2.5-flash-preview-04-17");
   });

@@ -1,5 +1,6 @@
 import { createParser, type InputFormat, type ParseOptions, type ParseResult } from "../../shared/ratings/parse";
 import { mulberry32 } from "../../shared/random";
+import { styleDifference } from "../../shared/ratings/table";
 
 /** Plain-object view of a result, for deep equality (typed arrays → arrays). */
 export function snapshot(r: ParseResult) {
@@ -12,11 +13,10 @@ export function snapshot(r: ParseResult) {
     outcome: Array.from(t.outcome),
     categories: t.categories,
     categoryBits: Array.from(t.categoryBits),
-    styleA: t.styleA && Array.from(t.styleA),
-    styleB: t.styleB && Array.from(t.styleB),
+    style: t.style && Array.from(t.style),
     samplingProbability: t.samplingProbability && Array.from(t.samplingProbability),
-    ids: t.ids,
-    tstamp: t.tstamp && Array.from(t.tstamp),
+    ids: r.ids,
+    latestTstamp: t.latestTstamp,
     rows: r.rows,
     skipped: r.skipped,
     excluded: r.excluded,
@@ -25,7 +25,7 @@ export function snapshot(r: ParseResult) {
 }
 
 export function parseChunks(chunks: string[], format: InputFormat, options: ParseOptions = {}): ParseResult {
-  const p = createParser(format, options);
+  const p = createParser(format, { keepIds: true, ...options });
   for (const c of chunks) p.push(c);
   return p.end();
 }
@@ -58,4 +58,9 @@ export function errorOf(fn: () => unknown): Error & { line?: number | null; kind
     return e as Error & { line?: number | null };
   }
   throw new Error("expected an error");
+}
+
+/** The table's style features for per-side counts [length, header, list, bold], as the parser stores them. */
+export function styleOf(a: number[], b: number[]): number[] {
+  return a.map((x, f) => styleDifference(x, b[f]!));
 }

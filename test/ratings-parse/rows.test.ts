@@ -1,7 +1,7 @@
 // Row normalisation (DESIGN section 7): fields → table columns and categories.
 import { describe, expect, it } from "vitest";
-import { parseBattles } from "../../shared/ratings/parse";
-import { rowCategories } from "./helpers";
+import { createValueParser, normaliseRow, parseBattles } from "../../shared/ratings/parse";
+import { rowCategories, snapshot, styleOf } from "./helpers";
 
 const jsonl = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join("\n");
 const base = { model_a: "a", model_b: "b", winner: "model_a" };
@@ -62,19 +62,35 @@ describe("FastChat clean_battle JSON", () => {
       header_count_a: undefined,
     },
   };
-  const r = parseBattles(JSON.stringify([battle, short]), "json");
+  const r = parseBattles(JSON.stringify([battle, short]), "json", { keepIds: true });
   const t = r.table;
 
-  it("conv_metadata → style arrays [length, header, list, bold] per side", () => {
-    expect(Array.from(t.styleA!)).toEqual([250, 3, 3, 1, 1, 0, 3, 1]);
-    expect(Array.from(t.styleB!)).toEqual([610, 5, 7, 7, 2, 5, 7, 7]);
+  it("conv_metadata → counts [length, header, list, bold] per side → the table's d = (a − b)/(a + b + 1)", () => {
+    const row = (raw: object) => {
+      const n = normaliseRow(JSON.parse(JSON.stringify(raw)) as Record<string, unknown>);
+      if (!("row" in n)) throw new Error("skipped");
+      return n.row;
+    };
+    expect([row(battle).styleA, row(battle).styleB]).toEqual([
+      [250, 3, 3, 1],
+      [610, 5, 7, 7],
+    ]);
+    expect([row(short).styleA, row(short).styleB]).toEqual([
+      [1, 0, 3, 1],
+      [2, 5, 7, 7],
+    ]);
+    expect(Array.from(t.style!)).toEqual([
+      ...styleOf([250, 3, 3, 1], [610, 5, 7, 7]),
+      ...styleOf([1, 0, 3, 1], [2, 5, 7, 7]),
+    ]);
+    expect(t.style![0]).toBeCloseTo((250 - 610) / 861, 6);
   });
 
   it("categories: category_tag, dedup_tag.sampled → dedup, sum_user_tokens ≥ 5 → no_short, turn > 1 → multi_turn, language", () => {
     expect(rowCategories(r, 0)).toEqual(["dedup", "english", "hard_prompts", "lang_en", "math", "no_short"]);
     expect(rowCategories(r, 1)).toEqual(["lang_zh", "multi_turn", "non_english"]);
-    expect(t.ids).toEqual(["q1", "q2"]);
-    expect(Array.from(t.tstamp!)).toEqual([1712345678.25, 1712345678.25]);
+    expect(r.ids).toEqual(["q1", "q2"]);
+    expect(t.latestTstamp).toBe(1712345678.25);
     expect(t.samplingProbability).toBeNull();
     expect(t.models).toEqual(["vicuna-13b", "gpt-4"]);
   });
@@ -90,37 +106,52 @@ describe("FastChat clean_battle JSON", () => {
       "jsonl",
     );
     expect(rowCategories(r2, 0)).toEqual(["long_query", "multi_turn", "no_short"]);
-    expect(Array.from(r2.table.styleA!)).toEqual([1, 0, 0, 0]);
+    expect(Array.from(r2.table.style!)).toEqual(styleOf([1, 0, 0, 0], [1, 0, 0, 0]));
     const r3 = parseBattles(
       'model_a,model_b,winner,conv_metadata\na,b,tie,"{""sum_assistant_a_tokens"":9,""sum_assistant_b_tokens"":4,""bold_count_b"":{""__"":2}}"\n',
       "csv",
     );
-    expect(Array.from(r3.table.styleA!)).toEqual([9, 0, 0, 0]);
-    expect(Array.from(r3.table.styleB!)).toEqual([4, 0, 0, 2]);
+    expect(Array.from(r3.table.style!)).toEqual(styleOf([9, 0, 0, 0], [4, 0, 0, 2]));
     expect(rowCategories(r3, 0)).toEqual([]);
   });
 });
 
 describe("optional columns appear only when present and back-fill earlier rows", () => {
-  it("style NaN, sampling probability NaN, id null, tstamp NaN for rows without them", () => {
+  it("style NaN, sampling probability NaN, id null for rows without them; latest tstamp", () => {
     const meta = { sum_assistant_a_tokens: 3, sum_assistant_b_tokens: 4 };
     const r = parseBattles(
       jsonl([base, { ...base, conv_metadata: meta, sampling_probability: 0.5, id: "x", tstamp: 5 }, base]),
       "jsonl",
-      { initialCapacity: 1 },
+      { initialCapacity: 1, keepIds: true },
     );
     const t = r.table;
-    expect(Array.from(t.styleA!)).toEqual([NaN, NaN, NaN, NaN, 3, 0, 0, 0, NaN, NaN, NaN, NaN]);
+    expect(Array.from(t.style!)).toEqual([
+      NaN,
+      NaN,
+      NaN,
+      NaN,
+      ...styleOf([3, 0, 0, 0], [4, 0, 0, 0]),
+      NaN,
+      NaN,
+      NaN,
+      NaN,
+    ]);
     expect(Array.from(t.samplingProbability!)).toEqual([NaN, 0.5, NaN]);
-    expect(t.ids).toEqual([null, "x", null]);
-    expect(Array.from(t.tstamp!)).toEqual([NaN, 5, NaN]);
+    expect(r.ids).toEqual([null, "x", null]);
+    expect(t.latestTstamp).toBe(5);
   });
 
   it("none of them when no row has them", () => {
-    const t = parseBattles(jsonl([base, base]), "jsonl").table;
-    expect([t.styleA, t.styleB, t.samplingProbability, t.ids, t.tstamp]).toEqual([null, null, null, null, null]);
+    const r = parseBattles(jsonl([base, base]), "jsonl");
+    const t = r.table;
+    expect([t.style, t.samplingProbability, r.ids, t.latestTstamp]).toEqual([null, null, null, null]);
     expect(t.categories).toEqual([]);
     expect(Array.from(t.categoryBits)).toEqual([0, 0]);
+  });
+
+  it("sampling probabilities are dropped when not wanted (the cron worker never weights)", () => {
+    const rows = jsonl([{ ...base, sampling_probability: 0.5 }]);
+    expect(parseBattles(rows, "jsonl", { samplingProbability: false }).table.samplingProbability).toBeNull();
   });
 });
 
@@ -202,5 +233,29 @@ describe("self-battles and categories array", () => {
     const c = parseBattles('model_a,model_b,winner,categories\na,b,tie,coding;math\na,b,tie,"[""x""]"\n', "csv");
     expect(rowCategories(c, 0)).toEqual(["coding", "math"]);
     expect(rowCategories(c, 1)).toEqual(["x"]);
+  });
+});
+
+describe("createValueParser (the cron worker's path) builds the table the text parser builds", () => {
+  it("same table, counts and errors as parsing the JSON lines", () => {
+    const rows = [
+      { ...base, id: "1", tstamp: 1.5, language: "English", categories: ["coding"], sampling_probability: 0.25 },
+      {
+        ...base,
+        model_b: "c",
+        winner: "tie (bothbad)",
+        turn: 2,
+        conv_metadata: { sum_assistant_a_tokens: 3, sum_assistant_b_tokens: 9 },
+      },
+      { ...base, anony: false },
+      { ...base, excluded_reason: "identity_leak" },
+      { ...base, winner: "model_b", language: "German", categories: [] },
+    ];
+    const values = createValueParser({ keepIds: true });
+    for (const r of rows) values.push(r);
+    expect(snapshot(values.end())).toEqual(snapshot(parseBattles(jsonl(rows), "jsonl", { keepIds: true })));
+    const bad = createValueParser();
+    bad.push(base);
+    expect(() => bad.push({ ...base, winner: "nobody" })).toThrow(/^line 2: unknown winner/);
   });
 });

@@ -1,8 +1,17 @@
 // Style control recovers known style effects on synthetic battles and moves verbose models the right way.
 import { describe, expect, it } from "vitest";
 import { mulberry32 } from "../../shared/random";
-import { fitStyleControl, styleDesign } from "../../shared/ratings/style-control";
-import { emptyTable, OUTCOME_CODE } from "../../shared/ratings/table";
+import { fitStyleControl, styleDesign, type StyleDesign } from "../../shared/ratings/style-control";
+import { emptyTable, OUTCOME_CODE, setStyleCounts } from "../../shared/ratings/table";
+
+// Row r of a design, read the way the Newton pass reads it.
+const sideA = (d: StyleDesign, r: number) => d.modelOf[d.modelA[d.rows[r]!]!]!;
+const sideB = (d: StyleDesign, r: number) => d.modelOf[d.modelB[d.rows[r]!]!]!;
+const z = (d: StyleDesign, r: number, f: number) => (d.style[d.rows[r]! * 4 + f]! - d.mean[f]!) / d.std[f]!;
+const y = (d: StyleDesign, r: number) => {
+  const o = d.outcome[d.rows[r]!]!;
+  return o === 0 ? 1 : o === 1 ? 0 : 0.5;
+};
 
 /** Battles between `strength.length` models whose answers differ in style; outcomes drawn from the true model. */
 function synthetic(n: number, strength: number[], verbosity: number[], gamma: number[], seed: number, tieShare = 0) {
@@ -27,13 +36,10 @@ function synthetic(n: number, strength: number[], verbosity: number[], gamma: nu
     table.modelB[i] = b;
     const ca = counts(a);
     const cb = counts(b);
-    for (let f = 0; f < 4; f++) {
-      table.styleA![i * 4 + f] = ca[f]!;
-      table.styleB![i * 4 + f] = cb[f]!;
-    }
+    setStyleCounts(table.style!, i, ca, cb);
   }
   // Outcomes use the same z-scoring the fit uses, so the truth is exactly the model being fitted.
-  const all = Int32Array.from({ length: n }, (_, i) => i);
+  const all = Uint32Array.from({ length: n }, (_, i) => i);
   const design = styleDesign(
     table,
     all,
@@ -41,8 +47,8 @@ function synthetic(n: number, strength: number[], verbosity: number[], gamma: nu
     M,
   );
   for (let r = 0; r < n; r++) {
-    let logit = Math.LN10 * (strength[design.a[r]!]! - strength[design.b[r]!]!);
-    for (let f = 0; f < 4; f++) logit += gamma[f]! * design.z[r * 4 + f]!;
+    let logit = Math.LN10 * (strength[sideA(design, r)]! - strength[sideB(design, r)]!);
+    for (let f = 0; f < 4; f++) logit += gamma[f]! * z(design, r, f);
     const p = 1 / (1 + Math.exp(-logit));
     const u = rand();
     // A slice of ties, decided before the winner, so the decisive battles follow the true model exactly.
@@ -81,13 +87,13 @@ describe("style control", () => {
     const fit = fitStyleControl(design, { l2: 0.5 });
     const M = strength.length;
     const grad = new Float64Array(M + 4);
-    for (let r = 0; r < design.a.length; r++) {
-      let logit = Math.LN10 * (fit.theta[design.a[r]!]! - fit.theta[design.b[r]!]!);
-      for (let f = 0; f < 4; f++) logit += fit.gamma[f]! * design.z[r * 4 + f]!;
-      const e = 1 / (1 + Math.exp(-logit)) - design.y[r]!;
-      grad[design.a[r]!] = grad[design.a[r]!]! + e * Math.LN10;
-      grad[design.b[r]!] = grad[design.b[r]!]! - e * Math.LN10;
-      for (let f = 0; f < 4; f++) grad[M + f] = grad[M + f]! + e * design.z[r * 4 + f]!;
+    for (let r = 0; r < design.rows.length; r++) {
+      let logit = Math.LN10 * (fit.theta[sideA(design, r)]! - fit.theta[sideB(design, r)]!);
+      for (let f = 0; f < 4; f++) logit += fit.gamma[f]! * z(design, r, f);
+      const e = 1 / (1 + Math.exp(-logit)) - y(design, r);
+      grad[sideA(design, r)] = grad[sideA(design, r)]! + e * Math.LN10;
+      grad[sideB(design, r)] = grad[sideB(design, r)]! - e * Math.LN10;
+      for (let f = 0; f < 4; f++) grad[M + f] = grad[M + f]! + e * z(design, r, f);
     }
     for (let i = 0; i < M; i++) expect(Math.abs(grad[i]! + 0.5 * fit.theta[i]!)).toBeLessThan(1e-6);
     for (let f = 0; f < 4; f++) expect(Math.abs(grad[M + f]! + 0.5 * fit.gamma[f]!)).toBeLessThan(1e-6);
@@ -98,7 +104,9 @@ describe("style control", () => {
     const flat = [0, 0, 0, 0, 0, 0];
     const { design } = synthetic(40_000, flat, verbosity, [0.4, 0, 0, 0], 3);
     const styled = fitStyleControl(design, { l2: 0.5 });
-    const raw = fitStyleControl({ ...design, z: new Float64Array(design.z.length) }, { l2: 0.5 });
+    // The same fit with every feature zero: plain (ridge-penalised) Bradley–Terry.
+    const noStyle = { ...design, style: new Float32Array(design.style.length), mean: new Float64Array(4) };
+    const raw = fitStyleControl(noStyle, { l2: 0.5 });
     const centred = (t: Float64Array) => Array.from(t, (x) => 400 * (x - t.reduce((s, v) => s + v, 0) / t.length));
     const [r, c] = [centred(raw.theta), centred(styled.theta)];
     const mostVerbose = verbosity.indexOf(Math.max(...verbosity));

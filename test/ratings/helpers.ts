@@ -22,16 +22,14 @@ export function tableFromRows(rows: Row[], categories: string[] = []): BattleTab
   const t: BattleTable = {
     length: n,
     models,
-    modelA: new Int32Array(n),
-    modelB: new Int32Array(n),
+    modelA: new Uint16Array(n),
+    modelB: new Uint16Array(n),
     outcome: new Uint8Array(n),
     categories,
     categoryBits: new Uint32Array(n),
-    styleA: null,
-    styleB: null,
+    style: null,
     samplingProbability: null,
-    ids: null,
-    tstamp: null,
+    latestTstamp: null,
   };
   rows.forEach(([a, b, o, bits], i) => {
     t.modelA[i] = id(a);
@@ -59,8 +57,8 @@ export function permuteTable(t: BattleTable, seed: number): BattleTable {
   const out: BattleTable = {
     ...t,
     models,
-    modelA: new Int32Array(n),
-    modelB: new Int32Array(n),
+    modelA: new Uint16Array(n),
+    modelB: new Uint16Array(n),
     outcome: new Uint8Array(n),
     categoryBits: new Uint32Array(n),
   };
@@ -82,16 +80,14 @@ export function goldenTable(): BattleTable {
   const t: BattleTable = {
     length: n,
     models: [...golden.models],
-    modelA: new Int32Array(n),
-    modelB: new Int32Array(n),
+    modelA: new Uint16Array(n),
+    modelB: new Uint16Array(n),
     outcome: new Uint8Array(n),
     categories: [...golden.categories],
     categoryBits: new Uint32Array(n),
-    styleA: null,
-    styleB: null,
+    style: null,
     samplingProbability: null,
-    ids: null,
-    tstamp: null,
+    latestTstamp: null,
   };
   let r = 0;
   for (const [a, b, o, bits, count] of cells) {
@@ -133,16 +129,14 @@ export function syntheticTable(
   const t: BattleTable = {
     length: nBattles,
     models: Array.from({ length: nModels }, (_, m) => `model-${String(m).padStart(3, "0")}`),
-    modelA: new Int32Array(nBattles),
-    modelB: new Int32Array(nBattles),
+    modelA: new Uint16Array(nBattles),
+    modelB: new Uint16Array(nBattles),
     outcome: new Uint8Array(nBattles),
     categories: [],
     categoryBits: new Uint32Array(nBattles),
-    styleA: null,
-    styleB: null,
+    style: null,
     samplingProbability: null,
-    ids: null,
-    tstamp: null,
+    latestTstamp: null,
   };
   for (let i = 0; i < nBattles; i++) {
     const a = Math.floor(rng.next() * nModels);

@@ -3,6 +3,9 @@
 // memory stays bounded by the part size whatever the number of battles.
 // R2 multipart: every part but the last must be at least 5 MiB and all of them the same size.
 const PART_BYTES = 8 * 1024 * 1024;
+// Lines are joined into ~64K-character blocks before encoding and hashing: one await per block, not per line
+// (millions of lines per snapshot).
+const BLOCK_CHARS = 64 * 1024;
 const encoder = new TextEncoder();
 
 export interface WrittenExport {
@@ -20,6 +23,8 @@ export class ExportWriter {
   private bytes = 0;
   private lines = 0;
   private upload: R2MultipartUpload | null = null;
+  private pending: string[] = [];
+  private pendingChars = 0;
   private readonly parts: R2UploadedPart[] = [];
 
   constructor(
@@ -34,12 +39,21 @@ export class ExportWriter {
 
   /** Appends one JSONL line (without its newline). */
   async writeLine(line: string): Promise<void> {
-    const bytes = encoder.encode(`${line}\n`);
+    this.pending.push(line, "\n");
+    this.pendingChars += line.length + 1;
+    this.lines++;
+    if (this.pendingChars >= BLOCK_CHARS) await this.encodePending();
+  }
+
+  private async encodePending(): Promise<void> {
+    if (this.pendingChars === 0) return;
+    const bytes = encoder.encode(this.pending.join(""));
+    this.pending = [];
+    this.pendingChars = 0;
     await this.hasher.write(bytes);
     this.chunks.push(bytes);
     this.buffered += bytes.byteLength;
     this.bytes += bytes.byteLength;
-    this.lines++;
     while (this.buffered >= this.partBytes) await this.flushPart(this.partBytes);
   }
 
@@ -67,6 +81,7 @@ export class ExportWriter {
   }
 
   async finish(): Promise<WrittenExport> {
+    await this.encodePending();
     await this.hasher.close();
     const hash = [...new Uint8Array(await this.digest.digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
     const meta = { httpMetadata: { contentType: "application/x-ndjson" }, customMetadata: { sha256: hash } };

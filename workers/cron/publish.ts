@@ -2,7 +2,10 @@
 // lines, writing each line to R2 (hashed as it goes) AND feeding the very same line to the ratings CLI's parser,
 // so the published boards are by construction what `npm run ratings` computes on the export. Then the snapshot
 // JSON goes to R2 and an index row plus per-model history rows to D1.
-import { ratedBattles, toExportLine } from "../../d1/export";
+//
+// Memory (a Worker has 128 MB): only the compact battle table stays resident (about 25 bytes per battle, sized
+// once from a count so it never doubles), plus one D1 page and one R2 part in flight. Scale: docs/ratings.md.
+import { ratedBattleCapacity, ratedBattles, toExportLine } from "../../d1/export";
 import {
   battlesWatermark,
   db,
@@ -14,7 +17,7 @@ import {
 } from "../../d1/queries";
 import { sha256Hex } from "../../shared/crypto";
 import { buildLeaderboard, type LeaderboardJson } from "../../shared/ratings/leaderboard";
-import { createParser } from "../../shared/ratings/parse";
+import { createValueParser } from "../../shared/ratings/parse";
 import { ExportWriter } from "./export-writer";
 
 export interface Published {
@@ -25,6 +28,7 @@ export interface Published {
   unchanged?: boolean;
 }
 
+const MAX_PAGES = 500;
 const HISTORY_ROWS_PER_STATEMENT = 10; // 10 columns each: D1 allows 100 bound parameters per statement
 
 function snapshotId(now: number): string {
@@ -48,13 +52,21 @@ export async function publishSnapshot(env: Env, now = Date.now()): Promise<Publi
   const recordedUpTo = mark.lastRecordedAt;
   const id = snapshotId(now);
   const writer = new ExportWriter(env.STORE, `exports/${id}/battles.jsonl`);
-  const parser = createParser("jsonl");
+  const capacity = await ratedBattleCapacity(d, { recordedUpTo });
+  const parser = createValueParser({
+    initialCapacity: capacity,
+    samplingProbability: false, // published boards are unweighted
+  });
+  // D1 allows 1,000 queries per invocation (Workers Paid): at most ~500 pages, however many battles (3M → 6,000
+  // rows, ~4 MB, per page; D1's result limit is 50 MB).
+  const pageSize = Math.max(1000, Math.ceil(capacity / MAX_PAGES));
   let written;
   try {
-    for await (const row of ratedBattles(d, publicModels, { recordedUpTo })) {
-      const line = JSON.stringify(toExportLine(row));
-      await writer.writeLine(line);
-      parser.push(`${line}\n`);
+    for await (const row of ratedBattles(d, publicModels, { recordedUpTo, pageSize })) {
+      const line = toExportLine(row);
+      await writer.writeLine(JSON.stringify(line));
+      // The object itself, not its text: the same row the CLI gets by parsing that line (see createValueParser).
+      parser.push(line);
     }
     if (await isEmpty(writer)) return null;
     written = await writer.finish();

@@ -1,8 +1,10 @@
 // Streaming row builder: appends normalised battles into a growable columnar BattleTable (DESIGN section 7).
-// Typed arrays double in capacity; optional columns (style, sampling probability, ids, tstamp) are allocated
-// only when the first row carrying them arrives, and earlier rows are back-filled with NaN / null.
+// Typed arrays grow by doubling unless the caller knows the row count up front (the cron worker does, and so
+// never holds two copies); optional columns (style, sampling probability) are allocated only when the first row
+// carrying them arrives, and earlier rows are back-filled with NaN. Ids are validated by the parser but not
+// kept: nothing in the engine needs them, and 3 million strings would not fit a Worker.
 
-import { OUTCOMES, type BattleTable } from "../table";
+import { MAX_MODELS, OUTCOMES, STYLE_WIDTH, setStyleCounts, type BattleTable } from "../table";
 import { InputError } from "./errors";
 
 export const MAX_CATEGORIES = 32;
@@ -25,6 +27,15 @@ export interface BattleRow {
   tstamp: number | null;
 }
 
+export interface BuilderOptions {
+  /** Initial row capacity (it doubles as needed). */
+  initialCapacity?: number;
+  /** Keep sampling probabilities (for --ipw). Default true; the cron worker, which never weights, saves the memory. */
+  samplingProbability?: boolean;
+  /** Allocate the columns on SharedArrayBuffers, so worker threads can read the table without a copy (CLI). */
+  shared?: boolean;
+}
+
 export interface BuiltTable {
   table: BattleTable;
   /** `lang_<code>` categories that did not fit in the 32 category bits (least frequent languages first dropped). */
@@ -38,8 +49,8 @@ export class TableBuilder {
   private readonly modelIndex = new Map<string, number>();
   private readonly categories: string[] = [];
   private readonly categoryIndex = new Map<string, number>();
-  private modelA: Int32Array;
-  private modelB: Int32Array;
+  private modelA: Uint16Array;
+  private modelB: Uint16Array;
   private outcome: Uint8Array;
   private categoryBits: Uint32Array;
   /** 1-based index into `languages` (0 = no language board). */
@@ -47,19 +58,21 @@ export class TableBuilder {
   private readonly languages: string[] = [];
   private readonly languageIndex = new Map<string, number>();
   private readonly languageCount: number[] = [];
-  private styleA: Float64Array | null = null;
-  private styleB: Float64Array | null = null;
+  private style: Float32Array | null = null;
   private samplingProbability: Float64Array | null = null;
-  private ids: (string | null)[] | null = null;
-  private tstamp: Float64Array | null = null;
+  private latestTstamp: number | null = null;
   private finished = false;
+  private readonly keepSamplingProbability: boolean;
+  private readonly shared: boolean;
 
-  constructor(initialCapacity = 1024) {
-    this.cap = Math.max(1, initialCapacity);
-    this.modelA = new Int32Array(this.cap);
-    this.modelB = new Int32Array(this.cap);
-    this.outcome = new Uint8Array(this.cap);
-    this.categoryBits = new Uint32Array(this.cap);
+  constructor(options: BuilderOptions = {}) {
+    this.cap = Math.max(1, options.initialCapacity ?? 1024);
+    this.keepSamplingProbability = options.samplingProbability ?? true;
+    this.shared = options.shared ?? false;
+    this.modelA = this.alloc(Uint16Array, this.cap);
+    this.modelB = this.alloc(Uint16Array, this.cap);
+    this.outcome = this.alloc(Uint8Array, this.cap);
+    this.categoryBits = this.alloc(Uint32Array, this.cap);
     this.langIdx = new Uint16Array(this.cap);
   }
 
@@ -77,8 +90,8 @@ export class TableBuilder {
     if (row.language !== null) bits |= 1 << this.categoryBit(row.language === "en" ? "english" : "non_english", line);
     if (this.n === this.cap) this.grow();
     const i = this.n;
-    this.modelA[i] = this.model(row.modelA);
-    this.modelB[i] = this.model(row.modelB);
+    this.modelA[i] = this.model(row.modelA, line);
+    this.modelB[i] = this.model(row.modelB, line);
     this.outcome[i] = row.outcome;
     this.categoryBits[i] = bits >>> 0;
     if (row.language) {
@@ -93,30 +106,17 @@ export class TableBuilder {
       this.languageCount[li - 1]! += 1;
     }
     if (row.styleA !== null && row.styleB !== null) {
-      if (this.styleA === null || this.styleB === null) {
-        this.styleA = new Float64Array(this.cap * 4).fill(NaN);
-        this.styleB = new Float64Array(this.cap * 4).fill(NaN);
-      }
-      for (let f = 0; f < 4; f++) {
-        this.styleA[i * 4 + f] = row.styleA[f] ?? NaN;
-        this.styleB[i * 4 + f] = row.styleB[f] ?? NaN;
-      }
-    } else if (this.styleA !== null && this.styleB !== null) {
-      this.styleA.fill(NaN, i * 4, i * 4 + 4);
-      this.styleB.fill(NaN, i * 4, i * 4 + 4);
+      if (this.style === null) this.style = this.alloc(Float32Array, this.cap * STYLE_WIDTH).fill(NaN);
+      setStyleCounts(this.style, i, row.styleA, row.styleB);
+    } else if (this.style !== null) this.style.fill(NaN, i * STYLE_WIDTH, (i + 1) * STYLE_WIDTH);
+    if (this.keepSamplingProbability) {
+      if (row.samplingProbability !== null) {
+        if (this.samplingProbability === null) this.samplingProbability = this.alloc(Float64Array, this.cap).fill(NaN);
+        this.samplingProbability[i] = row.samplingProbability;
+      } else if (this.samplingProbability !== null) this.samplingProbability[i] = NaN;
     }
-    if (row.samplingProbability !== null) {
-      if (this.samplingProbability === null) this.samplingProbability = new Float64Array(this.cap).fill(NaN);
-      this.samplingProbability[i] = row.samplingProbability;
-    } else if (this.samplingProbability !== null) this.samplingProbability[i] = NaN;
-    if (row.id !== null) {
-      if (this.ids === null) this.ids = new Array<string | null>(i).fill(null);
-      this.ids[i] = row.id;
-    } else if (this.ids !== null) this.ids[i] = null;
-    if (row.tstamp !== null) {
-      if (this.tstamp === null) this.tstamp = new Float64Array(this.cap).fill(NaN);
-      this.tstamp[i] = row.tstamp;
-    } else if (this.tstamp !== null) this.tstamp[i] = NaN;
+    if (row.tstamp !== null && !(this.latestTstamp !== null && this.latestTstamp >= row.tstamp))
+      this.latestTstamp = row.tstamp;
     this.n++;
   }
 
@@ -150,7 +150,7 @@ export class TableBuilder {
         if (b >= 0) this.categoryBits[i] = (this.categoryBits[i]! | (1 << b)) >>> 0;
       }
     }
-    if (this.ids !== null) this.ids.length = n;
+    this.langIdx = new Uint16Array(0);
     const table: BattleTable = {
       length: n,
       models: this.models,
@@ -159,18 +159,18 @@ export class TableBuilder {
       outcome: this.outcome.subarray(0, n),
       categories: this.categories,
       categoryBits: this.categoryBits.subarray(0, n),
-      styleA: this.styleA?.subarray(0, n * 4) ?? null,
-      styleB: this.styleB?.subarray(0, n * 4) ?? null,
+      style: this.style?.subarray(0, n * STYLE_WIDTH) ?? null,
       samplingProbability: this.samplingProbability?.subarray(0, n) ?? null,
-      ids: this.ids,
-      tstamp: this.tstamp?.subarray(0, n) ?? null,
+      latestTstamp: this.latestTstamp,
     };
     return { table, droppedCategories };
   }
 
-  private model(name: string): number {
+  private model(name: string, line: number | null): number {
     let k = this.modelIndex.get(name);
     if (k === undefined) {
+      if (this.models.length >= MAX_MODELS)
+        throw new InputError(`too many models: "${name}" would be number ${MAX_MODELS + 1}`, line, "too_many_models");
       k = this.models.length;
       this.models.push(name);
       this.modelIndex.set(name, k);
@@ -194,27 +194,35 @@ export class TableBuilder {
     return k;
   }
 
+  private alloc<T extends TypedArray>(kind: TypedArrayConstructor<T>, length: number): T {
+    if (!this.shared) return new kind(length);
+    return new kind(new SharedArrayBuffer(length * kind.BYTES_PER_ELEMENT) as unknown as ArrayBuffer, 0, length);
+  }
+
   private grow(): void {
     const cap = this.cap * 2;
-    const g = <T extends Int32Array | Uint8Array | Uint32Array | Uint16Array | Float64Array>(
-      a: T,
-      size: number,
-      fill?: number,
-    ): T => {
-      const b = new (a.constructor as new (n: number) => T)(size);
-      b.set(a);
+    const g = <T extends TypedArray>(kind: TypedArrayConstructor<T>, a: T, size: number, fill?: number): T => {
+      const b = this.alloc(kind, size);
+      b.set(a as never);
       if (fill !== undefined) b.fill(fill, a.length);
       return b;
     };
-    this.modelA = g(this.modelA, cap);
-    this.modelB = g(this.modelB, cap);
-    this.outcome = g(this.outcome, cap);
-    this.categoryBits = g(this.categoryBits, cap);
-    this.langIdx = g(this.langIdx, cap);
-    if (this.styleA) this.styleA = g(this.styleA, cap * 4, NaN);
-    if (this.styleB) this.styleB = g(this.styleB, cap * 4, NaN);
-    if (this.samplingProbability) this.samplingProbability = g(this.samplingProbability, cap, NaN);
-    if (this.tstamp) this.tstamp = g(this.tstamp, cap, NaN);
+    this.modelA = g(Uint16Array, this.modelA, cap);
+    this.modelB = g(Uint16Array, this.modelB, cap);
+    this.outcome = g(Uint8Array, this.outcome, cap);
+    this.categoryBits = g(Uint32Array, this.categoryBits, cap);
+    const lang = new Uint16Array(cap);
+    lang.set(this.langIdx);
+    this.langIdx = lang;
+    if (this.style) this.style = g(Float32Array, this.style, cap * STYLE_WIDTH, NaN);
+    if (this.samplingProbability) this.samplingProbability = g(Float64Array, this.samplingProbability, cap, NaN);
     this.cap = cap;
   }
+}
+
+type TypedArray = Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array;
+interface TypedArrayConstructor<T extends TypedArray> {
+  new (length: number): T;
+  new (buffer: ArrayBuffer, byteOffset: number, length: number): T;
+  readonly BYTES_PER_ELEMENT: number;
 }

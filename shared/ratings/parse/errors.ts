@@ -30,7 +30,8 @@ export class InputError extends Error {
   constructor(
     message: string,
     readonly line: number | null = null,
-    readonly kind: RowErrorKind | "no_battles" | "header" | "too_many_categories" | "syntax" = "syntax",
+    readonly kind:
+      RowErrorKind | "no_battles" | "header" | "too_many_categories" | "too_many_models" | "syntax" = "syntax",
   ) {
     super(line === null ? message : `line ${line}: ${message}`);
     this.name = "InputError";

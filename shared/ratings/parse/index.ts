@@ -47,6 +47,23 @@ export function createParser(format: InputFormat, options: ParseOptions = {}): B
   };
 }
 
+/**
+ * A JSONL parser fed values instead of text: `push(v)` is `push(JSON.stringify(v) + "\n")` without the round trip.
+ * The cron worker uses it for the export lines it has just written, which are plain JSON data (no undefined,
+ * NaN or -0), so JSON.parse(JSON.stringify(v)) would give back v and the table is the one the CLI builds.
+ */
+export function createValueParser(options: ParseOptions = {}): { push(value: unknown): void; end(): ParseResult } {
+  const sink = new RowSink(options);
+  const scanner = new JsonlScanner(sink);
+  return {
+    push: (value) => scanner.value(value),
+    end: () => {
+      scanner.end();
+      return sink.finish();
+    },
+  };
+}
+
 /** Parses a whole string (tests, small inputs). */
 export function parseBattles(text: string, format: InputFormat, options: ParseOptions = {}): ParseResult {
   const p = createParser(format, options);

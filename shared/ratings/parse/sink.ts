@@ -1,15 +1,15 @@
 // Shared row handling for the three parsers: normalise, skip/count or raise with the line number, append.
 
-import { TableBuilder } from "./builder";
+import { TableBuilder, type BuilderOptions } from "./builder";
 import { InputError, RowError, type RowErrorKind } from "./errors";
 import { normaliseRow } from "./normalize";
 import type { BattleTable } from "../table";
 
-export interface ParseOptions {
+export interface ParseOptions extends BuilderOptions {
   /** Skip malformed rows (counted in `skipped` under "invalid:<kind>") instead of throwing InputError. */
   skipInvalid?: boolean;
-  /** Initial row capacity of the table (it doubles as needed). */
-  initialCapacity?: number;
+  /** Also return the kept rows' ids (`ParseResult.ids`): tests and audits; the engine never needs them. */
+  keepIds?: boolean;
 }
 
 export interface ParseResult {
@@ -25,6 +25,8 @@ export interface ParseResult {
   excluded: Record<string, number>;
   /** lang_<code> boards that did not fit in the 32 category bits. */
   droppedCategories: string[];
+  /** With `keepIds`: each table row's id (null when the row had none); otherwise null. */
+  ids: (string | null)[] | null;
 }
 
 export class RowSink {
@@ -33,10 +35,12 @@ export class RowSink {
   private readonly skipped: Record<string, number> = {};
   private readonly excluded: Record<string, number> = {};
   private readonly skipInvalid: boolean;
+  private readonly ids: (string | null)[] | null;
 
   constructor(options: ParseOptions) {
     this.skipInvalid = options.skipInvalid ?? false;
-    this.builder = new TableBuilder(options.initialCapacity);
+    this.ids = options.keepIds ? [] : null;
+    this.builder = new TableBuilder(options);
   }
 
   /** One data row (a parsed value) starting at `line`. */
@@ -55,7 +59,10 @@ export class RowSink {
           const reason = r.skip.slice("excluded:".length);
           this.excluded[reason] = (this.excluded[reason] ?? 0) + 1;
         }
-      } else this.builder.add(r.row, line);
+      } else {
+        this.builder.add(r.row, line);
+        this.ids?.push(r.row.id);
+      }
     } catch (e) {
       if (e instanceof RowError) this.invalid(e.kind, e.message, line, false);
       else throw e;
@@ -81,7 +88,7 @@ export class RowSink {
         "no_battles",
       );
     }
-    return { table, rows: this.rows, skipped: this.skipped, excluded: this.excluded, droppedCategories };
+    return { table, rows: this.rows, skipped: this.skipped, excluded: this.excluded, droppedCategories, ids: this.ids };
   }
 
   private count(key: string): void {
