@@ -158,7 +158,7 @@ export async function buildLeaderboard(
         anchor: opts.anchor,
       });
       const rounds =
-        opts.bootstrap > 0 && prep.design.rows.length > 0 ? await runStyleRounds(prep, opts.bootstrap) : null;
+        opts.bootstrap > 0 && prep.design.length > 0 ? await runStyleRounds(prep, opts.bootstrap) : null;
       json.styleControl = finishStyleBoard(prep, board.raw, rounds, opts.level);
     }
     // Key order as in DESIGN section 6.

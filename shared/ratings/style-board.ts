@@ -62,13 +62,22 @@ export function prepareStyleBoard(table: BattleTable, raw: BoardResult["raw"], o
   raw.cells.tableIndex.forEach((t, k) => (modelOf[t] = k));
   const style = table.style;
   if (!style) throw new Error("style control needs style counts (conv_metadata)");
+  const { modelA, modelB } = table;
+  const inFit = (i: number) =>
+    rowPasses(table, i, opts.filter) &&
+    !Number.isNaN(style[i * P]!) &&
+    modelOf[modelA[i]!]! >= 0 &&
+    modelOf[modelB[i]!]! >= 0;
   let n = 0;
-  for (let i = 0; i < table.length; i++) if (rowPasses(table, i, opts.filter) && !Number.isNaN(style[i * P]!)) n++;
-  // Row lists share memory with the table when it is shared (CLI threads read them without a copy).
-  const shared = typeof SharedArrayBuffer !== "undefined" && table.modelA.buffer instanceof SharedArrayBuffer;
-  const rows = shared ? new Uint32Array(new SharedArrayBuffer(n * 4) as unknown as ArrayBuffer) : new Uint32Array(n);
-  for (let i = 0, k = 0; i < table.length; i++)
-    if (rowPasses(table, i, opts.filter) && !Number.isNaN(style[i * P]!)) rows[k++] = i;
+  for (let i = 0; i < table.length; i++) if (inFit(i)) n++;
+  // Every row in the fit (the overall board): no row list. Otherwise one list, in shared memory when the table
+  // is shared (CLI threads then read it without a copy).
+  let rows: Uint32Array | null = null;
+  if (n < table.length) {
+    const shared = typeof SharedArrayBuffer !== "undefined" && modelA.buffer instanceof SharedArrayBuffer;
+    rows = shared ? new Uint32Array(new SharedArrayBuffer(n * 4) as unknown as ArrayBuffer) : new Uint32Array(n);
+    for (let i = 0, k = 0; i < table.length; i++) if (inFit(i)) rows[k++] = i;
+  }
   const design = styleDesign(table, rows, modelOf, M);
   const full = fitStyleControl(design, { l2: opts.l2 });
   const { ratings } = thetaToRatings(natural(full.theta), raw.models, opts.anchor);
@@ -88,7 +97,7 @@ export function styleRounds(prep: StylePrep, from: number, to: number): StyleRou
   const { design } = prep;
   const M = design.models;
   const { rows, modelA, modelB, modelOf } = design;
-  const n = rows.length;
+  const n = design.length;
   const R = Math.max(0, to - from);
   const samples = new Float64Array(R * M);
   const gammas = new Float64Array(R * P);
@@ -110,7 +119,7 @@ export function styleRounds(prep: StylePrep, from: number, to: number): StyleRou
     present.fill(0);
     for (let k = 0; k < n; k++) {
       if (counts[k]! > 0) {
-        const i = rows[k]!;
+        const i = rows === null ? k : rows[k]!;
         present[modelOf[modelA[i]!]!] = 1;
         present[modelOf[modelB[i]!]!] = 1;
       }
@@ -159,7 +168,7 @@ export function finishStyleBoard(
   const byFeature = <T>(f: (k: number) => T) =>
     Object.fromEntries(STYLE_FEATURES.map((name, k) => [name, f(k)])) as Record<(typeof STYLE_FEATURES)[number], T>;
   return {
-    battles: prep.design.rows.length,
+    battles: prep.design.length,
     models: order.map((k) => ({
       model: raw.models[k]!,
       rating: roundOutput(ratings[k]!),
@@ -182,6 +191,6 @@ export const runRoundsInline: StyleRoundRunner = async (prep, rounds) => styleRo
 export function computeStyleBoard(table: BattleTable, raw: BoardResult["raw"], opts: StyleBoardOptions): StyleBoard {
   const prep = prepareStyleBoard(table, raw, opts);
   const R = Math.max(0, Math.floor(opts.bootstrap));
-  const rounds = R > 0 && prep.design.rows.length > 0 ? styleRounds(prep, 0, R) : null;
+  const rounds = R > 0 && prep.design.length > 0 ? styleRounds(prep, 0, R) : null;
   return finishStyleBoard(prep, raw, rounds, opts.level);
 }

@@ -15,8 +15,13 @@ const P = STYLE_WIDTH;
 if (P !== 4) throw new Error("style-control.ts: the Newton pass is written for 4 style features");
 
 export interface StyleDesign {
-  /** Table rows in the fit (on the board, with style features), in table order. */
-  rows: Uint32Array;
+  /** Number of rows in the fit. */
+  length: number;
+  /**
+   * Table rows in the fit (on the board, with style features), in table order; null = every table row (the
+   * overall board: no list, which at 3M battles saves 12 MB).
+   */
+  rows: Uint32Array | null;
   /** The table's own columns, read through `rows` (never copied: at 3M battles a copy would not fit a Worker). */
   modelA: Uint16Array;
   modelB: Uint16Array;
@@ -31,34 +36,28 @@ export interface StyleDesign {
 }
 
 /**
- * The design over the table rows in `candidates` whose two models are on the board (`modelOf` ≥ 0). The z-scores
- * are not materialised: the Newton pass computes them from d, mean and std as it reads each row. A feature with
- * zero spread gets std 1 so it contributes nothing instead of NaN.
+ * The design over the given table rows (null = all of them), whose models must all be on the board (`modelOf`).
+ * The z-scores are not materialised: the Newton pass computes them from d, mean and std as it reads each row. A
+ * feature with zero spread gets std 1 so it contributes nothing instead of NaN.
  */
 export function styleDesign(
   table: BattleTable,
-  candidates: Uint32Array,
+  rows: Uint32Array | null,
   modelOf: Int32Array,
   models: number,
 ): StyleDesign {
   const style = table.style;
   if (!style) throw new Error("style control needs style counts (conv_metadata)");
-  const { modelA, modelB } = table;
-  let n = 0;
-  const rows = new Uint32Array(candidates.length);
-  for (let k = 0; k < candidates.length; k++) {
-    const i = candidates[k]!;
-    if (modelOf[modelA[i]!]! >= 0 && modelOf[modelB[i]!]! >= 0) rows[n++] = i;
-  }
+  const n = rows ? rows.length : table.length;
   const mean = new Float64Array(P);
   const std = new Float64Array(P);
   for (let k = 0; k < n; k++) {
-    const o = rows[k]! * P;
+    const o = (rows ? rows[k]! : k) * P;
     for (let f = 0; f < P; f++) mean[f] = mean[f]! + style[o + f]!;
   }
   for (let f = 0; f < P; f++) mean[f] = n ? mean[f]! / n : 0;
   for (let k = 0; k < n; k++) {
-    const o = rows[k]! * P;
+    const o = (rows ? rows[k]! : k) * P;
     for (let f = 0; f < P; f++) std[f] = std[f]! + (style[o + f]! - mean[f]!) ** 2;
   }
   for (let f = 0; f < P; f++) {
@@ -66,9 +65,10 @@ export function styleDesign(
     std[f] = s > 0 ? s : 1;
   }
   return {
-    rows: n === rows.length ? rows : rows.slice(0, n),
-    modelA,
-    modelB,
+    length: n,
+    rows,
+    modelA: table.modelA,
+    modelB: table.modelB,
     outcome: table.outcome,
     style,
     modelOf,
@@ -142,10 +142,11 @@ export function fitStyleControl(
       c1 = params[M + 1]!,
       c2 = params[M + 2]!,
       c3 = params[M + 3]!;
-    for (let r = 0; r < rows.length; r++) {
+    const n = design.length;
+    for (let r = 0; r < n; r++) {
       const wr = w ? w[r]! : 1;
       if (wr === 0) continue;
-      const i = rows[r]!;
+      const i = rows === null ? r : rows[r]!;
       const ia = modelOf[modelA[i]!]!;
       const ib = modelOf[modelB[i]!]!;
       const o = i * P;

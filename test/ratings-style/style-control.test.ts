@@ -5,11 +5,12 @@ import { fitStyleControl, styleDesign, type StyleDesign } from "../../shared/rat
 import { emptyTable, OUTCOME_CODE, setStyleCounts } from "../../shared/ratings/table";
 
 // Row r of a design, read the way the Newton pass reads it.
-const sideA = (d: StyleDesign, r: number) => d.modelOf[d.modelA[d.rows[r]!]!]!;
-const sideB = (d: StyleDesign, r: number) => d.modelOf[d.modelB[d.rows[r]!]!]!;
-const z = (d: StyleDesign, r: number, f: number) => (d.style[d.rows[r]! * 4 + f]! - d.mean[f]!) / d.std[f]!;
+const row = (d: StyleDesign, r: number) => (d.rows ? d.rows[r]! : r);
+const sideA = (d: StyleDesign, r: number) => d.modelOf[d.modelA[row(d, r)]!]!;
+const sideB = (d: StyleDesign, r: number) => d.modelOf[d.modelB[row(d, r)]!]!;
+const z = (d: StyleDesign, r: number, f: number) => (d.style[row(d, r) * 4 + f]! - d.mean[f]!) / d.std[f]!;
 const y = (d: StyleDesign, r: number) => {
-  const o = d.outcome[d.rows[r]!]!;
+  const o = d.outcome[row(d, r)]!;
   return o === 0 ? 1 : o === 1 ? 0 : 0.5;
 };
 
@@ -87,7 +88,7 @@ describe("style control", () => {
     const fit = fitStyleControl(design, { l2: 0.5 });
     const M = strength.length;
     const grad = new Float64Array(M + 4);
-    for (let r = 0; r < design.rows.length; r++) {
+    for (let r = 0; r < design.length; r++) {
       let logit = Math.LN10 * (fit.theta[sideA(design, r)]! - fit.theta[sideB(design, r)]!);
       for (let f = 0; f < 4; f++) logit += fit.gamma[f]! * z(design, r, f);
       const e = 1 / (1 + Math.exp(-logit)) - y(design, r);
