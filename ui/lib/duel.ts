@@ -367,6 +367,7 @@ export class Duel {
 
   private setStatus(side: Side, text: string): void {
     this.statuses[side].textContent = text;
+    this.statuses[side].classList.toggle("writing", text === "Writing…");
   }
 
   private showError(message: string, retry?: () => void): void {

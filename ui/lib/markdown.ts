@@ -99,6 +99,8 @@ const CLASS_OK = /^(hljs(-[\w-]+)?|language-[\w+#.-]{1,24}|math-(inline|display)
 
 const purifier = DOMPurify(window);
 purifier.addHook("uponSanitizeAttribute", (_node, data) => {
+  // data-tex carries a formula for KaTeX (trust: false); no other data-* attribute is kept.
+  if (data.attrName.startsWith("data-") && data.attrName !== "data-tex") data.keepAttr = false;
   if (data.attrName === "class") {
     data.attrValue = data.attrValue
       .split(/\s+/)
@@ -119,7 +121,7 @@ purifier.addHook("afterSanitizeAttributes", (node) => {
 const PURIFY_CONFIG = {
   ALLOWED_TAGS,
   ALLOWED_ATTR: [...ALLOWED_ATTR, "target", "rel"],
-  ALLOW_DATA_ATTR: false,
+  ALLOW_DATA_ATTR: true,
   ALLOW_ARIA_ATTR: false,
   // Absolute http(s) and mailto only: no javascript:, data:, relative or protocol-relative URLs.
   ALLOWED_URI_REGEXP: /^(?:https?:\/\/[^\s]|mailto:)/i,

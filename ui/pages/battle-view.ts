@@ -4,6 +4,9 @@ import { ApiError, getJson, postJson, describeError, type BattleState } from "..
 import { h, markReady } from "../lib/dom";
 import { reasonText } from "../lib/duel";
 import { renderMarkdown } from "../lib/markdown";
+import { readHistory } from "../lib/storage";
+
+const WINNERS = { a: "A is better", b: "B is better", tie: "tie", bothbad: "both are bad" } as const;
 
 export async function showBattle(main: HTMLElement, id: string): Promise<void> {
   main.replaceChildren(h("p", { class: "muted", role: "status" }, "Loading the battle…"));
@@ -60,6 +63,9 @@ export async function showBattle(main: HTMLElement, id: string): Promise<void> {
       : "A named side-by-side comparison; its vote is stored but not rated."
     : "Not voted yet: the models stay anonymous until someone votes in the arena.";
 
+  const mine = readHistory().find((e) => e.id === id);
+  const yourVote = voted && mine?.winner ? `You voted: ${WINNERS[mine.winner]}. ` : "";
+
   const reportStatus = h("span", { class: "muted", role: "status" });
   const reason = h("textarea", { id: "report-reason", rows: 2, maxlength: 2000, required: true }) as HTMLTextAreaElement;
   const report = h(
@@ -87,7 +93,7 @@ export async function showBattle(main: HTMLElement, id: string): Promise<void> {
   );
 
   main.replaceChildren(
-    h("div", { class: "page-intro" }, h("h1", {}, state.mode === "anonymous" ? "Anonymous battle" : "Side-by-side comparison"), h("p", { class: "muted", "data-testid": "battle-summary" }, summary)),
+    h("div", { class: "page-intro" }, h("h1", {}, state.mode === "anonymous" ? "Anonymous battle" : "Side-by-side comparison"), h("p", { class: "muted", "data-testid": "battle-summary" }, yourVote, summary)),
     h("div", { class: "duel readonly" }, h("div", { class: "panes" }, pane("a"), pane("b"))),
     h("p", {}, h("a", { href: "/", class: "button primary" }, "Start your own battle")),
     report,

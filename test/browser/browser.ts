@@ -1,0 +1,110 @@
+// Browser tests: playwright-core drives Debian's chromium (/usr/bin/chromium, installed by apt-get; never a
+// browser downloaded by playwright) against the arena that test/e2e/global-setup.ts started with `npm start`.
+// One browser per test file; each page gets its own context (fresh storage) and records every console error and
+// uncaught exception, which the tests assert to be empty. Screenshots go to test-output/screenshots/ (git-ignored).
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { expect, inject } from "vitest";
+
+export const base = inject("arenaUrl");
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const SCREENSHOTS = path.resolve(import.meta.dirname, "../../test-output/screenshots");
+
+/** Headless, offline, quiet: no sandbox (root in CI), no GPU, no background traffic to the outside. */
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-sync",
+];
+
+export const DESKTOP = { width: 1280, height: 900 };
+export const MOBILE = { width: 390, height: 844 };
+
+/** playwright's launch() gives every browser a fresh temporary user-data-dir and removes it on close. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+export interface TestPage {
+  page: Page;
+  context: BrowserContext;
+  /** Console errors and uncaught exceptions seen on this page so far. */
+  errors: string[];
+  /** Every URL the page requested. */
+  requests: string[];
+  dialogs: string[];
+  close(): Promise<void>;
+}
+
+export async function openPage(
+  browser: Browser,
+  pathname: string,
+  options: { viewport?: { width: number; height: number }; mobile?: boolean; scheme?: "light" | "dark" } = {},
+): Promise<TestPage> {
+  const context = await browser.newContext({
+    viewport: options.viewport ?? (options.mobile ? MOBILE : DESKTOP),
+    isMobile: options.mobile ?? false,
+    hasTouch: options.mobile ?? false,
+    colorScheme: options.scheme ?? "light",
+    reducedMotion: "reduce",
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const requests: string[] = [];
+  const dialogs: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`console: ${m.text()} (${m.location().url})`);
+  });
+  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  page.on("request", (r) => requests.push(r.url()));
+  page.on("dialog", (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await page.goto(`${base}${pathname}`);
+  await page.waitForSelector("html[data-ready]", { timeout: 15_000 });
+  return { page, context, errors, requests, dialogs, close: () => context.close() };
+}
+
+/** Asserts the page logged no console error and threw nothing. */
+export function expectNoErrors(t: TestPage): void {
+  expect(t.errors).toEqual([]);
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+export const tid = (id: string) => `[data-testid="${id}"]`;
+
+/** Types a prompt and sends it with Enter, as a person would. */
+export async function sendPrompt(page: Page, text: string): Promise<void> {
+  await page.locator(tid("prompt-input")).fill(text);
+  await page.locator(tid("prompt-input")).press("Enter");
+}
+
+/** Waits until the battle's latest turn finished on both sides (the duel leaves the streaming phase). */
+export async function waitTurnDone(page: Page, timeout = 30_000): Promise<void> {
+  await page.waitForSelector('.duel[data-phase="ready"], .duel[data-phase="voted"]', { timeout });
+}
+
+export const api = {
+  async json<T = any>(p: string, init?: RequestInit): Promise<T> {
+    const res = await fetch(`${base}${p}`, init);
+    if (!res.ok) throw new Error(`${p}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  },
+  post(p: string, body?: unknown) {
+    return fetch(`${base}${p}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  },
+};
