@@ -76,7 +76,15 @@ export function expectNoErrors(t: TestPage): void {
   expect(t.errors).toEqual([]);
 }
 
+/** Saves a full-page screenshot; on a phone-sized page it also checks nothing overflows the screen sideways. */
 export async function screenshot(page: Page, name: string): Promise<void> {
+  const width = page.viewportSize()?.width ?? DESKTOP.width;
+  if (width <= MOBILE.width) {
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth),
+      `${name} fits ${width}px`,
+    ).toBeLessThanOrEqual(width);
+  }
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }

@@ -61,7 +61,12 @@ async function errorOf(res: Response): Promise<ApiError> {
   const retryAfter = Number.isFinite(retry) && retry > 0 ? retry : null;
   try {
     const body = (await res.json()) as { error?: { code?: string; message?: string } };
-    return new ApiError(res.status, body.error?.code ?? "http_error", body.error?.message ?? res.statusText, retryAfter);
+    return new ApiError(
+      res.status,
+      body.error?.code ?? "http_error",
+      body.error?.message ?? res.statusText,
+      retryAfter,
+    );
   } catch {
     return new ApiError(res.status, "http_error", `The server answered ${res.status}.`, retryAfter);
   }

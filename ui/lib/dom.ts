@@ -25,7 +25,9 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 
 /** The element with this data-testid (or selector) inside root; throws when the page markup lacks it. */
 export function $<T extends HTMLElement = HTMLElement>(selector: string, root: ParentNode = document): T {
-  const el = root.querySelector<T>(selector.startsWith("#") || selector.startsWith(".") ? selector : `[data-testid="${selector}"]`);
+  const el = root.querySelector<T>(
+    selector.startsWith("#") || selector.startsWith(".") ? selector : `[data-testid="${selector}"]`,
+  );
   if (!el) throw new Error(`missing element ${selector}`);
   return el;
 }

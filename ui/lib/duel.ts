@@ -551,7 +551,9 @@ export class Duel {
     this.phase = "ready";
     this.canVote = d.canVote;
     const note = reasonText(d.reason);
-    this.warning.textContent = note ? `${note} You can still vote${this.opts.mode === "anonymous" ? " to see who it was" : ""}, or start a new round.` : "";
+    this.warning.textContent = note
+      ? `${note} You can still vote${this.opts.mode === "anonymous" ? " to see who it was" : ""}, or start a new round.`
+      : "";
     show(this.warning, note !== null);
     if (d.reason === "identity_leak") this.warning.dataset.reason = "identity_leak";
     else delete this.warning.dataset.reason;
@@ -598,14 +600,7 @@ export class Duel {
         ? "Named votes are stored but not rated."
         : (reasonText(result.reason) ?? "This vote will not count toward the leaderboard.");
     this.result.replaceChildren(
-      h(
-        "p",
-        {},
-        h("strong", {}, `You voted: ${WINNER_TEXT[winner]}`),
-        pick ? ` (${pick}).` : ".",
-        " ",
-        counted,
-      ),
+      h("p", {}, h("strong", {}, `You voted: ${WINNER_TEXT[winner]}`), pick ? ` (${pick}).` : ".", " ", counted),
       h(
         "p",
         { class: "reveal" },

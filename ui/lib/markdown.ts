@@ -81,6 +81,13 @@ md.use({
       // Never load images from an answer: show them as a link the reader can choose to open.
       return `<a href="${attr(href)}">${escapeHtml(text ? `[image: ${text}]` : "[image]")}</a>`;
     },
+    // Raw HTML in an answer: a block is sanitized on its own, so an unclosed tag (<style>, <math>, …) cannot swallow
+    // the rest of the answer; an inline tag stays only if it is on the allowlist, otherwise it shows as text.
+    html({ text, block }: Tokens.HTML | Tokens.Tag) {
+      if (block) return sanitize(text);
+      const tag = /^<\/?([a-zA-Z][\w-]*)[\s/>]/.exec(text)?.[1]?.toLowerCase();
+      return tag && INLINE_TAGS.has(tag) ? text : escapeHtml(text);
+    },
     checkbox({ checked }: Tokens.Checkbox) {
       return `<span class="task" aria-label="${checked ? "done" : "not done"}">${checked ? "☑" : "☐"}</span> `;
     },
@@ -94,6 +101,12 @@ const ALLOWED_TAGS = [
   "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u",
   "ul", "var",
 ];
+/** Raw HTML tags kept inside a paragraph: phrasing content only, so an unclosed one cannot restructure the page. */
+// prettier-ignore
+const INLINE_TAGS = new Set([
+  "a", "abbr", "b", "br", "code", "del", "em", "i", "ins", "kbd", "mark", "q", "s", "samp", "small", "span",
+  "strong", "sub", "sup", "u", "var",
+]);
 const ALLOWED_ATTR = ["href", "title", "class", "align", "colspan", "rowspan", "start", "reversed", "open", "data-tex"];
 const CLASS_OK = /^(hljs(-[\w-]+)?|language-[\w+#.-]{1,24}|math-(inline|display)|task)$/;
 
@@ -128,10 +141,13 @@ const PURIFY_CONFIG = {
   KEEP_CONTENT: true,
 };
 
+function sanitize(html: string): string {
+  return purifier.sanitize(html, PURIFY_CONFIG) as unknown as string;
+}
+
 /** Markdown source → sanitized HTML string. */
 export function markdownToSafeHtml(text: string): string {
-  const raw = md.parse(text) as string;
-  return purifier.sanitize(raw, PURIFY_CONFIG) as unknown as string;
+  return sanitize(md.parse(text) as string);
 }
 
 /** Renders untrusted markdown into el (replacing its content), with copy buttons and math. */

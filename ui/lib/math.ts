@@ -35,7 +35,9 @@ function renderInto(k: Katex, root: ParentNode): void {
       });
       el.dataset.rendered = "true";
     } catch {
+      // Not typesettable (e.g. \href with trust: false): show the source as plain text.
       el.textContent = tex;
+      el.dataset.rendered = "error";
     }
   }
 }

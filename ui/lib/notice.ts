@@ -41,7 +41,11 @@ export function createNotice(): { el: HTMLElement; summary: HTMLElement } {
       "ul",
       {},
       h("li", {}, "Ask anything. Two anonymous models answer side by side; vote for the better answer."),
-      h("li", {}, "The models' names are revealed only after your vote. Asking a model who it is makes the vote not count."),
+      h(
+        "li",
+        {},
+        "The models' names are revealed only after your vote. Asking a model who it is makes the vote not count.",
+      ),
       h(
         "li",
         {},

@@ -32,8 +32,18 @@ export function paramControls(prefix: string): ParamControls {
   const el = h(
     "div",
     { class: "params" },
-    h("label", { for: temperature.id }, "Temperature", h("span", { class: "muted small" }, " 0–2"), temperature),
-    h("label", { for: maxTokens.id }, "Max tokens", h("span", { class: "muted small" }, " per answer"), maxTokens),
+    h(
+      "label",
+      { for: temperature.id },
+      h("span", {}, "Temperature ", h("span", { class: "muted small" }, "(0–2)")),
+      temperature,
+    ),
+    h(
+      "label",
+      { for: maxTokens.id },
+      h("span", {}, "Max tokens ", h("span", { class: "muted small" }, "(per answer)")),
+      maxTokens,
+    ),
   );
   const num = (input: HTMLInputElement, min: number, max: number, int: boolean) => {
     if (input.value.trim() === "") return undefined;

@@ -21,7 +21,11 @@ if (path === "/") {
       "div",
       { class: "page-intro" },
       h("h1", {}, "Arena"),
-      h("p", { class: "muted" }, "Two anonymous models answer your prompt. Vote for the better one, then see who they were."),
+      h(
+        "p",
+        { class: "muted" },
+        "Two anonymous models answer your prompt. Vote for the better one, then see who they were.",
+      ),
     ),
     duel.el,
     notice.summary,
@@ -35,7 +39,15 @@ if (path === "/") {
   document.title = "Not found · Arena";
   main.replaceChildren(
     h("h1", {}, "Page not found"),
-    h("p", {}, "There is nothing at this address. ", h("a", { href: "/" }, "Start a battle"), " or read the ", h("a", { href: "/leaderboard" }, "leaderboard"), "."),
+    h(
+      "p",
+      {},
+      "There is nothing at this address. ",
+      h("a", { href: "/" }, "Start a battle"),
+      " or read the ",
+      h("a", { href: "/leaderboard" }, "leaderboard"),
+      ".",
+    ),
   );
   markReady();
 }

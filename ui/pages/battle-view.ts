@@ -20,9 +20,7 @@ export async function showBattle(main: HTMLElement, id: string): Promise<void> {
       h(
         "p",
         {},
-        missing
-          ? "This battle does not exist, or it expired before anyone voted on it. "
-          : `${describeError(err)} `,
+        missing ? "This battle does not exist, or it expired before anyone voted on it. " : `${describeError(err)} `,
         h("a", { href: "/" }, "Start a new battle"),
         ".",
       ),
@@ -34,14 +32,23 @@ export async function showBattle(main: HTMLElement, id: string): Promise<void> {
   const voted = state.status === "voted";
   const pane = (side: "a" | "b") => {
     const m = state.models?.[side];
-    const transcript = h("div", { class: "transcript", tabindex: 0, role: "log", "aria-label": `Conversation with model ${side.toUpperCase()}` });
+    const transcript = h("div", {
+      class: "transcript",
+      tabindex: 0,
+      role: "log",
+      "aria-label": `Conversation with model ${side.toUpperCase()}`,
+    });
     state.turns.forEach((t, i) => {
       const answer = h("div", { class: "md answer" });
       if (i === state.turns.length - 1) answer.setAttribute("data-testid", `answer-${side}`);
       renderMarkdown(answer, t[side]);
-      transcript.append(h("div", { class: "msg user" }, h("span", { class: "sr-only" }, "You: "), t.user), h("div", { class: "msg bot" }, answer));
+      transcript.append(
+        h("div", { class: "msg user" }, h("span", { class: "sr-only" }, "You: "), t.user),
+        h("div", { class: "msg bot" }, answer),
+      );
     });
-    if (state.turns.length === 0) transcript.append(h("p", { class: "empty-hint" }, "No messages were kept for this battle."));
+    if (state.turns.length === 0)
+      transcript.append(h("p", { class: "empty-hint" }, "No messages were kept for this battle."));
     return h(
       "section",
       { class: `pane pane-${side}`, "aria-labelledby": `pane-${side}-title` },
@@ -49,7 +56,11 @@ export async function showBattle(main: HTMLElement, id: string): Promise<void> {
         "header",
         { class: "pane-head" },
         h("h2", { id: `pane-${side}-title` }, `Model ${side.toUpperCase()}`),
-        h("span", { class: "model-name", "data-testid": `model-${side}` }, ...(m ? [h("strong", {}, m.name), h("span", { class: "org" }, ` · ${m.organization}`)] : [])),
+        h(
+          "span",
+          { class: "model-name", "data-testid": `model-${side}` },
+          ...(m ? [h("strong", {}, m.name), h("span", { class: "org" }, ` · ${m.organization}`)] : []),
+        ),
       ),
       transcript,
     );
@@ -67,7 +78,12 @@ export async function showBattle(main: HTMLElement, id: string): Promise<void> {
   const yourVote = voted && mine?.winner ? `You voted: ${WINNERS[mine.winner]}. ` : "";
 
   const reportStatus = h("span", { class: "muted", role: "status" });
-  const reason = h("textarea", { id: "report-reason", rows: 2, maxlength: 2000, required: true }) as HTMLTextAreaElement;
+  const reason = h("textarea", {
+    id: "report-reason",
+    rows: 2,
+    maxlength: 2000,
+    required: true,
+  }) as HTMLTextAreaElement;
   const report = h(
     "details",
     { class: "report" },
@@ -93,7 +109,12 @@ export async function showBattle(main: HTMLElement, id: string): Promise<void> {
   );
 
   main.replaceChildren(
-    h("div", { class: "page-intro" }, h("h1", {}, state.mode === "anonymous" ? "Anonymous battle" : "Side-by-side comparison"), h("p", { class: "muted", "data-testid": "battle-summary" }, yourVote, summary)),
+    h(
+      "div",
+      { class: "page-intro" },
+      h("h1", {}, state.mode === "anonymous" ? "Anonymous battle" : "Side-by-side comparison"),
+      h("p", { class: "muted", "data-testid": "battle-summary" }, yourVote, summary),
+    ),
     h("div", { class: "duel readonly" }, h("div", { class: "panes" }, pane("a"), pane("b"))),
     h("p", {}, h("a", { href: "/", class: "button primary" }, "Start your own battle")),
     report,

@@ -29,7 +29,11 @@ const prompt = h("textarea", {
   placeholder: "Message the model… (Enter to send, Shift+Enter for a new line)",
 }) as HTMLTextAreaElement;
 const sendButton = h("button", { type: "submit", class: "primary", "data-testid": "send", disabled: true }, "Send");
-const stopButton = h("button", { type: "button", "data-testid": "stop", disabled: true, onclick: () => abort?.abort() }, "Stop");
+const stopButton = h(
+  "button",
+  { type: "button", "data-testid": "stop", disabled: true, onclick: () => abort?.abort() },
+  "Stop",
+);
 const newButton = h("button", { type: "button", "data-testid": "new-chat", onclick: () => newChat() }, "New chat");
 const errorBanner = h("div", { class: "banner error", role: "alert", "data-testid": "error-banner", hidden: true });
 
@@ -53,19 +57,36 @@ function newChat() {
   prompt.focus();
 }
 
+// Inline icons (paths drawn on a 24×24 grid), so no icon font or emoji font is needed.
+const THUMB =
+  "M2 21h4V9H2v12zm20-11a2 2 0 0 0-2-2h-6.3l1-4.6v-.3a1.5 1.5 0 0 0-.5-1L13.2 1 6.6 7.6A2 2 0 0 0 6 9v10a2 2 0 0 0 2 2h9a2 2 0 0 0 1.8-1.2l3-7.1c.1-.2.2-.5.2-.7v-2z";
+const THUMB_DOWN =
+  "M22 3h-4v12h4V3zM2 14a2 2 0 0 0 2 2h6.3l-1 4.6v.3c0 .4.2.8.5 1l1.1 1.1 6.6-6.6A2 2 0 0 0 18 15V5a2 2 0 0 0-2-2H7a2 2 0 0 0-1.8 1.2l-3 7.1c-.1.2-.2.5-.2.7v2z";
+const FLAG = "M14.4 6 14 4H5v17h2v-7h5.6l.4 2h7V6z";
+
+function icon(path: string): SVGSVGElement {
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("aria-hidden", "true");
+  const p = document.createElementNS("http://www.w3.org/2000/svg", "path");
+  p.setAttribute("d", path);
+  p.setAttribute("fill", "currentColor");
+  svg.append(p);
+  return svg;
+}
+
 function feedbackBar(chatId: string): HTMLElement {
   const status = h("span", { class: "muted small", role: "status" });
   const kinds = [
-    { kind: "up", label: "Good answer", icon: "👍" },
-    { kind: "down", label: "Bad answer", icon: "👎" },
-    { kind: "flag", label: "Flag as harmful or broken", icon: "⚑" },
+    { kind: "up", label: "Good answer", text: "Good", icon: THUMB },
+    { kind: "down", label: "Bad answer", text: "Bad", icon: THUMB_DOWN },
+    { kind: "flag", label: "Flag as harmful or broken", text: "Flag", icon: FLAG },
   ] as const;
   const buttons = kinds.map((k) =>
     h(
       "button",
       {
         type: "button",
-        class: "icon",
         "data-testid": `feedback-${k.kind}`,
         "aria-label": k.label,
         title: k.label,
@@ -83,7 +104,8 @@ function feedbackBar(chatId: string): HTMLElement {
           }
         },
       },
-      k.icon,
+      icon(k.icon),
+      k.text,
     ),
   );
   return h("div", { class: "feedback", role: "group", "aria-label": "Feedback on this answer" }, buttons, status);
@@ -167,7 +189,19 @@ async function send(retry = false) {
     note.className = "side-note error";
     note.append(
       h("span", {}, "The model failed to respond. "),
-      h("button", { type: "button", class: "link", "data-testid": "retry", onclick: () => { bubble.remove(); void send(true); } }, "Retry"),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "link",
+          "data-testid": "retry",
+          onclick: () => {
+            bubble.remove();
+            void send(true);
+          },
+        },
+        "Retry",
+      ),
     );
   } else {
     if (stopped) note.textContent = "Stopped.";
@@ -203,7 +237,13 @@ main.replaceChildren(
   h("div", { class: "chat" }, log),
   h(
     "form",
-    { class: "composer", onsubmit: (e: Event) => { e.preventDefault(); void send(); } },
+    {
+      class: "composer",
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        void send();
+      },
+    },
     h("label", { for: prompt.id, class: "sr-only" }, "Your message"),
     prompt,
     h("div", { class: "actions" }, sendButton, stopButton, newButton),

@@ -46,7 +46,11 @@ main.replaceChildren(
     "div",
     { class: "page-intro" },
     h("h1", {}, "Side by side"),
-    h("p", { class: "muted" }, "Pick two models and compare their answers. Named votes are stored but do not change the leaderboard."),
+    h(
+      "p",
+      { class: "muted" },
+      "Pick two models and compare their answers. Named votes are stored but do not change the leaderboard.",
+    ),
   ),
   h(
     "form",
@@ -63,9 +67,7 @@ main.replaceChildren(
 try {
   models = (await getJson<PublicModel[]>("/api/models")).filter((m) => m.modes.includes("side-by-side"));
   pickers.forEach((p, i) => {
-    p.replaceChildren(
-      ...models.map((m) => h("option", { value: m.id }, `${m.name} · ${m.organization}`)),
-    );
+    p.replaceChildren(...models.map((m) => h("option", { value: m.id }, `${m.name} · ${m.organization}`)));
     if (models[i]) p.value = models[i]!.id;
   });
   if (models.length < 2) {

@@ -91,10 +91,22 @@ function place(key: string, canvas: HTMLCanvasElement, config: ChartConfiguratio
   charts.set(key, new Chart(canvas, config));
 }
 
-function figure(key: string, title: string, description: string, height: number, extra?: HTMLElement): HTMLCanvasElement {
+function figure(
+  key: string,
+  title: string,
+  description: string,
+  height: number,
+  extra?: HTMLElement,
+): HTMLCanvasElement {
   const canvas = h("canvas", { role: "img", "aria-label": `${title}. ${description}`, "data-testid": `plot-${key}` });
   const wrap = h("div", { class: "plot-canvas", style: `height:${height}px` }, canvas);
-  const fig = h("figure", { class: "plot" }, h("figcaption", {}, h("strong", {}, title), h("span", { class: "muted small" }, ` ${description}`)), extra ?? null, wrap);
+  const fig = h(
+    "figure",
+    { class: "plot" },
+    h("figcaption", {}, h("strong", {}, title), h("span", { class: "muted small" }, ` ${description}`)),
+    extra ?? null,
+    wrap,
+  );
   figures.push(fig);
   return canvas;
 }
@@ -120,7 +132,12 @@ const cellLabels = (format: (v: number) => string, color: (v: number) => string)
     ctx.textBaseline = "middle";
     meta.data.forEach((el, i) => {
       const raw = chart.data.datasets[0]!.data[i] as { v: number | null } | undefined;
-      const props = el.getProps(["x", "y", "width", "height"], true) as { x: number; y: number; width: number; height: number };
+      const props = el.getProps(["x", "y", "width", "height"], true) as {
+        x: number;
+        y: number;
+        width: number;
+        height: number;
+      };
       if (!raw || raw.v === null || props.width < 26 || props.height < 14) return;
       ctx.fillStyle = color(raw.v);
       ctx.fillText(format(raw.v), props.x + props.width / 2, props.y + props.height / 2);
@@ -208,20 +225,36 @@ export function render(section: HTMLElement, input: PlotInput): void {
   const label = categoryLabel(input.category) + (input.style && board.styleControl ? ", style control" : "");
 
   // 1. Rating with its interval: a thin floating bar for the CI, a point for the rating.
-  const ratingCanvas = figure("rating", "Arena score with 95% CI", `(${label})`, Math.max(260, Math.min(420, 180 + rows.length * 6)));
+  const ratingCanvas = figure(
+    "rating",
+    "Arena score with 95% CI",
+    `(${label})`,
+    Math.max(260, Math.min(420, 180 + rows.length * 6)),
+  );
   // 2 and 3. Pairwise matrices (ties excluded from the win fractions, as in FastChat).
   const top = new Set(board.models.slice(0, HEATMAP_MODELS).map((r) => r.model));
   const pair = board.pairwise;
   const idx = pair.models.map((m, i) => [m, i] as const).filter(([m]) => top.has(m) && rows.some((r) => r.model === m));
-  const order = idx.sort((x, y) => board.models.findIndex((r) => r.model === x[0]) - board.models.findIndex((r) => r.model === y[0]));
+  const order = idx.sort(
+    (x, y) => board.models.findIndex((r) => r.model === x[0]) - board.models.findIndex((r) => r.model === y[0]),
+  );
   const ids = order.map(([m]) => m);
   const side = Math.max(240, Math.min(720, 120 + ids.length * 34));
-  const winCanvas = figure("winrate", "Win fraction of model A against model B", "(non-tie battles; top models by rating)", side);
+  const winCanvas = figure(
+    "winrate",
+    "Win fraction of model A against model B",
+    "(non-tie battles; top models by rating)",
+    side,
+  );
   const countCanvas = figure("battles", "Battle count for each pair of models", "(all battles of this board)", side);
   // 4. History.
-  const historySelect = h("select", { id: "history-model", "data-testid": "history-model-select" }) as HTMLSelectElement;
+  const historySelect = h("select", {
+    id: "history-model",
+    "data-testid": "history-model-select",
+  }) as HTMLSelectElement;
   historySelect.replaceChildren(...board.models.map((r) => h("option", { value: r.model }, name(r.model))));
-  if (!historyModel || !board.models.some((r) => r.model === historyModel)) historyModel = board.models[0]?.model ?? null;
+  if (!historyModel || !board.models.some((r) => r.model === historyModel))
+    historyModel = board.models[0]?.model ?? null;
   if (historyModel) historySelect.value = historyModel;
   const historyCanvas = figure(
     "history",
@@ -274,7 +307,11 @@ export function render(section: HTMLElement, input: PlotInput): void {
       },
       scales: {
         x: { ticks: { color: c.fg, maxRotation: 60, autoSkip: rows.length > 40 }, grid: { display: false } },
-        y: { ticks: { color: c.fg }, grid: { color: c.grid }, title: { display: true, text: "Arena score", color: c.muted } },
+        y: {
+          ticks: { color: c.fg },
+          grid: { color: c.grid },
+          title: { display: true, text: "Arena score", color: c.muted },
+        },
       },
     },
   } as ChartConfiguration);
@@ -286,7 +323,8 @@ export function render(section: HTMLElement, input: PlotInput): void {
     ids,
     name,
     (i, j) => pair.winFraction[at(ids[i]!)]?.[at(ids[j]!)] ?? null,
-    (v) => (v === null ? "transparent" : v >= 0.5 ? mix(c.mid, c.good, (v - 0.5) * 2) : mix(c.mid, c.bad, (0.5 - v) * 2)),
+    (v) =>
+      v === null ? "transparent" : v >= 0.5 ? mix(c.mid, c.good, (v - 0.5) * 2) : mix(c.mid, c.bad, (0.5 - v) * 2),
     (v) => v.toFixed(2),
     (a, b, v) => `${a} beats ${b} in ${(v * 100).toFixed(0)}% of non-tie battles`,
     c,
@@ -311,7 +349,11 @@ export function render(section: HTMLElement, input: PlotInput): void {
     const request = ++historyRequest;
     let points: HistoryPoint[] = [];
     try {
-      const q = new URLSearchParams({ model, category: input.category, style: String(input.style && !!board.styleControl) });
+      const q = new URLSearchParams({
+        model,
+        category: input.category,
+        style: String(input.style && !!board.styleControl),
+      });
       points = await getJson<HistoryPoint[]>(`/api/leaderboard/history?${q}`);
     } catch {
       points = [];
@@ -372,7 +414,11 @@ export function render(section: HTMLElement, input: PlotInput): void {
             grid: { color: c.grid },
             ...(xs.length === 1 ? { min: xs[0]! - 3_600_000, max: xs[0]! + 3_600_000 } : {}),
           },
-          y: { ticks: { color: c.fg }, grid: { color: c.grid }, title: { display: true, text: "Arena score", color: c.muted } },
+          y: {
+            ticks: { color: c.fg },
+            grid: { color: c.grid },
+            title: { display: true, text: "Arena score", color: c.muted },
+          },
         },
       },
     } as ChartConfiguration);

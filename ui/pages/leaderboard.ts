@@ -52,7 +52,11 @@ const minVotes = h("input", {
 const styleNote = h("p", { class: "muted small", id: "lb-style-note" });
 const metaLine = h("p", { class: "lb-meta", "data-testid": "leaderboard-meta" });
 const tbody = h("tbody", {});
-const deltaHead = h("th", { scope: "col", class: "num", hidden: true, title: "Rank change with style control" }, "Δ rank");
+const deltaHead = h(
+  "th",
+  { scope: "col", class: "num", hidden: true, title: "Rank change with style control" },
+  "Δ rank",
+);
 const table = h(
   "table",
   { class: "lb-table", "data-testid": "leaderboard-table" },
@@ -63,7 +67,15 @@ const table = h(
     h(
       "tr",
       {},
-      h("th", { scope: "col", class: "num", title: "1 + the number of models whose lower bound is above this model's upper bound" }, "Rank (UB)"),
+      h(
+        "th",
+        {
+          scope: "col",
+          class: "num",
+          title: "1 + the number of models whose lower bound is above this model's upper bound",
+        },
+        "Rank (UB)",
+      ),
       deltaHead,
       h("th", { scope: "col" }, "Model"),
       h("th", { scope: "col", class: "num" }, "Arena score"),
@@ -124,7 +136,9 @@ function renderTable(): void {
           "th",
           { scope: "row", class: "model" },
           h("span", { class: "name" }, m?.name ?? r.model),
-          r.provisional ? h("span", { class: "badge", title: "Few battles: the estimate needed a small ridge" }, "provisional") : null,
+          r.provisional
+            ? h("span", { class: "badge", title: "Few battles: the estimate needed a small ridge" }, "provisional")
+            : null,
           h("span", { class: "id muted small" }, r.model),
         ),
         h("td", { class: "num score" }, ratingText(r.rating)),
@@ -160,7 +174,14 @@ function update(): void {
   renderControls();
   renderTable();
   const b = currentBoard();
-  if (plots && board && b) plots.render(plotSection, { board: b, category: state.category, style: state.style, minVotes: state.minVotes, meta });
+  if (plots && board && b)
+    plots.render(plotSection, {
+      board: b,
+      category: state.category,
+      style: state.style,
+      minVotes: state.minVotes,
+      meta,
+    });
 }
 
 function renderMeta(lb: Leaderboard): void {
@@ -239,7 +260,9 @@ async function load(): Promise<void> {
   const names = orderedCategories(Object.keys(lb.categories));
   if (!lb.categories[state.category]) state.category = "overall";
   categorySelect.replaceChildren(
-    ...names.map((n) => h("option", { value: n }, `${categoryLabel(n)} (${lb.categories[n]!.battles.toLocaleString("en")})`)),
+    ...names.map((n) =>
+      h("option", { value: n }, `${categoryLabel(n)} (${lb.categories[n]!.battles.toLocaleString("en")})`),
+    ),
   );
   categorySelect.value = state.category;
   renderMeta(lb);
@@ -261,12 +284,7 @@ async function load(): Promise<void> {
       "form",
       { class: "lb-controls", role: "search", onsubmit: (e: Event) => e.preventDefault() },
       h("label", { for: categorySelect.id }, "Category", categorySelect),
-      h(
-        "label",
-        { for: styleToggle.id, class: "toggle" },
-        styleToggle,
-        " Style control",
-      ),
+      h("label", { for: styleToggle.id, class: "toggle" }, styleToggle, " Style control"),
       h("label", { for: search.id }, "Search", search),
       h("label", { for: minVotes.id }, "Min. votes", minVotes),
     ),
