@@ -44,7 +44,13 @@ export interface TestPage {
 export async function openPage(
   browser: Browser,
   pathname: string,
-  options: { viewport?: { width: number; height: number }; mobile?: boolean; scheme?: "light" | "dark" } = {},
+  options: {
+    viewport?: { width: number; height: number };
+    mobile?: boolean;
+    scheme?: "light" | "dark";
+    /** Wait for the page's script to mark it rendered (html[data-ready]); false for static pages (/about). */
+    script?: boolean;
+  } = {},
 ): Promise<TestPage> {
   const context = await browser.newContext({
     viewport: options.viewport ?? (options.mobile ? MOBILE : DESKTOP),
@@ -67,7 +73,7 @@ export async function openPage(
     void d.dismiss();
   });
   await page.goto(`${base}${pathname}`);
-  await page.waitForSelector("html[data-ready]", { timeout: 15_000 });
+  if (options.script ?? true) await page.waitForSelector("html[data-ready]", { timeout: 15_000 });
   return { page, context, errors, requests, dialogs, close: () => context.close() };
 }
 

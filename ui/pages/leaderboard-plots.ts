@@ -157,6 +157,13 @@ function heatmap(
   tooltip: (a: string, b: string, v: number) => string,
   c: ReturnType<typeof colors>,
 ): void {
+  const narrow = canvas.parentElement!.clientWidth < 560;
+  // Long model names are shortened on the axes of a narrow chart (the tooltip keeps the full name).
+  function shortTick(this: { getLabelForValue(v: number): string }, value: string | number): string {
+    const l = this.getLabelForValue(Number(value));
+    const max = narrow ? 12 : 28;
+    return l.length > max ? `${l.slice(0, max - 1)}…` : l;
+  }
   const data: { x: string; y: string; v: number | null }[] = [];
   models.forEach((a, i) => models.forEach((b, j) => data.push({ x: label(b), y: label(a), v: cell(i, j) })));
   const n = models.length;
@@ -194,15 +201,16 @@ function heatmap(
           labels: models.map(label),
           offset: true,
           position: "top",
-          ticks: { color: c.fg, autoSkip: false, maxRotation: 60, minRotation: 30 },
+          ticks: { color: c.fg, autoSkip: false, maxRotation: 60, minRotation: 30, callback: shortTick },
           grid: { display: false },
           title: { display: true, text: "Model B", color: c.muted },
         },
         y: {
           type: "category",
-          labels: models.map(label),
+          // The category axis counts from the bottom: list the models reversed so the best one is the top row.
+          labels: models.map(label).reverse(),
           offset: true,
-          ticks: { color: c.fg, autoSkip: false },
+          ticks: { color: c.fg, autoSkip: false, callback: shortTick },
           grid: { display: false },
           title: { display: true, text: "Model A", color: c.muted },
         },
@@ -280,6 +288,7 @@ export function render(section: HTMLElement, input: PlotInput): void {
           borderWidth: 1,
           barPercentage: 0.25,
           categoryPercentage: 1,
+          pointStyle: "rect",
         },
         {
           type: "line",
@@ -287,6 +296,7 @@ export function render(section: HTMLElement, input: PlotInput): void {
           data: rows.map((r) => r.rating),
           showLine: false,
           pointRadius: 4,
+          pointStyle: "circle",
           pointBackgroundColor: c.accent,
           pointBorderColor: c.accent,
         },
@@ -295,7 +305,7 @@ export function render(section: HTMLElement, input: PlotInput): void {
     options: {
       ...baseOptions(c),
       plugins: {
-        legend: { display: true, labels: { color: c.fg } },
+        legend: { display: true, labels: { color: c.fg, usePointStyle: true } },
         tooltip: {
           callbacks: {
             label: (ctx) => {
@@ -308,6 +318,8 @@ export function render(section: HTMLElement, input: PlotInput): void {
       scales: {
         x: { ticks: { color: c.fg, maxRotation: 60, autoSkip: rows.length > 40 }, grid: { display: false } },
         y: {
+          beginAtZero: false,
+          grace: "5%",
           ticks: { color: c.fg },
           grid: { color: c.grid },
           title: { display: true, text: "Arena score", color: c.muted },

@@ -54,8 +54,8 @@ const metaLine = h("p", { class: "lb-meta", "data-testid": "leaderboard-meta" })
 const tbody = h("tbody", {});
 const deltaHead = h(
   "th",
-  { scope: "col", class: "num", hidden: true, title: "Rank change with style control" },
-  "Δ rank",
+  { scope: "col", class: "num", hidden: true, title: "Places moved compared with the ranking without style control" },
+  "Δ place",
 );
 const table = h(
   "table",
@@ -103,6 +103,8 @@ function renderTable(): void {
   if (!board || !b) return;
   const useStyle = state.style && !!b.styleControl;
   const rows = rowsFor(b, useStyle);
+  // Places moved by style control: position in the style-controlled order vs the plain order (both by score).
+  const basePlace = new Map(b.models.map((r, i) => [r.model, i + 1]));
   const baseRank = new Map(b.models.map((r) => [r.model, r.rank]));
   const q = state.search.trim().toLowerCase();
   const visible = rows.filter((r) => {
@@ -115,7 +117,8 @@ function renderTable(): void {
   tbody.replaceChildren(
     ...visible.map((r) => {
       const m = meta.get(r.model);
-      const delta = (baseRank.get(r.model) ?? r.rank) - r.rank;
+      const place = rows.indexOf(r) + 1;
+      const delta = (basePlace.get(r.model) ?? place) - place;
       return h(
         "tr",
         { "data-testid": "leaderboard-row", "data-model": r.model },
@@ -126,7 +129,7 @@ function renderTable(): void {
               {
                 class: `num delta ${delta > 0 ? "up" : delta < 0 ? "down" : ""}`,
                 "data-testid": "rank-delta",
-                title: `Rank ${baseRank.get(r.model)} without style control`,
+                title: `Place ${basePlace.get(r.model)} and rank (UB) ${baseRank.get(r.model)} without style control`,
               },
               delta > 0 ? `▲ ${delta}` : delta < 0 ? `▼ ${-delta}` : "—",
               h("span", { class: "sr-only" }, delta > 0 ? " places up" : delta < 0 ? " places down" : " no change"),

@@ -1,0 +1,196 @@
+// `/leaderboard` after votes and a cron run: the rows match /leaderboard.json, the category selector and the
+// style-control toggle change the table, search and min-votes filter it, and every plot draws something. Also the
+// static `/about` page.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { api, base, expectNoErrors, launchBrowser, openPage, screenshot, tid } from "./browser";
+
+let browser: Browser;
+
+/** Anonymous battles voted through the API (ties included, so the `no_tie` board differs), then recorded in D1. */
+async function voteBattles(n: number): Promise<void> {
+  const winners = ["a", "b", "tie", "a", "bothbad", "b"];
+  const ids = await Promise.all(
+    Array.from({ length: n }, async (_, i) => {
+      const { id } = await (await api.post("/api/battles", { mode: "anonymous" })).json();
+      await (
+        await api.post(`/api/battles/${id}/messages`, { content: `Leaderboard question ${i}: soup recipes` })
+      ).text();
+      expect((await api.post(`/api/battles/${id}/vote`, { winner: winners[i % winners.length] })).status).toBe(200);
+      return id as string;
+    }),
+  );
+  for (const id of ids) {
+    await expect.poll(async () => (await api.json(`/api/battles/${id}`)).recorded, { timeout: 20_000 }).toBe(true);
+  }
+}
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+interface Row {
+  model: string;
+  rank: string;
+  score: string;
+  votes: string;
+}
+
+const tableRows = (page: Page): Promise<Row[]> =>
+  page.$$eval('[data-testid="leaderboard-row"]', (trs) =>
+    trs.map((tr) => ({
+      model: tr.getAttribute("data-model") ?? "",
+      rank: tr.querySelector(".rank")?.textContent ?? "",
+      score: tr.querySelector(".score")?.textContent ?? "",
+      votes: tr.querySelector(".votes")?.textContent ?? "",
+    })),
+  );
+
+const expected = (rows: { model: string; rank: number; rating: number; votes: number }[]): Row[] =>
+  rows.map((r) => ({
+    model: r.model,
+    rank: String(r.rank),
+    score: r.rating.toFixed(1),
+    votes: r.votes.toLocaleString("en"),
+  }));
+
+/** A canvas that has at least some non-transparent pixels. */
+const painted = (page: Page, id: string) =>
+  page.$eval(tid(id), (c) => {
+    const canvas = c as HTMLCanvasElement;
+    if (!canvas.width || !canvas.height) return 0;
+    const data = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let n = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
+    return n;
+  });
+
+describe("/leaderboard", () => {
+  it("shows the published snapshot, switches category and style control, filters, and plots", async () => {
+    await voteBattles(18);
+    const cron = await fetch(`${base}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`);
+    expect(cron.status).toBe(200);
+    await cron.text();
+
+    // The page and the JSON must describe the same snapshot (npm start publishes a new one every minute).
+    let t = await openPage(browser, "/leaderboard");
+    let lb = await api.json("/leaderboard.json");
+    for (
+      let i = 0;
+      i < 3 && (await t.page.locator(tid("leaderboard-meta")).getAttribute("data-snapshot")) !== lb.snapshot;
+      i++
+    ) {
+      expectNoErrors(t);
+      await t.close();
+      t = await openPage(browser, "/leaderboard");
+      lb = await api.json("/leaderboard.json");
+    }
+    const { page } = t;
+    expect(await page.locator(tid("leaderboard-meta")).getAttribute("data-snapshot")).toBe(lb.snapshot);
+    expect(lb.data.battles).toBeGreaterThanOrEqual(18);
+
+    // Default view: every model of the overall board, in order, with its rank, score and votes.
+    expect(await page.locator(tid("category-select")).inputValue()).toBe("overall");
+    expect(await tableRows(page)).toEqual(expected(lb.categories.overall.models));
+    const headers = await page.locator(`${tid("leaderboard-table")} thead th:visible`).allInnerTexts();
+    expect(headers).toEqual(["Rank (UB)", "Model", "Arena score", "95% CI", "Votes", "Organization", "License"]);
+    const first = page.locator(tid("leaderboard-row")).first();
+    const models = await api.json<{ id: string; organization: string; license: string }[]>("/api/models");
+    const top = models.find((m) => m.id === lb.categories.overall.models[0].model)!;
+    expect(await first.innerText()).toContain(top.organization);
+    expect(await first.innerText()).toContain(top.license);
+    expect(await first.locator(".ci").innerText()).toMatch(/^\+\d+\.\d\/−\d+\.\d$/);
+    const meta = await page.locator(tid("leaderboard-meta")).innerText();
+    expect(meta).toContain(`${lb.data.battles.toLocaleString("en")} rated battles`);
+    expect(meta).toMatch(/Updated .*ago|Updated now/);
+    expect(await page.locator(tid("leaderboard-json-link")).getAttribute("href")).toBe("/leaderboard.json");
+    expect(await page.locator(tid("export-link")).getAttribute("href")).toBe(
+      `/api/export/battles.jsonl?snapshot=${encodeURIComponent(lb.snapshot)}`,
+    );
+
+    // Plots: rating with CI, win fractions, battle counts, rating over time.
+    for (const id of ["plot-rating", "plot-winrate", "plot-battles"]) {
+      await expect.poll(() => painted(page, id), { timeout: 10_000 }).toBeGreaterThan(1000);
+    }
+    await page.waitForSelector(`${tid("plot-history")}[data-points]`, { timeout: 10_000 });
+    expect(Number(await page.locator(tid("plot-history")).getAttribute("data-points"))).toBeGreaterThanOrEqual(1);
+    expect(await painted(page, "plot-history")).toBeGreaterThan(1000);
+    await screenshot(page, "leaderboard-desktop");
+
+    // Another category: the table follows its board.
+    const overallRows = await tableRows(page);
+    const other =
+      Object.keys(lb.categories).find((c) => c === "no_tie") ?? Object.keys(lb.categories).find((c) => c !== "overall");
+    expect(other, "a second board exists").toBeTruthy();
+    await page.locator(tid("category-select")).selectOption(other!);
+    expect(await tableRows(page)).toEqual(expected(lb.categories[other!].models));
+    expect(await tableRows(page)).not.toEqual(overallRows);
+    await page.locator(tid("category-select")).selectOption("overall");
+
+    // Style control: ratings from the style-controlled fit, with the places each model moved.
+    await page.locator(tid("style-control-toggle")).check();
+    const styled = lb.categories.overall.styleControl.models;
+    expect(await tableRows(page)).toEqual(expected(styled));
+    expect(await tableRows(page)).not.toEqual(overallRows);
+    const plainPlace = new Map(lb.categories.overall.models.map((r: { model: string }, i: number) => [r.model, i + 1]));
+    const deltas = await page.locator(tid("rank-delta")).allInnerTexts();
+    expect(deltas).toHaveLength(styled.length);
+    styled.forEach((r: { model: string }, i: number) => {
+      const moved = (plainPlace.get(r.model) as number) - (i + 1);
+      expect(deltas[i]).toContain(moved > 0 ? `▲ ${moved}` : moved < 0 ? `▼ ${-moved}` : "—");
+    });
+    await expect.poll(() => painted(page, "plot-rating")).toBeGreaterThan(1000);
+    await screenshot(page, "leaderboard-style-control-desktop");
+    await page.locator(tid("style-control-toggle")).uncheck();
+
+    // Search and minimum votes filter the rows.
+    const topName = (await first.locator(".name").innerText()).trim();
+    await page.locator(tid("leaderboard-search")).fill(topName);
+    expect((await tableRows(page)).map((r) => r.model)).toEqual([lb.categories.overall.models[0].model]);
+    await page.locator(tid("leaderboard-search")).fill("");
+    await page.locator(tid("min-votes")).fill("100000");
+    expect(await tableRows(page)).toEqual([]);
+    await page.locator(tid("min-votes")).fill("0");
+    expect(await tableRows(page)).toHaveLength(lb.categories.overall.models.length);
+    expectNoErrors(t);
+    await t.close();
+
+    const m = await openPage(browser, "/leaderboard", { mobile: true });
+    await m.page.waitForSelector(`${tid("plot-history")}[data-points]`, { timeout: 10_000 });
+    await screenshot(m.page, "leaderboard-mobile");
+    expectNoErrors(m);
+    await m.close();
+  });
+});
+
+describe("/about", () => {
+  it("explains the method, the policy, the licence and how to reproduce the leaderboard", async () => {
+    for (const mobile of [false, true]) {
+      const t = await openPage(browser, "/about", { mobile, script: false });
+      const { page } = t;
+      const text = await page.locator("main").innerText();
+      for (const needle of [
+        "Bradley–Terry",
+        "bootstrap",
+        "Style control",
+        "Categories",
+        "identity_leak",
+        "Sampling",
+        "CC-BY-4.0",
+        "npm run --silent ratings --",
+      ]) {
+        expect(text).toContain(needle);
+      }
+      // Every section of the table of contents exists.
+      for (const href of await page.locator(".toc a").evaluateAll((as) => as.map((a) => a.getAttribute("href")))) {
+        expect(await page.locator(href!).count()).toBe(1);
+      }
+      await screenshot(page, mobile ? "about-mobile" : "about-desktop");
+      expectNoErrors(t);
+      await t.close();
+    }
+  });
+});
