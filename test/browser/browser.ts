@@ -122,3 +122,26 @@ export const api = {
     });
   },
 };
+
+/** Anonymous battles voted through the API (ties included, so the `no_tie` board differs), recorded in D1. */
+export async function voteBattles(n: number, topic = "soup recipes"): Promise<void> {
+  const winners = ["a", "b", "tie", "a", "bothbad", "b"];
+  const ids = await Promise.all(
+    Array.from({ length: n }, async (_, i) => {
+      const { id } = (await (await api.post("/api/battles", { mode: "anonymous" })).json()) as { id: string };
+      await (await api.post(`/api/battles/${id}/messages`, { content: `Question ${i} about ${topic}` })).text();
+      expect((await api.post(`/api/battles/${id}/vote`, { winner: winners[i % winners.length] })).status).toBe(200);
+      return id;
+    }),
+  );
+  for (const id of ids) {
+    await expect.poll(async () => (await api.json(`/api/battles/${id}`)).recorded, { timeout: 20_000 }).toBe(true);
+  }
+}
+
+/** Runs the scheduled handler (wrangler dev's /__scheduled); it returns once the snapshot is published. */
+export async function runCron(): Promise<void> {
+  const res = await fetch(`${base}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`);
+  expect(res.status).toBe(200);
+  await res.text();
+}
