@@ -5,6 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   api,
+  expectLabelled,
   expectNoErrors,
   launchBrowser,
   openPage,
@@ -64,8 +65,16 @@ describe("the anonymous battle page", () => {
     expect(await page.locator(tid("model-a")).textContent()).toBe("");
     await screenshot(page, "arena-desktop");
 
+    await expectLabelled(page);
+    // Shift+Enter adds a line; Enter sends.
+    const prompt = page.locator(tid("prompt-input"));
+    await prompt.fill("How do tides work,");
+    await prompt.press("Shift+Enter");
+    await prompt.pressSequentially("and why are there two a day?");
+    expect(await prompt.inputValue()).toBe("How do tides work,\nand why are there two a day?");
+    expect(t.requests.some((u) => u.endsWith("/api/battles"))).toBe(false);
     await recordStreaming(page);
-    await sendPrompt(page, "How do tides work, and why are there two a day?");
+    await prompt.press("Enter");
     await page.locator(tid("vote-a")).waitFor({ state: "visible", timeout: 30_000 });
     const s = await seen(page);
     expect(s.bothStreaming).toBe(true);
@@ -93,6 +102,14 @@ describe("the anonymous battle page", () => {
     await page.locator(tid("prompt-input")).press("Enter");
     expect((await api.json(`/api/battles/${id}`)).turns).toHaveLength(1);
     await screenshot(page, "arena-voted-desktop");
+
+    // Report the battle.
+    await page.locator(tid("report")).click();
+    await page.getByLabel("What is wrong with this battle?").fill("The answer was rude.");
+    const reported = page.waitForResponse((r) => r.url().endsWith(`/api/battles/${id}/report`));
+    await page.getByRole("button", { name: "Send report" }).click();
+    expect((await reported).status()).toBe(202);
+    await expect.poll(() => page.locator(".report-form [role=status]").innerText()).toContain("Thank you");
 
     // "New round" starts fresh.
     await page.locator(tid("new-round")).click();

@@ -145,3 +145,22 @@ export async function runCron(): Promise<void> {
   expect(res.status).toBe(200);
   await res.text();
 }
+
+/** Every form control on the page has an accessible name (a <label>, aria-label or aria-labelledby). */
+export async function expectLabelled(page: Page): Promise<void> {
+  const unlabelled = await page.$$eval("input, select, textarea, button", (els) =>
+    els
+      .filter((el) => {
+        const c = el as HTMLInputElement;
+        if (c.type === "hidden" || !c.getClientRects().length) return false;
+        const named =
+          (c.labels && c.labels.length > 0) ||
+          c.getAttribute("aria-label") ||
+          c.getAttribute("aria-labelledby") ||
+          (c.tagName === "BUTTON" && (c.textContent ?? "").trim());
+        return !named;
+      })
+      .map((el) => el.outerHTML.slice(0, 120)),
+  );
+  expect(unlabelled).toEqual([]);
+}

@@ -3,7 +3,16 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeOpenAI } from "../../bench/fake-openai.mjs";
-import { expectNoErrors, launchBrowser, openPage, screenshot, sendPrompt, tid, waitTurnDone } from "./browser";
+import {
+  expectLabelled,
+  expectNoErrors,
+  launchBrowser,
+  openPage,
+  screenshot,
+  sendPrompt,
+  tid,
+  waitTurnDone,
+} from "./browser";
 import { registerModels, retireModels, type LoopbackModel } from "./models";
 
 let browser: Browser;
@@ -33,6 +42,7 @@ describe("/compare", () => {
   it("compares two picked models with temperature and max tokens, regenerates, and takes a named vote", async () => {
     const t = await openPage(browser, "/compare");
     const { page } = t;
+    await expectLabelled(page);
     await page.locator(tid("model-select-a")).selectOption("demo-wisteria");
     await page.locator(tid("model-select-b")).selectOption("demo-abacus");
     expect(await page.locator(tid("model-a")).textContent()).toContain("Wisteria Longform (demo)");
@@ -127,6 +137,7 @@ describe("/chat", () => {
   it("holds a conversation with one model, with settings and feedback", async () => {
     const t = await openPage(browser, "/chat");
     const { page } = t;
+    await expectLabelled(page);
     await page.locator(tid("model-select")).selectOption("demo-gazette");
     await page.locator(tid("max-tokens")).fill("300");
     await sendPrompt(page, "How should I organise my notes?");

@@ -3,7 +3,18 @@
 // static `/about` page.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, base, expectNoErrors, launchBrowser, openPage, runCron, screenshot, tid, voteBattles } from "./browser";
+import {
+  api,
+  base,
+  expectLabelled,
+  expectNoErrors,
+  launchBrowser,
+  openPage,
+  runCron,
+  screenshot,
+  tid,
+  voteBattles,
+} from "./browser";
 
 let browser: Browser;
 
@@ -72,6 +83,7 @@ describe("/leaderboard", () => {
     expect(await page.locator(tid("leaderboard-meta")).getAttribute("data-snapshot")).toBe(lb.snapshot);
     expect(lb.data.battles).toBeGreaterThanOrEqual(18);
 
+    await expectLabelled(page);
     // Default view: every model of the overall board, in order, with its rank, score and votes.
     expect(await page.locator(tid("category-select")).inputValue()).toBe("overall");
     expect(await tableRows(page)).toEqual(expected(lb.categories.overall.models));
@@ -151,6 +163,7 @@ describe("/about", () => {
     for (const mobile of [false, true]) {
       const t = await openPage(browser, "/about", { mobile, script: false });
       const { page } = t;
+      await expectLabelled(page);
       const text = await page.locator("main").innerText();
       for (const needle of [
         "Bradley–Terry",
