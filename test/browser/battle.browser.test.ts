@@ -192,8 +192,8 @@ describe("the anonymous battle page", () => {
     await t.close();
   });
 
-  it("sends consent with the battle and fits a phone screen", async () => {
-    const t = await openPage(browser, "/", { mobile: true });
+  it("sends consent with the battle and fits a phone screen (dark theme)", async () => {
+    const t = await openPage(browser, "/", { mobile: true, scheme: "dark" });
     const { page } = t;
     await page.locator(tid("consent")).check();
     await page.locator(tid("notice-dismiss")).click();
@@ -208,7 +208,7 @@ describe("the anonymous battle page", () => {
     expect(Math.abs(a!.x - b!.x)).toBeLessThan(2);
     // Nothing overflows the viewport horizontally.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await screenshot(page, "arena-mobile");
+    await screenshot(page, "arena-mobile-dark");
     // The notice stays dismissed on the next visit.
     await page.reload();
     await page.waitForSelector("html[data-ready]");

@@ -150,9 +150,9 @@ describe("/leaderboard", () => {
     expectNoErrors(t);
     await t.close();
 
-    const m = await openPage(browser, "/leaderboard", { mobile: true });
+    const m = await openPage(browser, "/leaderboard", { mobile: true, scheme: "dark" });
     await m.page.waitForSelector(`${tid("plot-history")}[data-points]`, { timeout: 10_000 });
-    await screenshot(m.page, "leaderboard-mobile");
+    await screenshot(m.page, "leaderboard-mobile-dark");
     expectNoErrors(m);
     await m.close();
   });

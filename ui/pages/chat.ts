@@ -182,6 +182,7 @@ async function send(retry = false) {
     if (frame) cancelAnimationFrame(frame);
     if (abort === ctrl) abort = null;
   }
+  const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
   render();
   streaming = false;
   const stopped = ctrl.signal.aborted;
@@ -209,6 +210,7 @@ async function send(retry = false) {
     messages.push({ role: "assistant", content: text });
     if (chatId) bubble.append(feedbackBar(chatId));
   }
+  if (atBottom) log.scrollTop = log.scrollHeight;
   sync();
 }
 
