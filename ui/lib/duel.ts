@@ -521,7 +521,14 @@ export class Duel {
   private async recover(err: unknown): Promise<void> {
     try {
       const state = await fetch(`/api/battles/${this.battleId}`).then((r) =>
-        r.ok ? (r.json() as Promise<{ turns: { a: string; b: string }[]; canVote: boolean }>) : null,
+        r.ok
+          ? (r.json() as Promise<{
+              turns: { a: string; b: string }[];
+              canVote: boolean;
+              counted: boolean;
+              reason: string | null;
+            }>)
+          : null,
       );
       const last = state?.turns.at(-1);
       if (state && last && state.canVote) {
@@ -531,7 +538,7 @@ export class Duel {
           this.setStatus(side, "Done");
           this.scheduleRender(side);
         }
-        this.onDone({ turn: this.turnCount, canVote: true, counted: true, reason: null });
+        this.onDone({ turn: this.turnCount, canVote: true, counted: state.counted, reason: state.reason });
         return;
       }
     } catch {
