@@ -114,7 +114,7 @@ export class Duel {
       const transcript = h("div", {
         class: "transcript",
         tabindex: 0,
-        role: "log",
+        role: "region",
         "aria-label": `Conversation with model ${upper}`,
       });
       this.transcripts[side] = transcript;

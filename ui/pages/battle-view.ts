@@ -35,7 +35,7 @@ export async function showBattle(main: HTMLElement, id: string): Promise<void> {
     const transcript = h("div", {
       class: "transcript",
       tabindex: 0,
-      role: "log",
+      role: "region",
       "aria-label": `Conversation with model ${side.toUpperCase()}`,
     });
     state.turns.forEach((t, i) => {

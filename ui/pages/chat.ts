@@ -20,7 +20,7 @@ let abort: AbortController | null = null;
 
 const picker = h("select", { id: "chat-model", "data-testid": "model-select" }) as HTMLSelectElement;
 const params = paramControls("chat");
-const log = h("div", { class: "transcript chat-log", tabindex: 0, role: "log", "aria-label": "Conversation" });
+const log = h("div", { class: "transcript chat-log", tabindex: 0, role: "region", "aria-label": "Conversation" });
 const prompt = h("textarea", {
   id: "chat-prompt",
   "data-testid": "prompt-input",
@@ -37,7 +37,10 @@ const stopButton = h(
 const newButton = h("button", { type: "button", "data-testid": "new-chat", onclick: () => newChat() }, "New chat");
 const errorBanner = h("div", { class: "banner error", role: "alert", "data-testid": "error-banner", hidden: true });
 
+const liveStatus = h("p", { class: "sr-only", role: "status" });
+
 function sync() {
+  liveStatus.textContent = streaming ? "The model is writing…" : messages.length ? "Reply finished." : "";
   sendButton.disabled = streaming || prompt.value.trim() === "" || !picker.value;
   stopButton.disabled = !streaming;
   main.dataset.phase = streaming ? "streaming" : "ready";
@@ -237,6 +240,7 @@ main.replaceChildren(
   ),
   errorBanner,
   h("div", { class: "chat" }, log),
+  liveStatus,
   h(
     "form",
     {
