@@ -31,7 +31,7 @@ export default defineConfig(async () => ({
   ],
   test: {
     include: ["test/**/*.test.ts"],
-    exclude: ["test/e2e/**", "test/cli/**"],
+    exclude: ["test/e2e/**", "test/cli/**", "test/browser/**"],
     setupFiles: ["./test/setup/apply-migrations.ts"],
     testTimeout: 30_000,
   },

@@ -37,6 +37,8 @@ export interface BattleInit {
   consent: boolean;
   creatorHash: string;
   leakTerms: string[];
+  /** Requested generation parameters (side-by-side), stored like a chat's and applied to every turn. */
+  params?: Partial<GenerationParams>;
 }
 
 export interface ChatInit {
@@ -172,7 +174,7 @@ export class BattleRoom extends DurableObject<Env> {
     this.createWith(() =>
       this.sql.exec(
         `INSERT INTO battle (k, id, mode, model_a, model_b, pair_probability, consent, creator_hash, leak_terms,
-         created_at, expires_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         chat_params, created_at, expires_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         init.id,
         init.mode,
         JSON.stringify(init.a),
@@ -181,6 +183,7 @@ export class BattleRoom extends DurableObject<Env> {
         init.consent ? 1 : 0,
         init.creatorHash,
         JSON.stringify(init.leakTerms),
+        init.params ? JSON.stringify(init.params) : null,
         now,
         now + this.config().battleTtlMs,
       ),

@@ -1,7 +1,7 @@
 // Named side-by-side battles: the models are shown from creation, the vote is stored but never rated.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, createBattle, expectError, post, seedDemoModels, sendMessage } from "./helpers";
+import { call, createBattle, expectError, post, readStream, seedDemoModels, sendMessage } from "./helpers";
 
 beforeAll(seedDemoModels);
 
@@ -58,6 +58,32 @@ describe("side-by-side", () => {
     );
     await expectError(await post("/api/battles", { mode: "side-by-side", models: ["demo-gazette"] }), 422);
     await expectError(await post("/api/battles", { mode: "side-by-side" }), 422);
+  });
+
+  it("applies the requested temperature and max tokens to every turn, regenerate included (/compare)", async () => {
+    const id = await createBattle({
+      mode: "side-by-side",
+      models: ["demo-wisteria", "demo-abacus"],
+      temperature: 0.2,
+      maxTokens: 3,
+    });
+    // The demo models stream one word per token event and stop at maxTokens words with finish "length".
+    const shape = (turn: Awaited<ReturnType<typeof sendMessage>>) =>
+      (["a", "b"] as const).map((side) => ({
+        words: turn.events.filter((e) => e.event === "token" && e.data.side === side).length,
+        finish: turn.events.find((e) => e.event === "side-done" && e.data.side === side)?.data.finish,
+      }));
+    const capped = { words: 3, finish: "length" };
+    expect(shape(await sendMessage(id, "Explain how tides work in detail."))).toEqual([capped, capped]);
+    expect(shape(await readStream(await post(`/api/battles/${id}/regenerate`)))).toEqual([capped, capped]);
+    await expectError(
+      await post("/api/battles", { mode: "side-by-side", models: ["demo-wisteria", "demo-abacus"], temperature: 3 }),
+      422,
+    );
+    await expectError(
+      await post("/api/battles", { mode: "side-by-side", models: ["demo-wisteria", "demo-abacus"], maxTokens: 0 }),
+      422,
+    );
   });
 
   it("anonymous battles record the probability of the shown pair", async () => {

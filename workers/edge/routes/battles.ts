@@ -25,6 +25,8 @@ const CreateBattle = z
     z.object({
       mode: z.literal("side-by-side"),
       models: z.tuple([ModelId, ModelId]).refine(([a, b]) => a !== b, "pick two different models"),
+      temperature: z.number().min(0).max(2).optional().openapi({ description: "Sampling temperature for both sides" }),
+      maxTokens: z.number().int().min(1).max(32_000).optional().openapi({ description: "Answer length cap per side" }),
       consent: z.boolean().optional(),
       turnstileToken: z.string().max(4096).optional(),
     }),
@@ -209,6 +211,7 @@ export function registerBattleRoutes(app: App) {
         consent: body.consent ?? false,
         creatorHash,
         leakTerms,
+        params: body.mode === "side-by-side" ? { temperature: body.temperature, maxTokens: body.maxTokens } : undefined,
       }),
     );
     const models = body.mode === "side-by-side" ? { a: reveal(pair.a), b: reveal(pair.b) } : null;

@@ -1,0 +1,218 @@
+// `/leaderboard` after votes and a cron run: the rows match /leaderboard.json, the category selector and the
+// style-control toggle change the table, search and min-votes filter it, and every plot draws something. Also the
+// static `/about` page.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  api,
+  base,
+  expectLabelled,
+  expectNoErrors,
+  launchBrowser,
+  openPage,
+  runCron,
+  screenshot,
+  tid,
+  voteBattles,
+} from "./browser";
+
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+interface Row {
+  model: string;
+  rank: string;
+  score: string;
+  votes: string;
+}
+
+const tableRows = (page: Page): Promise<Row[]> =>
+  page.$$eval('[data-testid="leaderboard-row"]', (trs) =>
+    trs.map((tr) => ({
+      model: tr.getAttribute("data-model") ?? "",
+      rank: tr.querySelector(".rank")?.textContent ?? "",
+      score: tr.querySelector(".score")?.textContent ?? "",
+      votes: tr.querySelector(".votes")?.textContent ?? "",
+    })),
+  );
+
+const expected = (rows: { model: string; rank: number; rating: number; votes: number }[]): Row[] =>
+  rows.map((r) => ({
+    model: r.model,
+    rank: String(r.rank),
+    score: r.rating.toFixed(1),
+    votes: r.votes.toLocaleString("en"),
+  }));
+
+/** A canvas that has at least some non-transparent pixels. */
+const painted = (page: Page, id: string) =>
+  page.$eval(tid(id), (c) => {
+    const canvas = c as HTMLCanvasElement;
+    if (!canvas.width || !canvas.height) return 0;
+    const data = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let n = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
+    return n;
+  });
+
+describe("/leaderboard", () => {
+  it("shows the published snapshot, switches category and style control, filters, and plots", async () => {
+    await voteBattles(18);
+    await runCron();
+
+    // The page and the JSON must describe the same snapshot (npm start publishes a new one every minute).
+    let t = await openPage(browser, "/leaderboard");
+    let lb = await api.json("/leaderboard.json");
+    for (
+      let i = 0;
+      i < 3 && (await t.page.locator(tid("leaderboard-meta")).getAttribute("data-snapshot")) !== lb.snapshot;
+      i++
+    ) {
+      expectNoErrors(t);
+      await t.close();
+      t = await openPage(browser, "/leaderboard");
+      lb = await api.json("/leaderboard.json");
+    }
+    const { page } = t;
+    expect(await page.locator(tid("leaderboard-meta")).getAttribute("data-snapshot")).toBe(lb.snapshot);
+    expect(lb.data.battles).toBeGreaterThanOrEqual(18);
+
+    await expectLabelled(page);
+    // Default view: every model of the overall board, in order, with its rank, score and votes.
+    expect(await page.locator(tid("category-select")).inputValue()).toBe("overall");
+    expect(await tableRows(page)).toEqual(expected(lb.categories.overall.models));
+    const headers = await page.locator(`${tid("leaderboard-table")} thead th:visible`).allInnerTexts();
+    expect(headers).toEqual(["Rank (UB)", "Model", "Arena score", "95% CI", "Votes", "Organization", "License"]);
+    const first = page.locator(tid("leaderboard-row")).first();
+    const models = await api.json<{ id: string; organization: string; license: string }[]>("/api/models");
+    const top = models.find((m) => m.id === lb.categories.overall.models[0].model)!;
+    expect(await first.innerText()).toContain(top.organization);
+    expect(await first.innerText()).toContain(top.license);
+    expect(await first.locator(".ci").innerText()).toMatch(/^\+\d+\.\d\/−\d+\.\d$/);
+    const meta = await page.locator(tid("leaderboard-meta")).innerText();
+    expect(meta).toContain(`${lb.data.battles.toLocaleString("en")} rated battles`);
+    expect(meta).toMatch(/Updated .*ago|Updated now/);
+    expect(await page.locator(tid("leaderboard-json-link")).getAttribute("href")).toBe("/leaderboard.json");
+    expect(await page.locator(tid("export-link")).getAttribute("href")).toBe(
+      `/api/export/battles.jsonl?snapshot=${encodeURIComponent(lb.snapshot)}`,
+    );
+
+    // Plots: rating with CI, win fractions, battle counts, rating over time.
+    for (const id of ["plot-rating", "plot-winrate", "plot-battles"]) {
+      await expect.poll(() => painted(page, id), { timeout: 10_000 }).toBeGreaterThan(1000);
+    }
+    await page.waitForSelector(`${tid("plot-history")}[data-points]`, { timeout: 10_000 });
+    expect(Number(await page.locator(tid("plot-history")).getAttribute("data-points"))).toBeGreaterThanOrEqual(1);
+    expect(await painted(page, "plot-history")).toBeGreaterThan(1000);
+    await screenshot(page, "leaderboard-desktop");
+
+    // Another category: the table follows its board.
+    const overallRows = await tableRows(page);
+    const other =
+      Object.keys(lb.categories).find((c) => c === "no_tie") ?? Object.keys(lb.categories).find((c) => c !== "overall");
+    expect(other, "a second board exists").toBeTruthy();
+    await page.locator(tid("category-select")).selectOption(other!);
+    expect(await tableRows(page)).toEqual(expected(lb.categories[other!].models));
+    expect(await tableRows(page)).not.toEqual(overallRows);
+    await page.locator(tid("category-select")).selectOption("overall");
+
+    // Style control: ratings from the style-controlled fit, with the places each model moved.
+    await page.locator(tid("style-control-toggle")).check();
+    const styled = lb.categories.overall.styleControl.models;
+    expect(await tableRows(page)).toEqual(expected(styled));
+    expect(await tableRows(page)).not.toEqual(overallRows);
+    const plainPlace = new Map(lb.categories.overall.models.map((r: { model: string }, i: number) => [r.model, i + 1]));
+    const deltas = await page.locator(tid("rank-delta")).allInnerTexts();
+    expect(deltas).toHaveLength(styled.length);
+    styled.forEach((r: { model: string }, i: number) => {
+      const moved = (plainPlace.get(r.model) as number) - (i + 1);
+      expect(deltas[i]).toContain(moved > 0 ? `▲ ${moved}` : moved < 0 ? `▼ ${-moved}` : "—");
+    });
+    await expect.poll(() => painted(page, "plot-rating")).toBeGreaterThan(1000);
+    await screenshot(page, "leaderboard-style-control-desktop");
+    await page.locator(tid("style-control-toggle")).uncheck();
+
+    // Search and minimum votes filter the rows.
+    const topName = (await first.locator(".name").innerText()).trim();
+    await page.locator(tid("leaderboard-search")).fill(topName);
+    expect((await tableRows(page)).map((r) => r.model)).toEqual([lb.categories.overall.models[0].model]);
+    await page.locator(tid("leaderboard-search")).fill("");
+    await page.locator(tid("min-votes")).fill("100000");
+    expect(await tableRows(page)).toEqual([]);
+    await page.locator(tid("min-votes")).fill("0");
+    expect(await tableRows(page)).toHaveLength(lb.categories.overall.models.length);
+    expectNoErrors(t);
+    await t.close();
+
+    const m = await openPage(browser, "/leaderboard", { mobile: true, scheme: "dark" });
+    await m.page.waitForSelector(`${tid("plot-history")}[data-points]`, { timeout: 10_000 });
+    await screenshot(m.page, "leaderboard-mobile-dark");
+    expectNoErrors(m);
+    await m.close();
+  });
+});
+
+describe("/about", () => {
+  it("explains the method, the policy, the licence and how to reproduce the leaderboard", async () => {
+    for (const mobile of [false, true]) {
+      const t = await openPage(browser, "/about", { mobile, script: false });
+      const { page } = t;
+      await expectLabelled(page);
+      const text = await page.locator("main").innerText();
+      for (const needle of [
+        "Bradley–Terry",
+        "bootstrap",
+        "Style control",
+        "Categories",
+        "identity_leak",
+        "Sampling",
+        "CC-BY-4.0",
+        "npm run --silent ratings --",
+      ]) {
+        expect(text).toContain(needle);
+      }
+      // Every section of the table of contents exists.
+      for (const href of await page.locator(".toc a").evaluateAll((as) => as.map((a) => a.getAttribute("href")))) {
+        expect(await page.locator(href!).count()).toBe(1);
+      }
+      await screenshot(page, mobile ? "about-mobile" : "about-desktop");
+      expectNoErrors(t);
+      await t.close();
+    }
+  });
+});
+
+describe("/leaderboard before the first snapshot", () => {
+  it("shows a friendly not-ready state with a retry", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+    // The arena answers 503 not_ready until the cron first publishes; simulate that state for this page.
+    await page.route("**/leaderboard.json", (route) =>
+      route.fulfill({
+        status: 503,
+        headers: { "content-type": "application/json", "retry-after": "5" },
+        body: JSON.stringify({ error: { code: "not_ready", message: "No leaderboard has been published yet." } }),
+      }),
+    );
+    await page.goto(`${base}/leaderboard`);
+    const notice = page.locator(tid("leaderboard-not-ready"));
+    await notice.waitFor({ state: "visible" });
+    expect(await notice.innerText()).toContain("not ready yet");
+    // Once a snapshot exists, "Try again" shows it.
+    await page.unroute("**/leaderboard.json");
+    await notice.locator("button").click();
+    await page.locator(tid("leaderboard-table")).waitFor({ state: "visible" });
+    // The only console entry is the browser's own log line for the simulated 503 response.
+    expect(errors.filter((e) => !/status of 503/.test(e))).toEqual([]);
+    await context.close();
+  });
+});

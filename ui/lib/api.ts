@@ -1,0 +1,170 @@
+// The arena's HTTP API (DESIGN section 4) as seen by the browser: JSON calls with the one error envelope, and
+// the battle stream (Server-Sent Events over a POST response, read with fetch).
+import { EventSourceParserStream } from "eventsource-parser/stream";
+
+export interface ModelReveal {
+  id: string;
+  name: string;
+  organization: string;
+}
+
+export interface PublicModel extends ModelReveal {
+  license: string;
+  modes: string[];
+  demo?: boolean;
+}
+
+export type Side = "a" | "b";
+export type Finish = "stop" | "length" | "error" | "stopped";
+export type Winner = "a" | "b" | "tie" | "bothbad";
+
+export interface DoneEvent {
+  turn: number;
+  canVote: boolean;
+  counted: boolean;
+  reason: string | null;
+}
+
+export interface BattleState {
+  id: string;
+  mode: "anonymous" | "side-by-side";
+  status: "open" | "voted";
+  turns: { user: string; a: string; b: string }[];
+  models: { a: ModelReveal; b: ModelReveal } | null;
+  counted: boolean;
+  reason: string | null;
+  canVote?: boolean;
+  recorded: boolean;
+}
+
+export interface VoteResult {
+  winner: Winner;
+  models: { a: ModelReveal; b: ModelReveal };
+  counted: boolean;
+  reason: string | null;
+}
+
+/** An error answer of the API: `{"error": {"code", "message"}}`, or a network failure (status 0). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly retryAfter: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+async function errorOf(res: Response): Promise<ApiError> {
+  const retry = Number(res.headers.get("retry-after"));
+  const retryAfter = Number.isFinite(retry) && retry > 0 ? retry : null;
+  try {
+    const body = (await res.json()) as { error?: { code?: string; message?: string } };
+    return new ApiError(
+      res.status,
+      body.error?.code ?? "http_error",
+      body.error?.message ?? res.statusText,
+      retryAfter,
+    );
+  } catch {
+    return new ApiError(res.status, "http_error", `The server answered ${res.status}.`, retryAfter);
+  }
+}
+
+async function send(path: string, init: RequestInit): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(path, init);
+  } catch (err) {
+    if ((err as Error).name === "AbortError") throw err;
+    throw new ApiError(0, "network", "Could not reach the arena. Check your connection and try again.");
+  }
+  if (!res.ok) throw await errorOf(res);
+  return res;
+}
+
+const jsonInit = (method: string, body?: unknown): RequestInit =>
+  body === undefined
+    ? { method }
+    : { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
+
+export async function getJson<T>(path: string): Promise<T> {
+  return (await (await send(path, { headers: { accept: "application/json" } })).json()) as T;
+}
+
+export async function postJson<T>(path: string, body?: unknown): Promise<T> {
+  return (await (await send(path, jsonInit("POST", body))).json()) as T;
+}
+
+export interface StreamHandlers {
+  meta?(data: { id: string }): void;
+  token(data: { side: Side; text: string }): void;
+  sideDone(data: { side: Side; finish: Finish; tokens: number }): void;
+  error(data: { side: Side; message: string }): void;
+  done(data: DoneEvent): void;
+}
+
+/**
+ * POSTs and reads the battle stream until it ends. Rejects with ApiError for an error answer (before any event)
+ * or a connection lost mid-stream (code "stream_interrupted"); an abort through `signal` resolves quietly.
+ */
+export async function streamEvents(
+  path: string,
+  body: unknown,
+  handlers: StreamHandlers,
+  signal?: AbortSignal,
+): Promise<void> {
+  const res = await send(path, { ...jsonInit("POST", body), signal });
+  if (!res.body) throw new ApiError(0, "stream_interrupted", "The answer stream ended unexpectedly.");
+  const events = res.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream());
+  const reader = events.getReader();
+  let sawDone = false;
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      let data: unknown;
+      try {
+        data = JSON.parse(value.data);
+      } catch {
+        continue;
+      }
+      switch (value.event) {
+        case "meta":
+          handlers.meta?.(data as { id: string });
+          break;
+        case "token":
+          handlers.token(data as { side: Side; text: string });
+          break;
+        case "side-done":
+          handlers.sideDone(data as { side: Side; finish: Finish; tokens: number });
+          break;
+        case "error":
+          handlers.error(data as { side: Side; message: string });
+          break;
+        case "done":
+          sawDone = true;
+          handlers.done(data as DoneEvent);
+          break;
+      }
+    }
+  } catch (err) {
+    if (signal?.aborted) return;
+    throw new ApiError(0, "stream_interrupted", "The connection was lost while the answers were streaming.");
+  }
+  if (!sawDone && !signal?.aborted) {
+    throw new ApiError(0, "stream_interrupted", "The connection was lost while the answers were streaming.");
+  }
+}
+
+/** A short, human sentence for an API error (never a stack trace). */
+export function describeError(err: unknown): string {
+  if (err instanceof ApiError) {
+    if (err.status === 429) {
+      return `Too many requests right now. Please wait ${err.retryAfter ?? 60} seconds and try again.`;
+    }
+    return err.message;
+  }
+  return "Something went wrong. Please try again.";
+}

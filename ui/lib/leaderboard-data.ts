@@ -1,0 +1,87 @@
+// The published leaderboard (DESIGN section 6, schema arena-leaderboard/v1) and helpers to present it.
+
+export interface ModelRow {
+  model: string;
+  rating: number;
+  ci: [number, number] | null;
+  votes: number;
+  rank: number;
+  elo?: number;
+  provisional?: true;
+}
+
+export interface Board {
+  battles: number;
+  models: ModelRow[];
+  styleControl?: { models: ModelRow[]; coefficients: Record<string, number> };
+  pairwise: { models: string[]; winFraction: (number | null)[][]; battles: (number | null)[][] };
+}
+
+export interface Leaderboard {
+  schema: "arena-leaderboard/v1";
+  snapshot: string;
+  generatedAt: string;
+  data: { battles: number; sha256: string; excluded: Record<string, number> };
+  method: {
+    ci: { method: string; rounds?: number; level: number };
+    styleControl?: { features: string[]; l2: number };
+    [key: string]: unknown;
+  };
+  categories: Record<string, Board>;
+}
+
+const NAMES: Record<string, string> = {
+  overall: "Overall",
+  coding: "Coding",
+  math: "Math",
+  hard_prompts: "Hard prompts",
+  instruction_following: "Instruction following",
+  creative_writing: "Creative writing",
+  multi_turn: "Multi-turn",
+  long_query: "Long queries",
+  english: "English",
+  non_english: "Non-English",
+  dedup: "Deduplicated prompts",
+  no_tie: "Without ties",
+  no_short: "Without short prompts",
+};
+const ORDER = Object.keys(NAMES);
+
+let languageNames: Intl.DisplayNames | null = null;
+try {
+  languageNames = new Intl.DisplayNames(["en"], { type: "language" });
+} catch {
+  languageNames = null;
+}
+
+/** A board's human name: "Hard prompts", "Language: Chinese", or the raw name for unknown ones. */
+export function categoryLabel(name: string): string {
+  if (NAMES[name]) return NAMES[name]!;
+  const lang = /^lang_([a-z]{2})$/.exec(name);
+  if (lang) return `Language: ${languageNames?.of(lang[1]!) ?? lang[1]}`;
+  return name.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
+}
+
+/** Boards in a stable, meaningful order: overall, the categories, the views, then languages alphabetically. */
+export function orderedCategories(names: string[]): string[] {
+  const rank = (n: string) => {
+    const i = ORDER.indexOf(n);
+    if (i >= 0) return [n.startsWith("lang_") ? 2 : 0, i, n] as const;
+    return [n.startsWith("lang_") ? 2 : 1, 0, categoryLabel(n)] as const;
+  };
+  return [...names].sort((x, y) => {
+    const [a1, a2, a3] = rank(x);
+    const [b1, b2, b3] = rank(y);
+    return a1 - b1 || a2 - b2 || String(a3).localeCompare(String(b3));
+  });
+}
+
+/** "+5.8/−4.1": the interval's distance to the rating, as LMArena prints it. */
+export function ciText(row: ModelRow): string {
+  if (!row.ci) return "—";
+  const up = row.ci[1] - row.rating;
+  const down = row.rating - row.ci[0];
+  return `+${up.toFixed(1)}/−${down.toFixed(1)}`;
+}
+
+export const ratingText = (r: number) => r.toFixed(1);

@@ -1,0 +1,441 @@
+// The leaderboard's plots, loaded on demand by /leaderboard only (Chart.js with the matrix controller, ~70 KB
+// gzipped): rating with its 95% interval, pairwise win fractions, battle counts per pair, and one model's rating
+// over time from /api/leaderboard/history. Colours come from the page's CSS variables (light or dark theme).
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Filler,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+  type ChartConfiguration,
+  type Plugin,
+} from "chart.js";
+import { MatrixController, MatrixElement } from "chartjs-chart-matrix";
+import { getJson, type PublicModel } from "../lib/api";
+import { h } from "../lib/dom";
+import { categoryLabel, ratingText, type Board, type ModelRow } from "../lib/leaderboard-data";
+
+Chart.register(
+  BarController,
+  BarElement,
+  CategoryScale,
+  Filler,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+  MatrixController,
+  MatrixElement,
+);
+
+export interface PlotInput {
+  board: Board;
+  category: string;
+  style: boolean;
+  minVotes: number;
+  meta: Map<string, PublicModel>;
+}
+
+interface HistoryPoint {
+  generatedAt: string;
+  rating: number;
+  ci: [number, number] | null;
+  rank: number;
+  votes: number;
+}
+
+/** At most this many models in the heatmaps (the top of the board): beyond it the cells get unreadable. */
+const HEATMAP_MODELS = 20;
+
+const charts = new Map<string, Chart>();
+let historyModel: string | null = null;
+let historyRequest = 0;
+
+function colors() {
+  const css = getComputedStyle(document.documentElement);
+  const v = (name: string) => css.getPropertyValue(name).trim();
+  return {
+    fg: v("--fg"),
+    muted: v("--muted"),
+    grid: v("--border"),
+    accent: v("--accent"),
+    accentSoft: v("--accent-soft"),
+    good: v("--plot-high"),
+    bad: v("--plot-low"),
+    mid: v("--plot-mid"),
+  };
+}
+
+/** Linear blend of two CSS hex colours. */
+function mix(a: string, b: string, t: number): string {
+  const parse = (c: string) => {
+    const m = /^#?([0-9a-f]{6})$/i.exec(c.trim());
+    const n = m ? parseInt(m[1]!, 16) : 0x888888;
+    return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+  };
+  const [x, y] = [parse(a), parse(b)];
+  const c = x.map((xi, i) => Math.round(xi + (y[i]! - xi) * Math.max(0, Math.min(1, t))));
+  return `rgb(${c.join(",")})`;
+}
+
+function place(key: string, canvas: HTMLCanvasElement, config: ChartConfiguration): void {
+  charts.get(key)?.destroy();
+  charts.set(key, new Chart(canvas, config));
+}
+
+function figure(
+  key: string,
+  title: string,
+  description: string,
+  height: number,
+  extra?: HTMLElement,
+): HTMLCanvasElement {
+  const canvas = h("canvas", { role: "img", "aria-label": `${title}. ${description}`, "data-testid": `plot-${key}` });
+  const wrap = h("div", { class: "plot-canvas", style: `height:${height}px` }, canvas);
+  const fig = h(
+    "figure",
+    { class: "plot" },
+    h("figcaption", {}, h("strong", {}, title), h("span", { class: "muted small" }, ` ${description}`)),
+    extra ?? null,
+    wrap,
+  );
+  figures.push(fig);
+  return canvas;
+}
+let figures: HTMLElement[] = [];
+
+const baseOptions = (c: ReturnType<typeof colors>) => ({
+  animation: false as const,
+  responsive: true,
+  maintainAspectRatio: false,
+  color: c.fg,
+  plugins: { legend: { display: false } },
+});
+
+/** Writes each heatmap cell's value on it when the cell is big enough to hold it. */
+const cellLabels = (format: (v: number) => string, color: (v: number) => string): Plugin<"matrix"> => ({
+  id: "cellLabels",
+  afterDatasetsDraw(chart) {
+    const { ctx } = chart;
+    const meta = chart.getDatasetMeta(0);
+    ctx.save();
+    ctx.font = "11px system-ui, sans-serif";
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    meta.data.forEach((el, i) => {
+      const raw = chart.data.datasets[0]!.data[i] as { v: number | null } | undefined;
+      const props = el.getProps(["x", "y", "width", "height"], true) as {
+        x: number;
+        y: number;
+        width: number;
+        height: number;
+      };
+      if (!raw || raw.v === null || props.width < 26 || props.height < 14) return;
+      ctx.fillStyle = color(raw.v);
+      ctx.fillText(format(raw.v), props.x + props.width / 2, props.y + props.height / 2);
+    });
+    ctx.restore();
+  },
+});
+
+function heatmap(
+  key: string,
+  canvas: HTMLCanvasElement,
+  models: string[],
+  label: (id: string) => string,
+  cell: (i: number, j: number) => number | null,
+  fill: (v: number | null) => string,
+  format: (v: number) => string,
+  tooltip: (a: string, b: string, v: number) => string,
+  c: ReturnType<typeof colors>,
+): void {
+  const narrow = canvas.parentElement!.clientWidth < 560;
+  // Long model names are shortened on the axes of a narrow chart (the tooltip keeps the full name).
+  function shortTick(this: { getLabelForValue(v: number): string }, value: string | number): string {
+    const l = this.getLabelForValue(Number(value));
+    const max = narrow ? 12 : 28;
+    return l.length > max ? `${l.slice(0, max - 1)}…` : l;
+  }
+  const data: { x: string; y: string; v: number | null }[] = [];
+  models.forEach((a, i) => models.forEach((b, j) => data.push({ x: label(b), y: label(a), v: cell(i, j) })));
+  const n = models.length;
+  place(key, canvas, {
+    type: "matrix",
+    data: {
+      datasets: [
+        {
+          data: data as never,
+          backgroundColor: (ctx: { raw?: unknown }) => fill((ctx.raw as { v: number | null } | undefined)?.v ?? null),
+          borderColor: c.grid,
+          borderWidth: 1,
+          width: ({ chart }) => (chart.chartArea?.width ?? 0) / n - 1,
+          height: ({ chart }) => (chart.chartArea?.height ?? 0) / n - 1,
+        },
+      ],
+    },
+    options: {
+      ...baseOptions(c),
+      plugins: {
+        legend: { display: false },
+        tooltip: {
+          callbacks: {
+            title: () => "",
+            label: (ctx) => {
+              const r = ctx.raw as { x: string; y: string; v: number | null };
+              return r.v === null ? `${r.y} vs ${r.x}: no battles` : tooltip(r.y, r.x, r.v);
+            },
+          },
+        },
+      },
+      scales: {
+        x: {
+          type: "category",
+          labels: models.map(label),
+          offset: true,
+          position: "top",
+          ticks: { color: c.fg, autoSkip: false, maxRotation: 60, minRotation: 30, callback: shortTick },
+          grid: { display: false },
+          title: { display: true, text: "Model B", color: c.muted },
+        },
+        y: {
+          type: "category",
+          // The category axis counts from the bottom: list the models reversed so the best one is the top row.
+          labels: models.map(label).reverse(),
+          offset: true,
+          ticks: { color: c.fg, autoSkip: false, callback: shortTick },
+          grid: { display: false },
+          title: { display: true, text: "Model A", color: c.muted },
+        },
+      },
+    },
+    plugins: [cellLabels(format, () => c.fg) as Plugin],
+  } as ChartConfiguration);
+}
+
+export function render(section: HTMLElement, input: PlotInput): void {
+  const c = colors();
+  const { board } = input;
+  const name = (id: string) => input.meta.get(id)?.name ?? id;
+  const rows: ModelRow[] = (input.style && board.styleControl ? board.styleControl.models : board.models).filter(
+    (r) => r.votes >= input.minVotes,
+  );
+  for (const chart of charts.values()) chart.destroy();
+  charts.clear();
+  figures = [];
+  const label = categoryLabel(input.category) + (input.style && board.styleControl ? ", style control" : "");
+
+  // 1. Rating with its interval: a thin floating bar for the CI, a point for the rating.
+  const ratingCanvas = figure(
+    "rating",
+    "Arena score with 95% CI",
+    `(${label})`,
+    Math.max(260, Math.min(420, 180 + rows.length * 6)),
+  );
+  // 2 and 3. Pairwise matrices (ties excluded from the win fractions, as in FastChat).
+  const top = new Set(board.models.slice(0, HEATMAP_MODELS).map((r) => r.model));
+  const pair = board.pairwise;
+  const idx = pair.models.map((m, i) => [m, i] as const).filter(([m]) => top.has(m) && rows.some((r) => r.model === m));
+  const order = idx.sort(
+    (x, y) => board.models.findIndex((r) => r.model === x[0]) - board.models.findIndex((r) => r.model === y[0]),
+  );
+  const ids = order.map(([m]) => m);
+  const side = Math.max(240, Math.min(720, 120 + ids.length * 34));
+  const winCanvas = figure(
+    "winrate",
+    "Win fraction of model A against model B",
+    "(non-tie battles; top models by rating)",
+    side,
+  );
+  const countCanvas = figure("battles", "Battle count for each pair of models", "(all battles of this board)", side);
+  // 4. History.
+  const historySelect = h("select", {
+    id: "history-model",
+    "data-testid": "history-model-select",
+  }) as HTMLSelectElement;
+  historySelect.replaceChildren(...board.models.map((r) => h("option", { value: r.model }, name(r.model))));
+  if (!historyModel || !board.models.some((r) => r.model === historyModel))
+    historyModel = board.models[0]?.model ?? null;
+  if (historyModel) historySelect.value = historyModel;
+  const historyCanvas = figure(
+    "history",
+    "Rating over time",
+    `(${label}; one point per published snapshot)`,
+    280,
+    h("label", { for: historySelect.id, class: "inline" }, "Model ", historySelect),
+  );
+
+  section.replaceChildren(h("h2", { id: "plots-title" }, "Plots"), h("div", { class: "plot-grid" }, ...figures));
+
+  place("rating", ratingCanvas, {
+    type: "bar",
+    data: {
+      labels: rows.map((r) => name(r.model)),
+      datasets: [
+        {
+          type: "bar",
+          label: "95% CI",
+          data: rows.map((r) => (r.ci ? [r.ci[0], r.ci[1]] : [r.rating, r.rating])) as never,
+          backgroundColor: c.accentSoft,
+          borderColor: c.accent,
+          borderWidth: 1,
+          barPercentage: 0.25,
+          categoryPercentage: 1,
+          pointStyle: "rect",
+        },
+        {
+          type: "line",
+          label: "Arena score",
+          data: rows.map((r) => r.rating),
+          showLine: false,
+          pointRadius: 4,
+          pointStyle: "circle",
+          pointBackgroundColor: c.accent,
+          pointBorderColor: c.accent,
+        },
+      ],
+    },
+    options: {
+      ...baseOptions(c),
+      plugins: {
+        legend: { display: true, labels: { color: c.fg, usePointStyle: true } },
+        tooltip: {
+          callbacks: {
+            label: (ctx) => {
+              const r = rows[ctx.dataIndex]!;
+              return `${ratingText(r.rating)}${r.ci ? ` (95% CI ${ratingText(r.ci[0])}–${ratingText(r.ci[1])})` : ""}`;
+            },
+          },
+        },
+      },
+      scales: {
+        x: { ticks: { color: c.fg, maxRotation: 60, autoSkip: rows.length > 40 }, grid: { display: false } },
+        y: {
+          beginAtZero: false,
+          grace: "5%",
+          ticks: { color: c.fg },
+          grid: { color: c.grid },
+          title: { display: true, text: "Arena score", color: c.muted },
+        },
+      },
+    },
+  } as ChartConfiguration);
+
+  const at = (id: string) => pair.models.indexOf(id);
+  heatmap(
+    "winrate",
+    winCanvas,
+    ids,
+    name,
+    (i, j) => pair.winFraction[at(ids[i]!)]?.[at(ids[j]!)] ?? null,
+    (v) =>
+      v === null ? "transparent" : v >= 0.5 ? mix(c.mid, c.good, (v - 0.5) * 2) : mix(c.mid, c.bad, (0.5 - v) * 2),
+    (v) => v.toFixed(2),
+    (a, b, v) => `${a} beats ${b} in ${(v * 100).toFixed(0)}% of non-tie battles`,
+    c,
+  );
+  const counts = ids.map((a) => ids.map((b) => pair.battles[at(a)]?.[at(b)] ?? 0));
+  const maxCount = Math.max(1, ...counts.flat().map((v) => v ?? 0));
+  heatmap(
+    "battles",
+    countCanvas,
+    ids,
+    name,
+    (i, j) => (i === j ? null : (counts[i]![j] ?? 0)),
+    (v) => (v === null ? "transparent" : mix(c.mid, c.accent, Math.sqrt((v ?? 0) / maxCount))),
+    (v) => String(v),
+    (a, b, v) => `${a} vs ${b}: ${v} battles`,
+    c,
+  );
+
+  const drawHistory = async () => {
+    const model = historySelect.value;
+    historyModel = model;
+    const request = ++historyRequest;
+    let points: HistoryPoint[] = [];
+    try {
+      const q = new URLSearchParams({
+        model,
+        category: input.category,
+        style: String(input.style && !!board.styleControl),
+      });
+      points = await getJson<HistoryPoint[]>(`/api/leaderboard/history?${q}`);
+    } catch {
+      points = [];
+    }
+    if (request !== historyRequest || !historyCanvas.isConnected) return;
+    const xs = points.map((p) => Date.parse(p.generatedAt));
+    const fmt = (ms: number) =>
+      new Date(ms).toLocaleString("en", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+    place("history", historyCanvas, {
+      type: "line",
+      data: {
+        datasets: [
+          {
+            label: "95% CI (upper)",
+            data: points.map((p, i) => ({ x: xs[i]!, y: p.ci?.[1] ?? p.rating })),
+            borderWidth: 0,
+            pointRadius: 0,
+            fill: "+1",
+            backgroundColor: c.accentSoft,
+          },
+          {
+            label: "95% CI (lower)",
+            data: points.map((p, i) => ({ x: xs[i]!, y: p.ci?.[0] ?? p.rating })),
+            borderWidth: 0,
+            pointRadius: 0,
+            fill: false,
+          },
+          {
+            label: "Arena score",
+            data: points.map((p, i) => ({ x: xs[i]!, y: p.rating })),
+            borderColor: c.accent,
+            backgroundColor: c.accent,
+            pointRadius: 3,
+            tension: 0,
+          },
+        ],
+      },
+      options: {
+        ...baseOptions(c),
+        parsing: false,
+        plugins: {
+          legend: { display: false },
+          tooltip: {
+            callbacks: {
+              title: (items) => fmt(items[0]?.parsed.x ?? 0),
+              label: (ctx) => {
+                const p = points[ctx.dataIndex]!;
+                return ctx.datasetIndex === 2 ? `${ratingText(p.rating)} (rank ${p.rank}, ${p.votes} votes)` : "";
+              },
+            },
+            filter: (item) => item.datasetIndex === 2,
+          },
+        },
+        scales: {
+          x: {
+            type: "linear",
+            ticks: { color: c.fg, callback: (v) => fmt(Number(v)), maxTicksLimit: 6 },
+            grid: { color: c.grid },
+            ...(xs.length === 1 ? { min: xs[0]! - 3_600_000, max: xs[0]! + 3_600_000 } : {}),
+          },
+          y: {
+            ticks: { color: c.fg },
+            grid: { color: c.grid },
+            title: { display: true, text: "Arena score", color: c.muted },
+          },
+        },
+      },
+    } as ChartConfiguration);
+    historyCanvas.dataset.points = String(points.length);
+  };
+  historySelect.addEventListener("change", () => void drawHistory());
+  void drawHistory();
+}

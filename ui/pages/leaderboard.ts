@@ -1,0 +1,327 @@
+// `/leaderboard`: the latest published snapshot as a table (rank by upper bound, score, interval, votes,
+// organization, license) with a category selector, a style-control toggle that shows each model's rank change,
+// search and a minimum-votes filter; then plots, drawn by a lazily loaded chunk (Chart.js) only on this page.
+import { ApiError, describeError, getJson, type PublicModel } from "../lib/api";
+import { h, markReady, timeAgo } from "../lib/dom";
+import {
+  categoryLabel,
+  ciText,
+  orderedCategories,
+  ratingText,
+  type Board,
+  type Leaderboard,
+  type ModelRow,
+} from "../lib/leaderboard-data";
+
+const main = document.getElementById("main")!;
+
+interface View {
+  category: string;
+  style: boolean;
+  search: string;
+  minVotes: number;
+}
+
+const state: View = { category: "overall", style: false, search: "", minVotes: 0 };
+let board: Leaderboard | null = null;
+let meta = new Map<string, PublicModel>();
+let plots: typeof import("./leaderboard-plots") | null = null;
+
+const categorySelect = h("select", { id: "lb-category", "data-testid": "category-select" }) as HTMLSelectElement;
+const styleToggle = h("input", {
+  id: "lb-style",
+  type: "checkbox",
+  "data-testid": "style-control-toggle",
+}) as HTMLInputElement;
+const search = h("input", {
+  id: "lb-search",
+  type: "search",
+  "data-testid": "leaderboard-search",
+  placeholder: "Model or organization",
+  autocomplete: "off",
+}) as HTMLInputElement;
+const minVotes = h("input", {
+  id: "lb-min-votes",
+  type: "number",
+  min: 0,
+  step: 1,
+  value: 0,
+  inputmode: "numeric",
+  "data-testid": "min-votes",
+}) as HTMLInputElement;
+const styleNote = h("p", { class: "muted small", id: "lb-style-note" });
+const metaLine = h("p", { class: "lb-meta", "data-testid": "leaderboard-meta" });
+const tbody = h("tbody", {});
+const deltaHead = h(
+  "th",
+  { scope: "col", class: "num", hidden: true, title: "Places moved compared with the ranking without style control" },
+  "Δ place",
+);
+const table = h(
+  "table",
+  { class: "lb-table", "data-testid": "leaderboard-table" },
+  h("caption", { class: "sr-only" }, "Leaderboard"),
+  h(
+    "thead",
+    {},
+    h(
+      "tr",
+      {},
+      h(
+        "th",
+        {
+          scope: "col",
+          class: "num",
+          title: "1 + the number of models whose lower bound is above this model's upper bound",
+        },
+        "Rank (UB)",
+      ),
+      deltaHead,
+      h("th", { scope: "col" }, "Model"),
+      h("th", { scope: "col", class: "num" }, "Arena score"),
+      h("th", { scope: "col", class: "num" }, "95% CI"),
+      h("th", { scope: "col", class: "num" }, "Votes"),
+      h("th", { scope: "col" }, "Organization"),
+      h("th", { scope: "col" }, "License"),
+    ),
+  ),
+  tbody,
+);
+const countLine = h("p", { class: "muted small", role: "status", "aria-live": "polite" });
+const plotSection = h("section", { class: "plots", "aria-labelledby": "plots-title" });
+
+function currentBoard(): Board | null {
+  return board?.categories[state.category] ?? null;
+}
+
+function rowsFor(b: Board, style: boolean): ModelRow[] {
+  return style && b.styleControl ? b.styleControl.models : b.models;
+}
+
+function renderTable(): void {
+  const b = currentBoard();
+  if (!board || !b) return;
+  const useStyle = state.style && !!b.styleControl;
+  const rows = rowsFor(b, useStyle);
+  // Places moved by style control: position in the style-controlled order vs the plain order (both by score).
+  const basePlace = new Map(b.models.map((r, i) => [r.model, i + 1]));
+  const baseRank = new Map(b.models.map((r) => [r.model, r.rank]));
+  const q = state.search.trim().toLowerCase();
+  const visible = rows.filter((r) => {
+    if (r.votes < state.minVotes) return false;
+    if (!q) return true;
+    const m = meta.get(r.model);
+    return [r.model, m?.name, m?.organization].some((s) => s?.toLowerCase().includes(q));
+  });
+  deltaHead.hidden = !useStyle;
+  tbody.replaceChildren(
+    ...visible.map((r) => {
+      const m = meta.get(r.model);
+      const place = rows.indexOf(r) + 1;
+      const delta = (basePlace.get(r.model) ?? place) - place;
+      return h(
+        "tr",
+        { "data-testid": "leaderboard-row", "data-model": r.model },
+        h("td", { class: "num rank" }, String(r.rank)),
+        useStyle
+          ? h(
+              "td",
+              {
+                class: `num delta ${delta > 0 ? "up" : delta < 0 ? "down" : ""}`,
+                "data-testid": "rank-delta",
+                title: `Place ${basePlace.get(r.model)} and rank (UB) ${baseRank.get(r.model)} without style control`,
+              },
+              delta > 0 ? `▲ ${delta}` : delta < 0 ? `▼ ${-delta}` : "—",
+              h("span", { class: "sr-only" }, delta > 0 ? " places up" : delta < 0 ? " places down" : " no change"),
+            )
+          : null,
+        h(
+          "th",
+          { scope: "row", class: "model" },
+          h("span", { class: "name" }, m?.name ?? r.model),
+          r.provisional
+            ? h("span", { class: "badge", title: "Few battles: the estimate needed a small ridge" }, "provisional")
+            : null,
+          h("span", { class: "id muted small" }, r.model),
+        ),
+        h("td", { class: "num score" }, ratingText(r.rating)),
+        h("td", { class: "num ci", title: r.ci ? `${ratingText(r.ci[0])} – ${ratingText(r.ci[1])}` : "" }, ciText(r)),
+        h("td", { class: "num votes" }, r.votes.toLocaleString("en")),
+        h("td", {}, m?.organization ?? "—"),
+        h("td", {}, m?.license ?? "—"),
+      );
+    }),
+  );
+  countLine.textContent = `${visible.length} of ${rows.length} models shown · ${b.battles.toLocaleString("en")} battles in ${categoryLabel(state.category)}`;
+  table.dataset.category = state.category;
+  table.dataset.style = String(useStyle);
+}
+
+function renderControls(): void {
+  const b = currentBoard();
+  const has = !!b?.styleControl;
+  styleToggle.disabled = !has;
+  if (!has) styleToggle.checked = false;
+  state.style = styleToggle.checked;
+  const coef = b?.styleControl?.coefficients;
+  styleNote.textContent = has
+    ? `Style control separates substance from style: ratings are refitted with answer length, headers, lists and bold as extra factors (effects per standard deviation: ${Object.entries(
+        coef ?? {},
+      )
+        .map(([k, v]) => `${k} ${v.toFixed(3)}`)
+        .join(", ")}).`
+    : "Style control is not available for this board.";
+}
+
+function update(): void {
+  renderControls();
+  renderTable();
+  const b = currentBoard();
+  if (plots && board && b)
+    plots.render(plotSection, {
+      board: b,
+      category: state.category,
+      style: state.style,
+      minVotes: state.minVotes,
+      meta,
+    });
+}
+
+function renderMeta(lb: Leaderboard): void {
+  const when = new Date(lb.generatedAt);
+  const excluded = Object.values(lb.data.excluded).reduce((s, n) => s + n, 0);
+  metaLine.replaceChildren(
+    "Updated ",
+    h("time", { datetime: lb.generatedAt, title: when.toLocaleString() }, timeAgo(when)),
+    ` · ${lb.data.battles.toLocaleString("en")} rated battles`,
+    excluded ? ` (${excluded.toLocaleString("en")} excluded by cleaning)` : "",
+    " · ",
+    h("a", { href: "/leaderboard.json", "data-testid": "leaderboard-json-link" }, "leaderboard.json"),
+    " · ",
+    h(
+      "a",
+      {
+        href: `/api/export/battles.jsonl?snapshot=${encodeURIComponent(lb.snapshot)}`,
+        "data-testid": "export-link",
+        download: `arena-battles-${lb.snapshot}.jsonl`,
+      },
+      "battle data (JSONL)",
+    ),
+    " · ",
+    h("a", { href: "/about#reproduce" }, "reproduce it"),
+  );
+  metaLine.dataset.snapshot = lb.snapshot;
+}
+
+function showNotReady(message: string, retryAfter: number): void {
+  const retry = h("button", { type: "button", onclick: () => void load() }, "Try again");
+  main.replaceChildren(
+    h("h1", {}, "Leaderboard"),
+    h(
+      "div",
+      { class: "banner info", role: "status", "data-testid": "leaderboard-not-ready" },
+      h("p", {}, h("strong", {}, "The leaderboard is not ready yet. ")),
+      h("p", {}, message),
+      h(
+        "p",
+        {},
+        "It is recomputed every few minutes from the votes cast in the ",
+        h("a", { href: "/" }, "arena"),
+        ". This page checks again automatically. ",
+        retry,
+      ),
+    ),
+  );
+  setTimeout(() => void load(), Math.min(Math.max(retryAfter, 5), 120) * 1000);
+  markReady();
+}
+
+async function load(): Promise<void> {
+  let lb: Leaderboard;
+  try {
+    const [l, models] = await Promise.all([
+      getJson<Leaderboard>("/leaderboard.json"),
+      getJson<PublicModel[]>("/api/models").catch(() => [] as PublicModel[]),
+    ]);
+    lb = l;
+    meta = new Map(models.map((m) => [m.id, m]));
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 503) return showNotReady(err.message, err.retryAfter ?? 60);
+    main.replaceChildren(
+      h("h1", {}, "Leaderboard"),
+      h(
+        "p",
+        { class: "banner error", role: "alert" },
+        `Could not load the leaderboard: ${describeError(err)} `,
+        h("button", { type: "button", onclick: () => void load() }, "Retry"),
+      ),
+    );
+    markReady();
+    return;
+  }
+  board = lb;
+  const names = orderedCategories(Object.keys(lb.categories));
+  if (!lb.categories[state.category]) state.category = "overall";
+  categorySelect.replaceChildren(
+    ...names.map((n) =>
+      h("option", { value: n }, `${categoryLabel(n)} (${lb.categories[n]!.battles.toLocaleString("en")})`),
+    ),
+  );
+  categorySelect.value = state.category;
+  renderMeta(lb);
+  main.replaceChildren(
+    h(
+      "div",
+      { class: "page-intro" },
+      h("h1", {}, "Leaderboard"),
+      h(
+        "p",
+        { class: "muted" },
+        "Bradley–Terry ratings from anonymous votes, with 95% bootstrap intervals. ",
+        h("a", { href: "/about#method" }, "How it is computed"),
+        ".",
+      ),
+      metaLine,
+    ),
+    h(
+      "form",
+      { class: "lb-controls", role: "search", onsubmit: (e: Event) => e.preventDefault() },
+      h("label", { for: categorySelect.id }, "Category", categorySelect),
+      h("label", { for: styleToggle.id, class: "toggle" }, styleToggle, " Style control"),
+      h("label", { for: search.id }, "Search", search),
+      h("label", { for: minVotes.id }, "Min. votes", minVotes),
+    ),
+    styleNote,
+    h("div", { class: "table-wrap" }, table),
+    countLine,
+    plotSection,
+  );
+  styleToggle.setAttribute("aria-describedby", styleNote.id);
+  update();
+  markReady();
+  plotSection.replaceChildren(h("p", { class: "muted" }, "Loading plots…"));
+  plots = await import("./leaderboard-plots");
+  update();
+}
+
+categorySelect.addEventListener("change", () => {
+  state.category = categorySelect.value;
+  update();
+});
+styleToggle.addEventListener("change", () => {
+  state.style = styleToggle.checked;
+  update();
+});
+search.addEventListener("input", () => {
+  state.search = search.value;
+  renderTable();
+});
+minVotes.addEventListener("input", () => {
+  state.minVotes = Math.max(0, Number(minVotes.value) || 0);
+  update();
+});
+
+// Follow the system theme: the plots take their colours from CSS variables, so redraw them when it flips.
+matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => update());
+
+void load();
