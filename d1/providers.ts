@@ -145,15 +145,30 @@ export async function saveOwnedModel(
         .set(changes)
         .where(and(eq(schema.models.id, row.id), eq(schema.models.ownerId, row.ownerId!)))
         .returning({ id: schema.models.id });
-  const owned = sql`EXISTS (SELECT 1 FROM models WHERE id = ${row.id} AND owner_id = ${row.ownerId})`;
+  const k = schema.modelUpstreamKeys;
+  const owned = and(eq(schema.models.id, row.id), eq(schema.models.ownerId, row.ownerId!));
   const keyWrite =
     opts.ciphertext === undefined
       ? null
       : opts.ciphertext === null
-        ? d.delete(schema.modelUpstreamKeys).where(and(eq(schema.modelUpstreamKeys.modelId, row.id), owned))
-        : d.run(sql`INSERT INTO model_upstream_keys (model_id, ciphertext, updated_at)
-            SELECT ${row.id}, ${opts.ciphertext}, ${row.updatedAt} WHERE ${owned}
-            ON CONFLICT (model_id) DO UPDATE SET ciphertext = excluded.ciphertext, updated_at = excluded.updated_at`);
+        ? d.delete(k).where(and(eq(k.modelId, row.id), sql`EXISTS (SELECT 1 FROM models WHERE ${owned})`))
+        : // INSERT … SELECT from the owned model row: nothing is written unless the caller owns the model.
+          d
+            .insert(k)
+            .select(
+              d
+                .select({
+                  modelId: schema.models.id,
+                  ciphertext: sql<string>`${opts.ciphertext}`.as("ciphertext"),
+                  updatedAt: sql<number>`${row.updatedAt}`.as("updated_at"),
+                })
+                .from(schema.models)
+                .where(owned),
+            )
+            .onConflictDoUpdate({
+              target: k.modelId,
+              set: { ciphertext: sql`excluded.ciphertext`, updatedAt: sql`excluded.updated_at` },
+            });
   const [written] = keyWrite ? await d.batch([write, keyWrite]) : await d.batch([write]);
   return (written as { id: string }[]).length > 0;
 }
