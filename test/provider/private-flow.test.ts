@@ -75,7 +75,7 @@ describe("a private model from registration to results", () => {
 
   it("is sampled into anonymous battles, never against another private model, revealed by codename", async () => {
     for (let i = 0; i < 6; i++) {
-      const b = await battle((["a", "b", "tie"] as const)[i % 3]);
+      const b = await battle((["a", "b", "tie"] as const)[i % 3]!);
       const privates = b.shown.filter((s) => s.startsWith("cn-"));
       if (b.shown.some((s) => s.startsWith("cn-pf-"))) withPelican++;
       expect(privates.length, JSON.stringify(b.shown)).toBeLessThanOrEqual(1);
