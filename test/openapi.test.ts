@@ -55,6 +55,14 @@ describe("OpenAPI document", () => {
         else if (path.startsWith("/v1/")) expect(schemes, path).toEqual(["providerKey"]);
         else expect(schemes, path).toEqual([]);
         expect(op.summary, path).toBeTruthy();
+        // Error responses document the shape actually sent: OpenAI's under /v1, the arena envelope elsewhere.
+        for (const [status, r] of Object.entries(op.responses as Record<string, any>)) {
+          if (Number(status) < 400 || !r.content) continue;
+          const ref = r.content["application/json"].schema.$ref as string;
+          expect(ref, `${path} ${status}`).toBe(
+            path.startsWith("/v1/") ? "#/components/schemas/OpenAIError" : "#/components/schemas/Error",
+          );
+        }
         expect(Object.keys(op.responses).length, path).toBeGreaterThan(0);
       }
     }

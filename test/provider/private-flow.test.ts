@@ -180,6 +180,9 @@ describe("a private model from registration to results", () => {
       (await asProvider(p.apiKey, `/v1/provider/models/${SECRET}`, jsonInit("PATCH", { status: "paused" }))).status,
     ).toBe(200);
     await setWeight("pf-sibling", "cn-pf-sibling", "Pelican Sibling", 0);
+    const qPause = (status: string) =>
+      asProvider(q.apiKey, "/v1/provider/models/qk-secret", jsonInit("PATCH", { status }));
+    expect((await qPause("paused")).status).toBe(200);
     const publicBattles: string[] = [];
     for (let i = 0; i < 2; i++) publicBattles.push((await battle("a")).id);
     for (const id of publicBattles) await waitRecorded(id);
@@ -200,6 +203,7 @@ describe("a private model from registration to results", () => {
     for (const id of withSecret) expect(exportedIds).not.toContain(id);
     for (const id of publicBattles) expect(exportedIds).toContain(id);
     expect(await (await call("/api/models")).text()).not.toContain(SECRET);
+    expect((await qPause("testing")).status).toBe(200);
 
     const report = (await (await call("/api/transparency")).json()) as any;
     const pel = report.providers.find((x: any) => x.name === "Pelican Frontier");

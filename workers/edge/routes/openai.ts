@@ -18,10 +18,10 @@ import {
 } from "../../../shared/providers";
 import { countTokens } from "../../../shared/style";
 import type { App, AppEnv } from "../app";
-import { openAIError } from "../openai-errors";
+import { openAIError, openAIErrors as e } from "../openai-errors";
 import { assertNotPaused, loadPool } from "../pool";
 import { rateLimitApiKey, requireProviderKey } from "../provider-auth";
-import { errors, jsonBody } from "../schemas";
+import { jsonBody } from "../schemas";
 
 /** The whole conversation, as for POST /api/chat. */
 const MAX_CONVERSATION_CHARS = 400_000;
@@ -76,26 +76,6 @@ const OpenAIModel = z
   .object({ id: z.string(), object: z.literal("model"), created: z.number(), owned_by: z.string() })
   .openapi("OpenAIModel");
 
-const OpenAIErrorSchema = z
-  .object({
-    error: z.object({
-      message: z.string(),
-      type: z.string().openapi({ example: "invalid_request_error" }),
-      param: z.string().nullable(),
-      code: z.string().nullable().openapi({ example: "invalid_api_key" }),
-    }),
-  })
-  .openapi("OpenAIError");
-
-const oaiError = (description: string) => ({
-  description,
-  content: { "application/json": { schema: OpenAIErrorSchema } },
-});
-const oaiErrors = {
-  401: oaiError("Missing, malformed, unknown or revoked key (`invalid_api_key`)"),
-  429: oaiError("Per-key rate limit (`rate_limit_exceeded`), with Retry-After"),
-} as const;
-
 const auth = {
   security: [{ providerKey: [] }],
   middleware: [requireProviderKey, rateLimitApiKey],
@@ -117,7 +97,8 @@ const routes = {
           },
         },
       },
-      ...oaiErrors,
+      401: e[401],
+      429: e[429],
     },
   }),
   model: createRoute({
@@ -128,8 +109,9 @@ const routes = {
     request: { params: z.object({ model: z.string().openapi({ param: { name: "model", in: "path" } }) }) },
     responses: {
       200: { description: "The model", content: { "application/json": { schema: OpenAIModel } } },
-      ...oaiErrors,
-      404: oaiError("Unknown model (`model_not_found`)"),
+      401: e[401],
+      404: { ...e[404], description: "Unknown model (`model_not_found`)" },
+      429: e[429],
     },
   }),
   completions: createRoute({
@@ -146,12 +128,13 @@ const routes = {
           "text/event-stream": { schema: z.string().openapi({ description: "`data: <chat.completion.chunk>` lines" }) },
         },
       },
-      400: oaiError("Malformed JSON (`bad_json`)"),
-      ...oaiErrors,
-      404: oaiError("Unknown model (`model_not_found`)"),
-      422: oaiError("Schema violation (`invalid_request`)"),
-      502: oaiError("The model failed to respond (`upstream_error`)"),
-      503: oaiError("The model is paused for a while (`model_unavailable`), with Retry-After"),
+      400: e[400],
+      401: e[401],
+      404: { ...e[404], description: "Unknown model (`model_not_found`)" },
+      422: e[422],
+      429: e[429],
+      502: e[502],
+      503: e[503],
     },
   }),
 };

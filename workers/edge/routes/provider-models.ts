@@ -19,7 +19,8 @@ import {
 import { encryptUpstreamKey, UpstreamKeyError } from "../../../shared/upstream-keys";
 import type { App, AppEnv } from "../app";
 import { requireProviderKey } from "../provider-auth";
-import { errors, jsonBody } from "../schemas";
+import { openAIErrors as errors } from "../openai-errors";
+import { jsonBody } from "../schemas";
 
 export const ProviderModelIdParam = z.object({
   id: z.string().openapi({ param: { name: "id", in: "path" }, example: "acme-llm-3-rc2" }),

@@ -16,7 +16,7 @@ import {
 } from "../../../shared/provider-results";
 import type { App } from "../app";
 import { requireProviderKey } from "../provider-auth";
-import { errors } from "../schemas";
+import { openAIErrors as errors } from "../openai-errors";
 import { callerModel, ProviderModelIdParam } from "./provider-models";
 
 const ResultsQuery = z.object({
