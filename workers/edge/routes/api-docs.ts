@@ -48,16 +48,20 @@ function schemaHtml(s: Json | undefined, depth = 0): string {
   return `<table><thead><tr><th>field</th><th>type</th><th>notes</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
-function contentHtml(content: Json | undefined): string {
+/** A body: its type, and a named schema's fields inline (one level), so a reader need not jump to Schemas. */
+function contentHtml(content: Json | undefined, schemas: Record<string, Json>): string {
   if (!content) return "";
   return Object.entries(content)
-    .map(
-      ([type, c]) => `<div class="media"><span class="mt">${esc(type)}</span>${schemaHtml((c as Json).schema)}</div>`,
-    )
+    .map(([type, c]) => {
+      const schema = (c as Json).schema as Json | undefined;
+      const named = schema?.$ref ? schemas[refName(schema.$ref)] : undefined;
+      const inline = named?.properties ? schemaHtml(named) : "";
+      return `<div class="media"><span class="mt">${esc(type)}</span>${schemaHtml(schema)}${inline}</div>`;
+    })
     .join("");
 }
 
-function operationHtml(path: string, method: string, op: Json): string {
+function operationHtml(path: string, method: string, op: Json, schemas: Record<string, Json>): string {
   const id = `${method}-${path}`.replace(/[^A-Za-z0-9]+/g, "-");
   const auth = (op.security ?? []).flatMap((s: Json) => Object.keys(s));
   const params = (op.parameters ?? []) as Json[];
@@ -71,7 +75,7 @@ function operationHtml(path: string, method: string, op: Json): string {
   const responses = Object.entries(op.responses ?? {})
     .map(
       ([status, r]) =>
-        `<li><b>${esc(status)}</b> ${text((r as Json).description ?? "")}${contentHtml((r as Json).content)}</li>`,
+        `<li><b>${esc(status)}</b> ${text((r as Json).description ?? "")}${contentHtml((r as Json).content, Number(status) < 400 ? schemas : {})}</li>`,
     )
     .join("");
   return `<section class="op" id="${id}">
@@ -79,7 +83,7 @@ function operationHtml(path: string, method: string, op: Json): string {
 <p>${text(op.summary ?? "")}</p>
 ${auth.length ? `<p class="auth">Auth: ${auth.map((a: string) => `<code>Authorization: Bearer</code> (${esc(a)})`).join(" or ")}</p>` : ""}
 ${paramRows ? `<h4>Parameters</h4><table><tbody>${paramRows}</tbody></table>` : ""}
-${op.requestBody ? `<h4>Body</h4>${contentHtml(op.requestBody.content)}` : ""}
+${op.requestBody ? `<h4>Body</h4>${contentHtml(op.requestBody.content, schemas)}` : ""}
 <h4>Responses</h4><ul class="responses">${responses}</ul>
 </section>`;
 }
@@ -94,6 +98,7 @@ function groupOf(path: string, op: Json): string {
 const GROUP_ORDER = ["Public", "Operator", "Provider", "OpenAI-compatible"];
 
 export function renderApiDocs(doc: Json): string {
+  const components = (doc.components?.schemas ?? {}) as Record<string, Json>;
   const groups = new Map<string, string[]>();
   const toc = new Map<string, string[]>();
   for (const [path, ops] of Object.entries(doc.paths ?? {})) {
@@ -102,7 +107,7 @@ export function renderApiDocs(doc: Json): string {
       if (!op) continue;
       const g = groupOf(path, op);
       if (!groups.has(g)) (groups.set(g, []), toc.set(g, []));
-      groups.get(g)!.push(operationHtml(path, method, op));
+      groups.get(g)!.push(operationHtml(path, method, op, components));
       const id = `${method}-${path}`.replace(/[^A-Za-z0-9]+/g, "-");
       toc
         .get(g)!
@@ -112,7 +117,7 @@ export function renderApiDocs(doc: Json): string {
   const order = [...groups.keys()].sort(
     (a, b) => (GROUP_ORDER.indexOf(a) + 1 || 99) - (GROUP_ORDER.indexOf(b) + 1 || 99) || a.localeCompare(b),
   );
-  const schemas = Object.entries((doc.components?.schemas ?? {}) as Record<string, Json>)
+  const schemas = Object.entries(components)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(
       ([name, s]) =>
