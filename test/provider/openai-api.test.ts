@@ -157,6 +157,38 @@ describe("OpenAI-compatible API", () => {
     expect(error.message).not.toContain("shard");
     const streamed = await completion(key, { model: "oa-flaky", messages: hello, stream: true });
     await expectOpenAIError(streamed, 502, "upstream_error");
+
+    // Cut mid-answer: the stream has begun, so the failure arrives as an error event and no [DONE]. (Another
+    // model: three failures in a row would have the circuit breaker pause the first, a 503 model_unavailable.)
+    await putModel("oa-cut", {
+      name: "Cut Upstream",
+      organization: "Flaky Org",
+      provider: "openai",
+      baseUrl: "https://flaky.test/v1",
+      upstreamModel: "cut-1",
+    });
+    const partial = `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: "Half an ans" } }] })}\n\n`;
+    vi.spyOn(globalThis, "fetch").mockImplementation(
+      async () => new Response(partial, { headers: { "content-type": "text/event-stream" } }),
+    );
+    const cut = await completion(key, { model: "oa-cut", messages: hello, stream: true });
+    expect(cut.status).toBe(200);
+    const events = (await cut.text()).split("\n\n").filter(Boolean);
+    expect(events).not.toContain("data: [DONE]");
+    const last = JSON.parse(events.at(-1)!.slice(6));
+    expect(last).toEqual({
+      error: { message: "The model failed to respond.", type: "server_error", param: null, code: "upstream_error" },
+    });
+    expect(events.some((e) => e.includes("Half an ans"))).toBe(true);
+    await expectOpenAIError(await completion(key, { model: "oa-cut", messages: hello }), 502, "upstream_error");
+    // The breaker counts these failures as battles do (recorded after the response): a third pauses the model.
+    const other = await freshKey();
+    await expect
+      .poll(async () => (await completion(other, { model: "oa-cut", messages: hello })).status, { timeout: 5000 })
+      .toBe(503);
+    const paused = await completion(other, { model: "oa-cut", messages: hello });
+    expect(paused.headers.get("retry-after")).toMatch(/^\d+$/);
+    await expectOpenAIError(paused, 503, "model_unavailable");
   });
 
   it("limits requests per key (429 with Retry-After), independently for each key", async () => {
