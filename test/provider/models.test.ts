@@ -106,6 +106,8 @@ describe("provider models", () => {
     const after = (await (await asProvider(p.apiKey, "/v1/provider/models/mt-alpha")).json()) as any;
     expect(after.hasApiKey).toBe(false);
     await expectOpenAIError(await patch("mt-alpha", {}), 422, "invalid_request");
+    await expectOpenAIError(await patch("mt-alpha", { codename: "mt-alpha" }), 422, "invalid_request");
+    await expectOpenAIError(await patch("mt-alpha", { codename: "demo-pebble" }), 409, "codename_taken");
     await expectOpenAIError(await patch("mt-alpha", { samplingWeight: 5 }), 422, "invalid_request");
   });
 

@@ -186,6 +186,9 @@ export function registerProviderModelRoutes(app: App) {
     const patch = c.req.valid("json");
     const next = patchProviderModel(prev, patch, Date.now());
     if (!next.ok) throw new ApiError(409, "invalid_transition", next.message);
+    if (patch.codename && patch.codename.toLowerCase() === prev.id.toLowerCase()) {
+      throw new ApiError(422, "invalid_request", "codename: must differ from the model id (the id stays secret)");
+    }
     if (patch.codename && patch.codename !== prev.codename) await assertCodenameFree(c.env, patch.codename, prev.id);
     const d = db(c.env.DB);
     const hadKey = (await modelsWithUpstreamKey(d, [prev.id])).has(prev.id);
