@@ -142,3 +142,151 @@ export function voteCounts(rows: readonly { reason: string | null; side: "a" | "
   }
   return out;
 }
+
+// ---------------------------------------------------------------- assembling the document (for the cron)
+// The cron runs the ratings engine on the public battle set plus one model's own clean battles, then calls
+// `buildPrivateResults` with the boards it got back: the contract's arithmetic (rank against the public field,
+// win rates, opponents, vote counts) lives here once. Board shapes are structural, as in the snapshot JSON.
+
+export interface BoardEntryLike {
+  model: string;
+  rating: number;
+  ci: [number, number] | null;
+  votes: number;
+}
+
+export interface BoardLike {
+  battles: number;
+  models: readonly BoardEntryLike[];
+  styleControl?: { models: readonly BoardEntryLike[]; coefficients?: Record<string, number> };
+  /** Non-tie battles and win fractions per pair (DESIGN section 6). */
+  pairwise?: {
+    models: readonly string[];
+    winFraction: readonly (readonly (number | null)[])[];
+    battles: readonly (readonly number[])[];
+  };
+}
+
+export interface ModelBattle {
+  modelA: string;
+  modelB: string;
+  winner: Winner;
+  excludedReason: string | null;
+}
+
+/** DESIGN section 6's rank, counted against `field` only: 1 + models whose lower bound is above our upper bound. */
+export function rankAgainst(entry: BoardEntryLike, field: readonly BoardEntryLike[]): number {
+  const upper = entry.ci ? entry.ci[1] : entry.rating;
+  return 1 + field.filter((p) => (p.ci ? p.ci[0] : p.rating) > upper).length;
+}
+
+function placement(models: readonly BoardEntryLike[], modelId: string, publicIds: ReadonlySet<string>) {
+  const entry = models.find((m) => m.model === modelId);
+  if (!entry) return null;
+  const field = models.filter((m) => m.model !== modelId && publicIds.has(m.model));
+  return { entry, field, placed: { rating: entry.rating, ci: entry.ci, rank: rankAgainst(entry, field) } };
+}
+
+/** Share of the model's non-tie battles on the board that it won, from the board's pairwise matrices. */
+function pairwiseWinRate(board: BoardLike, modelId: string): number | null {
+  const pw = board.pairwise;
+  const i = pw ? pw.models.indexOf(modelId) : -1;
+  if (!pw || i < 0) return null;
+  let wins = 0;
+  let total = 0;
+  pw.models.forEach((_, j) => {
+    const n = pw.battles[i]?.[j] ?? 0;
+    const f = pw.winFraction[i]?.[j];
+    if (n > 0 && f != null) {
+      wins += f * n;
+      total += n;
+    }
+  });
+  return total > 0 ? wins / total : null;
+}
+
+/** The model's placement on one board, or null when it is not on it. */
+export function boardResult(
+  board: BoardLike,
+  modelId: string,
+  publicIds: ReadonlySet<string>,
+): z.infer<typeof BoardResult> | null {
+  const main = placement(board.models, modelId, publicIds);
+  if (!main) return null;
+  const style = board.styleControl ? placement(board.styleControl.models, modelId, publicIds) : null;
+  return {
+    ...main.placed,
+    battles: board.battles,
+    publicModels: main.field.length,
+    votes: main.entry.votes,
+    winRate: pairwiseWinRate(board, modelId),
+    ...(style ? { styleControl: style.placed } : {}),
+  };
+}
+
+/** Clean battles against each opponent (self-battles left out), most battles first. */
+export function opponentResults(battles: readonly ModelBattle[], modelId: string): z.infer<typeof OpponentResult>[] {
+  const by = new Map<string, { battles: number; wins: number; losses: number; ties: number }>();
+  for (const b of battles) {
+    if (b.excludedReason !== null || b.modelA === b.modelB) continue;
+    const side = b.modelA === modelId ? "a" : b.modelB === modelId ? "b" : null;
+    if (!side) continue;
+    const opponent = side === "a" ? b.modelB : b.modelA;
+    const o = by.get(opponent) ?? { battles: 0, wins: 0, losses: 0, ties: 0 };
+    const outcome = outcomeFor(side, b.winner);
+    o.battles++;
+    if (outcome === "win") o.wins++;
+    else if (outcome === "loss") o.losses++;
+    else o.ties++;
+    by.set(opponent, o);
+  }
+  return [...by.entries()]
+    .map(([model, o]) => ({ model, ...o, winRate: o.wins + o.losses > 0 ? o.wins / (o.wins + o.losses) : null }))
+    .sort((a, b) => b.battles - a.battles || a.model.localeCompare(b.model));
+}
+
+/**
+ * The `arena-private-results/v1` document for `model`, or null when it is not on the overall board (nothing to
+ * report). `boards` are the engine's boards for this model's battle set (overall first); `battles` are all of the
+ * model's anonymous battles recorded up to the snapshot's watermark, excluded ones included.
+ */
+export function buildPrivateResults(input: {
+  model: string;
+  snapshot: string;
+  generatedAt: string;
+  method?: Record<string, unknown>;
+  boards: Readonly<Record<string, BoardLike>>;
+  battles: readonly ModelBattle[];
+  publicIds: ReadonlySet<string>;
+}): PrivateResultsDocument | null {
+  const { model, boards, publicIds } = input;
+  const overallBoard = boards.overall;
+  const overall = overallBoard ? boardResult(overallBoard, model, publicIds) : null;
+  if (!overallBoard || !overall) return null;
+  const categories: Record<string, z.infer<typeof BoardResult>> = {};
+  for (const [name, board] of Object.entries(boards)) {
+    if (name === "overall") continue;
+    const r = boardResult(board, model, publicIds);
+    if (r) categories[name] = r;
+  }
+  const grouped = new Map<string, { reason: string | null; side: "a" | "b"; winner: Winner; n: number }>();
+  for (const b of input.battles) {
+    const side = b.modelA === model ? "a" : "b";
+    const key = `${b.excludedReason}|${side}|${b.winner}`;
+    const g = grouped.get(key) ?? { reason: b.excludedReason, side, winner: b.winner, n: 0 };
+    g.n++;
+    grouped.set(key, g);
+  }
+  return PrivateResultsDocument.parse({
+    schema: PRIVATE_RESULTS_SCHEMA,
+    model,
+    snapshot: input.snapshot,
+    generatedAt: input.generatedAt,
+    ...(input.method ? { method: input.method } : {}),
+    votes: voteCounts([...grouped.values()]),
+    overall,
+    categories,
+    opponents: opponentResults(input.battles, model),
+    styleCoefficients: overallBoard.styleControl?.coefficients ?? null,
+  });
+}

@@ -3,7 +3,14 @@
 import { describe, expect, it } from "vitest";
 import { nextLifecycle, transitionError } from "../../shared/lifecycle";
 import { bearerToken, issueApiKey, keyPrefix, verifyApiKey } from "../../shared/provider-keys";
-import { outcomeFor, voteCounts } from "../../shared/provider-results";
+import {
+  buildPrivateResults,
+  opponentResults,
+  outcomeFor,
+  PrivateResultsDocument,
+  rankAgainst,
+  voteCounts,
+} from "../../shared/provider-results";
 import {
   DEFAULT_PROVISIONAL_POLICY,
   isProvisional,
@@ -219,6 +226,102 @@ describe("private results vote counts", () => {
       ties: 1,
       bothBad: 0,
     });
+  });
+});
+
+describe("private results document", () => {
+  const entry = (model: string, rating: number, half = 10, votes = 50) => ({
+    model,
+    rating,
+    ci: [rating - half, rating + half] as [number, number],
+    votes,
+  });
+
+  it("ranks against the public field only, by DESIGN's interval rule", () => {
+    const x = entry("x", 1000);
+    expect(rankAgainst(x, [entry("a", 1030), entry("b", 1015), entry("c", 990)])).toBe(2); // only a is clearly above
+    expect(rankAgainst({ ...x, ci: null }, [entry("a", 1030), entry("b", 1015)])).toBe(3);
+  });
+
+  it("assembles the document from the engine's boards and the model's battles", () => {
+    const publicIds = new Set(["a", "b", "c"]);
+    const overall = {
+      battles: 120,
+      models: [
+        entry("a", 1060),
+        entry("x", 1020, 10, 30),
+        entry("b", 1010),
+        entry("c", 960),
+        entry("other-private", 2000),
+      ],
+      styleControl: {
+        models: [entry("a", 1050), entry("x", 1070), entry("b", 1000), entry("c", 970)],
+        coefficients: { length: 0.25, header: 0.02, list: 0.03, bold: 0.01 },
+      },
+      pairwise: {
+        models: ["a", "x", "b", "c"],
+        winFraction: [
+          [null, 0.6, 0.5, 0.7],
+          [0.4, null, 0.5, 0.75],
+          [0.5, 0.5, null, 0.5],
+          [0.3, 0.25, 0.5, null],
+        ],
+        battles: [
+          [0, 10, 5, 5],
+          [10, 0, 6, 4],
+          [5, 6, 0, 5],
+          [5, 4, 5, 0],
+        ],
+      },
+    };
+    const coding = { battles: 30, models: [entry("x", 1100, 30, 8), entry("a", 1000), entry("b", 990)] };
+    const math = { battles: 10, models: [entry("a", 1000), entry("b", 1000)] };
+    const battles = [
+      { modelA: "x", modelB: "a", winner: "model_a" as const, excludedReason: null },
+      { modelA: "a", modelB: "x", winner: "model_a" as const, excludedReason: null },
+      { modelA: "b", modelB: "x", winner: "model_b" as const, excludedReason: null },
+      { modelA: "x", modelB: "b", winner: "tie" as const, excludedReason: null },
+      { modelA: "x", modelB: "c", winner: "model_b" as const, excludedReason: "provider_error" },
+    ];
+    const doc = buildPrivateResults({
+      model: "x",
+      snapshot: "s1",
+      generatedAt: "2026-11-28T07:00:00.000Z",
+      boards: { overall, coding, math },
+      battles,
+      publicIds,
+    })!;
+    expect(PrivateResultsDocument.parse(doc)).toEqual(doc);
+    expect(doc.overall).toEqual({
+      rating: 1020,
+      ci: [1010, 1030],
+      rank: 2, // "a" is clearly above; "other-private" is not part of the public field
+      battles: 120,
+      publicModels: 3,
+      votes: 30,
+      winRate: (0.4 * 10 + 0.5 * 6 + 0.75 * 4) / 20,
+      styleControl: { rating: 1070, ci: [1060, 1080], rank: 1 },
+    });
+    expect(Object.keys(doc.categories)).toEqual(["coding"]);
+    expect(doc.categories.coding).toMatchObject({ rank: 1, publicModels: 2, votes: 8, winRate: null });
+    expect(doc.opponents).toEqual([
+      { model: "a", battles: 2, wins: 1, losses: 1, ties: 0, winRate: 0.5 },
+      { model: "b", battles: 2, wins: 1, losses: 0, ties: 1, winRate: 1 },
+    ]);
+    expect(doc.votes).toEqual({
+      total: 5,
+      counted: 4,
+      excluded: { provider_error: 1 },
+      wins: 2,
+      losses: 1,
+      ties: 1,
+      bothBad: 0,
+    });
+    expect(doc.styleCoefficients).toEqual(overall.styleControl.coefficients);
+    expect(opponentResults([{ modelA: "x", modelB: "x", winner: "tie", excludedReason: null }], "x")).toEqual([]);
+    expect(
+      buildPrivateResults({ model: "x", snapshot: "s", generatedAt: "t", boards: { math }, battles, publicIds }),
+    ).toBeNull();
   });
 });
 
