@@ -12,6 +12,7 @@ export default defineConfig(async () => ({
           TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, "d1/migrations")),
           ADMIN_TOKEN: "test-admin-token",
           VOTER_HASH_SALT: "test-salt",
+          PROVIDER_KEYS_SECRET: "test-provider-keys-secret-0123456789",
           // Demo models stream 50x faster than in `npm start`, keeping the same interleaving.
           DEMO_SPEEDUP: "50",
           // Real-provider tests: a vendor key (the secret an operator would set) and short timeouts.
@@ -24,6 +25,7 @@ export default defineConfig(async () => ({
           RL_BATTLES: { simple: { limit: 3, period: 60 } },
           RL_MESSAGES: { simple: { limit: 3, period: 60 } },
           RL_VOTES: { simple: { limit: 3, period: 60 } },
+          RL_API_KEYS: { simple: { limit: 8, period: 60 } },
         },
         queueConsumers: { "arena-votes": { maxBatchTimeout: 0.05 }, "arena-votes-dlq": { maxBatchTimeout: 0.05 } },
       },

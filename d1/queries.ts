@@ -1,6 +1,7 @@
 // All D1 access, as small functions over a drizzle client. Callers build the client per invocation: db(env.DB).
 import { and, asc, desc, eq, gt, inArray, sql, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import { nextLifecycle } from "../shared/lifecycle";
 import type { ModelInput, ModelRecord } from "../shared/models";
 import type { VoteMessage } from "../queues/votes";
 import { WINNER_TO_FASTCHAT } from "../queues/votes";
@@ -29,6 +30,8 @@ export async function getModel(d: Db, id: string): Promise<ModelRecord | undefin
 /** Creates or updates a model. Fields left out of `input` keep their stored value (or the schema default). */
 export async function upsertModel(d: Db, id: string, input: ModelInput, now: number): Promise<ModelRecord> {
   const existing = await getModel(d, id);
+  const visibility = input.visibility ?? existing?.visibility ?? "public";
+  const status = input.status ?? existing?.status ?? "active";
   const row: ModelRecord = {
     id,
     name: input.name,
@@ -40,13 +43,16 @@ export async function upsertModel(d: Db, id: string, input: ModelInput, now: num
     upstreamModel: input.upstreamModel,
     apiKeySecret: input.apiKeySecret !== undefined ? input.apiKeySecret : (existing?.apiKeySecret ?? null),
     samplingWeight: input.samplingWeight ?? existing?.samplingWeight ?? 1,
-    visibility: input.visibility ?? existing?.visibility ?? "public",
+    visibility,
     codename: input.codename !== undefined ? input.codename : (existing?.codename ?? null),
-    status: input.status ?? existing?.status ?? "active",
+    status,
     modes: input.modes ?? existing?.modes ?? ["battle", "side-by-side", "chat"],
     params: input.params ?? existing?.params ?? {},
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
+    ownerId: existing?.ownerId ?? null,
+    family: input.family !== undefined ? input.family : (existing?.family ?? null),
+    ...nextLifecycle(existing, { visibility, status, reason: input.deprecationReason }, now),
   };
   const { id: _id, createdAt: _c, ...changes } = row;
   await d.insert(schema.models).values(row).onConflictDoUpdate({ target: schema.models.id, set: changes });

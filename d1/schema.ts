@@ -40,8 +40,18 @@ export const models = sqliteTable(
       .default(sql`'{}'`),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
+    /** The provider account that registered the model (`providers.id`); null for the operator's own models. */
+    ownerId: text("owner_id"),
+    /** Model line ("family") for the transparency embargo: a release of any model of the line reveals its variants. */
+    family: text("family"),
+    /** Lifecycle timestamps (shared/lifecycle.ts): private testing began, first made public, current pause, deprecation. */
+    testingStartedAt: integer("testing_started_at"),
+    releasedAt: integer("released_at"),
+    pausedAt: integer("paused_at"),
+    deprecatedAt: integer("deprecated_at"),
+    deprecationReason: text("deprecation_reason"),
   },
-  (t) => [index("models_status_idx").on(t.status)],
+  (t) => [index("models_status_idx").on(t.status), index("models_owner_idx").on(t.ownerId)],
 );
 
 /**
@@ -182,5 +192,58 @@ export const leaderboardHistory = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.snapshotId, t.category, t.style, t.model] }),
     index("leaderboard_history_model_idx").on(t.model, t.category, t.style, t.generatedAt),
+  ],
+);
+
+/** Provider accounts (DESIGN section 4b): created by the operator; each issues models and reads private results. */
+export const providers = sqliteTable("providers", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull().unique(),
+  createdAt: integer("created_at").notNull(),
+});
+
+/**
+ * Provider API keys. Only a salted SHA-256 of each key is stored (shared/provider-keys.ts); `prefix` is the key's
+ * public beginning (`ak_` + 12 hex), shown in listings and used to revoke it.
+ */
+export const providerApiKeys = sqliteTable(
+  "provider_api_keys",
+  {
+    prefix: text("prefix").primaryKey(),
+    providerId: text("provider_id").notNull(),
+    salt: text("salt").notNull(),
+    hash: text("hash").notNull(),
+    createdAt: integer("created_at").notNull(),
+    lastUsedAt: integer("last_used_at"),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [index("provider_api_keys_provider_idx").on(t.providerId)],
+);
+
+/**
+ * The upstream API key a provider submitted for its model, AES-GCM encrypted under PROVIDER_KEYS_SECRET with the
+ * model id as associated data (shared/upstream-keys.ts). Never returned by any route.
+ */
+export const modelUpstreamKeys = sqliteTable("model_upstream_keys", {
+  modelId: text("model_id").primaryKey(),
+  ciphertext: text("ciphertext").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/**
+ * Private results of a provider's model, one JSON document per (model, snapshot), written by the cron
+ * (docs/provider-results.md; schema `arena-private-results/v1` in shared/provider-results.ts).
+ */
+export const providerModelResults = sqliteTable(
+  "provider_model_results",
+  {
+    modelId: text("model_id").notNull(),
+    snapshotId: text("snapshot_id").notNull(),
+    generatedAt: integer("generated_at").notNull(),
+    document: text("document", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.modelId, t.snapshotId] }),
+    index("provider_model_results_latest_idx").on(t.modelId, t.generatedAt),
   ],
 );

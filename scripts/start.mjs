@@ -8,7 +8,7 @@
 // Options: --port N, --persist-to DIR (local state folder), and anything else is passed to `wrangler dev`
 // (e.g. --var DEMO_SPEEDUP:20).
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { readDevVars, seedModels } from "./seed.mjs";
@@ -32,9 +32,20 @@ const quietEnv = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLE
 const log = (msg) => console.log(`[arena] ${msg}`);
 
 const devVars = path.join(root, ".dev.vars");
+const devVarsExample = path.join(root, ".dev.vars.example");
 if (!existsSync(devVars)) {
-  copyFileSync(path.join(root, ".dev.vars.example"), devVars);
+  copyFileSync(devVarsExample, devVars);
   log("created .dev.vars from .dev.vars.example (local secrets)");
+} else {
+  // A .dev.vars from an older checkout lacks secrets added since: append their example values.
+  const have = readDevVars(devVars);
+  const missing = Object.entries(readDevVars(devVarsExample)).filter(([k]) => !(k in have));
+  if (missing.length) {
+    const text = readFileSync(devVars, "utf8");
+    const lines = missing.map(([k, v]) => `${k}=${v}`).join("\n");
+    writeFileSync(devVars, `${text}${text.endsWith("\n") || text === "" ? "" : "\n"}${lines}\n`);
+    log(`added ${missing.map(([k]) => k).join(", ")} to .dev.vars from .dev.vars.example`);
+  }
 }
 
 function run(cmdArgs, env) {

@@ -23,6 +23,16 @@ export interface ModelRecord {
   params: Record<string, unknown>;
   createdAt: number;
   updatedAt: number;
+  /** The provider account that registered it (null or absent: the operator's model). */
+  ownerId?: string | null;
+  /** Model line, for the transparency report's embargo (a release of the line reveals its private variants). */
+  family?: string | null;
+  /** Lifecycle timestamps (shared/lifecycle.ts); absent on records built before they existed. */
+  testingStartedAt?: number | null;
+  releasedAt?: number | null;
+  pausedAt?: number | null;
+  deprecatedAt?: number | null;
+  deprecationReason?: string | null;
 }
 
 /** `M` in DESIGN section 4: what a vote reveals. Private models are revealed by codename only. */
@@ -74,6 +84,8 @@ export const ModelInput = z
     status: z.enum(["testing", "active", "paused", "deprecated"]).optional(),
     modes: z.array(z.enum(MODES)).min(1).optional(),
     params: z.record(z.string(), z.unknown()).optional(),
+    family: z.string().trim().min(1).max(100).nullable().optional(),
+    deprecationReason: z.string().trim().min(1).max(500).nullable().optional(),
   })
   .strict()
   .refine((m) => m.visibility !== "private" || !!m.codename, {
@@ -103,8 +115,50 @@ export const ModelOutput = z
     params: z.record(z.string(), z.unknown()),
     createdAt: z.number(),
     updatedAt: z.number(),
+    ownerId: z
+      .string()
+      .nullable()
+      .openapi({ description: "Provider account that registered it; null: the operator's" }),
+    family: z.string().nullable(),
+    testingStartedAt: z.number().nullable(),
+    releasedAt: z.number().nullable(),
+    pausedAt: z.number().nullable(),
+    deprecatedAt: z.number().nullable(),
+    deprecationReason: z.string().nullable(),
   })
   .openapi("Model");
+
+export type ModelOutput = z.infer<typeof ModelOutput>;
+
+/** The stored model as the operator API returns it: exactly the documented fields, never anything else. */
+export function modelOutput(m: ModelRecord): ModelOutput {
+  return {
+    id: m.id,
+    name: m.name,
+    organization: m.organization,
+    license: m.license,
+    aliases: m.aliases,
+    provider: m.provider,
+    baseUrl: m.baseUrl,
+    upstreamModel: m.upstreamModel,
+    apiKeySecret: m.apiKeySecret,
+    samplingWeight: m.samplingWeight,
+    visibility: m.visibility,
+    codename: m.codename,
+    status: m.status,
+    modes: m.modes,
+    params: m.params,
+    createdAt: m.createdAt,
+    updatedAt: m.updatedAt,
+    ownerId: m.ownerId ?? null,
+    family: m.family ?? null,
+    testingStartedAt: m.testingStartedAt ?? null,
+    releasedAt: m.releasedAt ?? null,
+    pausedAt: m.pausedAt ?? null,
+    deprecatedAt: m.deprecatedAt ?? null,
+    deprecationReason: m.deprecationReason ?? null,
+  };
+}
 
 /** May this model take part in a battle of this mode right now? */
 export function servesMode(m: ModelRecord, mode: Mode): boolean {

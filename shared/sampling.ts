@@ -71,3 +71,26 @@ export function samplePair(candidates: readonly ModelRecord[], o: SamplingOption
   const [a, b] = flip ? [usable[j]!, usable[i]!] : [usable[i]!, usable[j]!];
   return { a, b, probability };
 }
+
+/**
+ * Every unordered pair the next anonymous battle can show, with its probability under `samplePair`'s rules (the
+ * transparency report's "current sampling weights"). The probabilities sum to 1 when a pair exists.
+ */
+export function pairProbabilities(
+  candidates: readonly ModelRecord[],
+  o: SamplingOptions,
+): { a: string; b: string; probability: number }[] {
+  const pool = candidates.filter((m) => effectiveWeight(m, o) > 0);
+  const usable = pool.filter((m) => pool.some((p) => canPair(m, p)));
+  const w = usable.map((m) => effectiveWeight(m, o));
+  const total = w.reduce((s, x) => s + x, 0);
+  const out: { a: string; b: string; probability: number }[] = [];
+  for (let i = 0; i < usable.length; i++) {
+    for (let j = i + 1; j < usable.length; j++) {
+      if (!canPair(usable[i]!, usable[j]!)) continue;
+      const probability = orderedProbability(i, j, w, usable, total) + orderedProbability(j, i, w, usable, total);
+      if (probability > 0) out.push({ a: usable[i]!.id, b: usable[j]!.id, probability });
+    }
+  }
+  return out;
+}

@@ -24,7 +24,7 @@ const StreamEvent = z.object({
 
 export const anthropicProvider: Provider = {
   async *generate(req: GenerateRequest): AsyncIterable<ProviderEvent> {
-    const key = apiKeyFor(req, true)!;
+    const key = (await apiKeyFor(req, true))!;
     const call = newCall(req, "anthropic", key);
     const url = joinUrl(req.model.baseUrl, "https://api.anthropic.com", "/v1/messages");
     const { system, turns } = splitConversation(req.messages);

@@ -37,7 +37,7 @@ export function googleRetryDelay(source: unknown): number | undefined {
 
 export const geminiProvider: Provider = {
   async *generate(req: GenerateRequest): AsyncIterable<ProviderEvent> {
-    const key = apiKeyFor(req, true)!;
+    const key = (await apiKeyFor(req, true))!;
     const call = newCall(req, "gemini", key);
     const model = encodeURIComponent(req.model.upstreamModel.replace(/^models\//, ""));
     const url = joinUrl(

@@ -24,7 +24,7 @@ export const finishOf = (reason: string): FinishReason => (reason === "length" ?
 
 export const openaiProvider: Provider = {
   async *generate(req: GenerateRequest): AsyncIterable<ProviderEvent> {
-    const key = apiKeyFor(req);
+    const key = await apiKeyFor(req);
     const call = newCall(req, "openai", key);
     const url = joinUrl(req.model.baseUrl, "https://api.openai.com/v1", "/chat/completions");
     const body = {

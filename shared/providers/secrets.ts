@@ -1,5 +1,8 @@
 // Operators' models name a Worker secret (`apiKeySecret`); the key itself lives only in the Worker's env
 // (`wrangler secret put`, or `.dev.vars` locally) and is read at call time. It never reaches D1, logs or errors.
+// Providers' models (registered under /v1/provider) carry their own key, stored encrypted in D1 and decrypted here
+// at call time (shared/upstream-keys.ts).
+import { ownedModelApiKey, UpstreamKeyError } from "../upstream-keys";
 import type { GenerateRequest } from "./types";
 import { ProviderError } from "./types";
 
@@ -7,8 +10,20 @@ import { ProviderError } from "./types";
  * The model's API key, or null when the model names no secret (a local vLLM/Ollama/llama.cpp server).
  * With `required`, a model without a secret name is a configuration error too.
  */
-export function apiKeyFor(req: GenerateRequest, required = false): string | null {
+export async function apiKeyFor(req: GenerateRequest, required = false): Promise<string | null> {
   const name = req.model.apiKeySecret;
+  if (!name && req.model.ownerId) {
+    try {
+      const owned = await ownedModelApiKey(req.env, req.model.id);
+      if (owned) return owned;
+    } catch (err) {
+      // Never the key: only what went wrong (missing master secret, undecryptable row).
+      throw new ProviderError(
+        "config",
+        err instanceof UpstreamKeyError ? err.message : `model ${req.model.id}: key lookup failed`,
+      );
+    }
+  }
   if (!name) {
     if (required) throw new ProviderError("config", `model ${req.model.id} needs apiKeySecret`);
     return null;

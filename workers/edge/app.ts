@@ -4,20 +4,39 @@ import { OpenAPIHono, type z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ApiError, type ApiErrorBody } from "../../shared/errors";
+import { openAIError, usesOpenAIErrors } from "./openai-errors";
+import type { ProviderPrincipal } from "./provider-auth";
 import { registerAdminRoutes } from "./routes/admin";
 import { registerBattleRoutes } from "./routes/battles";
 import { registerChatRoutes } from "./routes/chat";
 import { rateLimit } from "./rate-limit";
 import { registerLeaderboardRoutes } from "./routes/leaderboard";
 import { registerMetaRoutes } from "./routes/meta";
+import { registerApiDocsRoute } from "./routes/api-docs";
+import { registerOpenAIRoutes } from "./routes/openai";
+import { registerProviderAdminRoutes } from "./routes/provider-admin";
+import { registerProviderModelRoutes } from "./routes/provider-models";
+import { registerProviderResultsRoute } from "./routes/provider-results";
+import { registerTransparencyRoute } from "./routes/transparency";
 
 export interface AppEnv {
   Bindings: Env;
-  Variables: { requestId: string };
+  Variables: { requestId: string; provider: ProviderPrincipal };
 }
 export type App = OpenAPIHono<AppEnv>;
 
 export const VERSION = "0.1.0";
+
+const OPENAPI_CONFIG = {
+  openapi: "3.1.0",
+  info: {
+    title: "Arena API",
+    version: VERSION,
+    description:
+      "Anonymous pairwise LLM battles, human votes and the leaderboard; provider accounts, private models and " +
+      "results; an OpenAI-compatible API. Contract: DESIGN.md sections 4 and 4b. Readable version: /api/docs.",
+  },
+};
 
 function errorResponse(
   c: Context<AppEnv>,
@@ -26,6 +45,7 @@ function errorResponse(
   message: string,
   headers: Record<string, string> = {},
 ) {
+  if (usesOpenAIErrors(new URL(c.req.url).pathname)) return c.json(openAIError(status, code, message), status, headers);
   const body: ApiErrorBody = { error: { code, message, requestId: c.get("requestId") } };
   return c.json(body, status, headers);
 }
@@ -104,15 +124,19 @@ export function createApp(): App {
   registerChatRoutes(app);
   registerAdminRoutes(app);
   registerLeaderboardRoutes(app);
+  registerProviderAdminRoutes(app);
+  registerProviderModelRoutes(app);
+  registerProviderResultsRoute(app);
+  registerOpenAIRoutes(app);
+  registerTransparencyRoute(app);
+  registerApiDocsRoute(app, OPENAPI_CONFIG);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", { type: "http", scheme: "bearer" });
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "Arena API",
-      version: VERSION,
-      description: "Anonymous pairwise LLM battles, human votes and the leaderboard. Contract: DESIGN.md section 4.",
-    },
+  app.openAPIRegistry.registerComponent("securitySchemes", "providerKey", {
+    type: "http",
+    scheme: "bearer",
+    description: "A provider API key (`ak_…`) issued by the operator",
   });
+  app.doc31("/openapi.json", OPENAPI_CONFIG);
   return app;
 }

@@ -4,7 +4,7 @@ import { createMiddleware } from "hono/factory";
 import { db, upsertModel } from "../../../d1/queries";
 import { timingSafeEqualStrings } from "../../../shared/crypto";
 import { ApiError } from "../../../shared/errors";
-import { ModelId, ModelInput, ModelOutput } from "../../../shared/models";
+import { ModelId, ModelInput, ModelOutput, modelOutput } from "../../../shared/models";
 import { z } from "@hono/zod-openapi";
 import type { App, AppEnv } from "../app";
 import { errors, jsonBody } from "../schemas";
@@ -48,6 +48,6 @@ export function registerAdminRoutes(app: App) {
   app.openapi(putModel, async (c) => {
     const { id } = c.req.valid("param");
     const model = await upsertModel(db(c.env.DB), id, c.req.valid("json"), Date.now());
-    return c.json(model, 200);
+    return c.json(modelOutput(model), 200);
   });
 }

@@ -1,0 +1,73 @@
+// Provider API keys on /v1/* (DESIGN section 4b): `Authorization: Bearer ak_…`, checked against the salted hash
+// stored for the key's prefix. A missing, malformed, unknown or revoked key is a 401 in OpenAI's error shape.
+// Also the per-key rate limit of the OpenAI-compatible API.
+import { createMiddleware } from "hono/factory";
+import { apiKeyByPrefix, getProvider, touchApiKey } from "../../d1/providers";
+import { db } from "../../d1/queries";
+import { readConfig } from "../../shared/config";
+import { ApiError } from "../../shared/errors";
+import { bearerToken, keyPrefix, verifyApiKey } from "../../shared/provider-keys";
+import type { AppEnv } from "./app";
+
+export interface ProviderPrincipal {
+  id: string;
+  name: string;
+  /** The public prefix of the key this request used. */
+  keyPrefix: string;
+}
+
+const CHALLENGE = { "www-authenticate": 'Bearer realm="arena-provider"' };
+
+/** Never echoes the presented key, not even masked. */
+const invalidKey = () =>
+  new ApiError(
+    401,
+    "invalid_api_key",
+    "Incorrect API key provided. Ask the arena operator for a provider key.",
+    CHALLENGE,
+  );
+
+export const requireProviderKey = createMiddleware<AppEnv>(async (c, next) => {
+  const token = bearerToken(c.req.header("authorization"));
+  if (!token) {
+    throw new ApiError(
+      401,
+      "missing_api_key",
+      "You didn't provide an API key. Send your provider key as 'Authorization: Bearer <key>'.",
+      CHALLENGE,
+    );
+  }
+  const prefix = keyPrefix(token);
+  if (!prefix) throw invalidKey();
+  const d = db(c.env.DB);
+  const row = await apiKeyByPrefix(d, prefix);
+  if (!row || row.revokedAt !== null || !(await verifyApiKey(token, row))) throw invalidKey();
+  const provider = await getProvider(d, row.providerId);
+  if (!provider) throw invalidKey();
+  c.set("provider", { id: provider.id, name: provider.name, keyPrefix: prefix });
+  c.executionCtx.waitUntil(
+    touchApiKey(d, prefix, Date.now()).catch((err) =>
+      console.error(JSON.stringify({ msg: "provider.key_touch_failed", prefix, err: String(err) })),
+    ),
+  );
+  await next();
+});
+
+/** Seconds of the RL_API_KEYS binding's period (wrangler.toml): the Retry-After we send. */
+const API_KEY_PERIOD_SECONDS = 60;
+
+/** The per-key limit of the OpenAI-compatible API; runs after requireProviderKey. RATE_LIMITS=off disables it. */
+export const rateLimitApiKey = createMiddleware<AppEnv>(async (c, next) => {
+  if (readConfig(c.env).rateLimits) {
+    const { success } = await c.env.RL_API_KEYS.limit({ key: c.get("provider").keyPrefix });
+    if (!success) {
+      throw new ApiError(
+        429,
+        "rate_limit_exceeded",
+        `Rate limit reached for this API key; try again in ${API_KEY_PERIOD_SECONDS} s.`,
+        { "retry-after": String(API_KEY_PERIOD_SECONDS) },
+      );
+    }
+  }
+  await next();
+});

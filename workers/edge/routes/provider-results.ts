@@ -1,0 +1,124 @@
+// GET /v1/provider/models/:id/results (DESIGN section 4b): a provider's private view of its own model. The
+// cron's latest results document (D1 `provider_model_results`, docs/provider-results.md), live vote counts
+// from the recorded battles, and a sample of battles whose transcripts were retained, with the opponent anonymised.
+import { createRoute, z } from "@hono/zod-openapi";
+import { liveVotes, modelResults, retainedBattles } from "../../../d1/providers";
+import { db } from "../../../d1/queries";
+import type { Transcript } from "../../../durable-objects/battle-room";
+import { readConfig } from "../../../shared/config";
+import { ApiError } from "../../../shared/errors";
+import {
+  outcomeFor,
+  PrivateResults,
+  PrivateResultsDocument,
+  type PrivateResults as PrivateResultsT,
+  voteCounts,
+} from "../../../shared/provider-results";
+import type { App } from "../app";
+import { requireProviderKey } from "../provider-auth";
+import { openAIErrors as errors } from "../openai-errors";
+import { callerModel, ProviderModelIdParam } from "./provider-models";
+
+const ResultsQuery = z.object({
+  snapshot: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .openapi({ description: "A given snapshot's results (default: latest)" }),
+  sample: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(50)
+    .default(10)
+    .openapi({ description: "How many retained battles to include (0–50)" }),
+});
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/provider/models/{id}/results",
+  summary: "Private results of one of your models: rating, interval, rank against the public field, win rates, …",
+  security: [{ providerKey: [] }],
+  middleware: requireProviderKey,
+  tags: ["Provider"],
+  request: { params: ProviderModelIdParam, query: ResultsQuery },
+  responses: {
+    200: { description: "Results", content: { "application/json": { schema: PrivateResults } } },
+    401: errors[401],
+    404: { ...errors[404], description: "Unknown id, another provider's model, or an unknown snapshot" },
+    422: errors[422],
+  },
+});
+
+type Sample = PrivateResultsT["sample"]["battles"][number];
+
+async function sampleBattles(env: Env, modelId: string, limit: number): Promise<Sample[]> {
+  if (limit === 0) return [];
+  const rows = await retainedBattles(db(env.DB), modelId, limit);
+  const out = await Promise.all(
+    rows.map(async (row): Promise<Sample | null> => {
+      const object = row.transcriptKey ? await env.STORE.get(row.transcriptKey) : null;
+      if (!object) return null;
+      const t = (await object.json()) as Transcript;
+      const side = row.modelA === modelId ? "a" : "b";
+      const [own, other] = side === "a" ? [t.conversationA, t.conversationB] : [t.conversationB, t.conversationA];
+      const answers = (conv: Transcript["conversationA"]) =>
+        conv.filter((m) => m.role === "assistant").map((m) => m.content);
+      const [mine, theirs] = [answers(own), answers(other)];
+      const turns = own
+        .filter((m) => m.role === "user")
+        .map((m, i) => ({ user: m.content, model: mine[i] ?? "", opponent: theirs[i] ?? "" }));
+      return {
+        id: row.id,
+        votedAt: row.votedAt,
+        side,
+        outcome: outcomeFor(side, row.winner),
+        excludedReason: row.excludedReason,
+        opponent: "anonymous",
+        turns,
+      };
+    }),
+  );
+  return out.filter((s): s is Sample => s !== null);
+}
+
+export function registerProviderResultsRoute(app: App) {
+  app.openapi(route, async (c) => {
+    const model = await callerModel(c, c.req.valid("param").id);
+    const q = c.req.valid("query");
+    const d = db(c.env.DB);
+    const [stored, live, battles] = await Promise.all([
+      modelResults(d, model.id, q.snapshot),
+      liveVotes(d, model.id),
+      sampleBattles(c.env, model.id, q.sample),
+    ]);
+    if (q.snapshot && !stored) {
+      throw new ApiError(404, "snapshot_not_found", `No results of this model for snapshot '${q.snapshot}'.`);
+    }
+    let results: PrivateResultsT["results"] = null;
+    if (stored) {
+      const parsed = PrivateResultsDocument.safeParse(stored.document);
+      if (parsed.success) results = parsed.data;
+      else {
+        console.error(
+          JSON.stringify({
+            msg: "provider.results_invalid",
+            model: model.id,
+            snapshot: stored.snapshotId,
+            issues: parsed.error.issues.length,
+          }),
+        );
+      }
+    }
+    return c.json(
+      {
+        model: { id: model.id, codename: model.codename, visibility: model.visibility, status: model.status },
+        results,
+        live: voteCounts(live),
+        sample: { retention: readConfig(c.env).transcriptRetention, battles },
+      },
+      200,
+    );
+  });
+}
