@@ -1,7 +1,7 @@
 // The rated battle set as the ratings CLI's input format (DESIGN section 7, JSONL): one object per battle, FastChat
 // field names, sorted by (tstamp, id). The cron worker writes exactly these lines to R2 and rates exactly these
 // lines, so `npm run ratings` on the export reproduces the published boards (invariant 5).
-import { and, asc, eq, isNull, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./queries";
 import * as schema from "./schema";
 
@@ -84,7 +84,7 @@ export async function ratedBattleCapacity(d: Db, opts: { recordedUpTo?: number }
 export async function* ratedBattles(
   d: Db,
   publicModels: ReadonlySet<string>,
-  opts: { includeExcluded?: boolean; pageSize?: number; recordedUpTo?: number } = {},
+  opts: { includeExcluded?: boolean; pageSize?: number; recordedUpTo?: number; model?: string } = {},
 ): AsyncGenerator<BattleRow> {
   const pageSize = opts.pageSize ?? 1000;
   let after: { votedAt: number; id: string } | null = null;
@@ -93,6 +93,9 @@ export async function* ratedBattles(
     if (!opts.includeExcluded) conditions.push(isNull(schema.battles.excludedReason));
     // A snapshot rates what was recorded when it started; later rows wait for the next one.
     if (opts.recordedUpTo !== undefined) conditions.push(lte(schema.battles.recordedAt, opts.recordedUpTo));
+    // One model's battles only (a private model's, for its private results).
+    if (opts.model !== undefined)
+      conditions.push(or(eq(schema.battles.modelA, opts.model), eq(schema.battles.modelB, opts.model)));
     // A row-value comparison lets SQLite seek the (voted_at, id) index instead of rescanning it per page.
     if (after)
       conditions.push(sql`(${schema.battles.votedAt}, ${schema.battles.id}) > (${after.votedAt}, ${after.id})`);
@@ -109,4 +112,24 @@ export async function* ratedBattles(
     const last = page[page.length - 1]!;
     after = { votedAt: last.votedAt, id: last.id };
   }
+}
+
+/**
+ * One model's anonymous battles recorded up to `recordedUpTo`, excluded ones included, grouped by (model_a,
+ * model_b, winner, excluded_reason) with counts: its vote totals and opponents for private results, a few rows
+ * however many battles it has (two index lookups, `battles_models_idx` and `battles_model_b_idx`).
+ */
+export async function modelBattleCounts(d: Db, modelId: string, recordedUpTo: number) {
+  const b = schema.battles;
+  return d
+    .select({
+      modelA: b.modelA,
+      modelB: b.modelB,
+      winner: b.winner,
+      excludedReason: b.excludedReason,
+      n: sql<number>`count(*)`,
+    })
+    .from(b)
+    .where(and(eq(b.anony, true), lte(b.recordedAt, recordedUpTo), or(eq(b.modelA, modelId), eq(b.modelB, modelId))))
+    .groupBy(b.modelA, b.modelB, b.winner, b.excludedReason);
 }

@@ -103,6 +103,9 @@ export const battles = sqliteTable(
     index("battles_voted_id_idx").on(t.votedAt, t.id),
     index("battles_voter_idx").on(t.voterHash, t.votedAt),
     index("battles_models_idx").on(t.modelA, t.modelB),
+    // With the index above, "model_a = ? OR model_b = ?" is two index lookups (a model's own battles: private
+    // results in the cron).
+    index("battles_model_b_idx").on(t.modelB),
   ],
 );
 

@@ -172,6 +172,8 @@ export interface ModelBattle {
   modelB: string;
   winner: Winner;
   excludedReason: string | null;
+  /** How many such battles this entry stands for (grouped rows); 1 when absent. */
+  n?: number;
 }
 
 /** DESIGN section 6's rank, counted against `field` only: 1 + models whose lower bound is above our upper bound. */
@@ -234,10 +236,11 @@ export function opponentResults(battles: readonly ModelBattle[], modelId: string
     const opponent = side === "a" ? b.modelB : b.modelA;
     const o = by.get(opponent) ?? { battles: 0, wins: 0, losses: 0, ties: 0 };
     const outcome = outcomeFor(side, b.winner);
-    o.battles++;
-    if (outcome === "win") o.wins++;
-    else if (outcome === "loss") o.losses++;
-    else o.ties++;
+    const n = b.n ?? 1;
+    o.battles += n;
+    if (outcome === "win") o.wins += n;
+    else if (outcome === "loss") o.losses += n;
+    else o.ties += n;
     by.set(opponent, o);
   }
   return [...by.entries()]
@@ -274,7 +277,7 @@ export function buildPrivateResults(input: {
     const side = b.modelA === model ? "a" : "b";
     const key = `${b.excludedReason}|${side}|${b.winner}`;
     const g = grouped.get(key) ?? { reason: b.excludedReason, side, winner: b.winner, n: 0 };
-    g.n++;
+    g.n += b.n ?? 1;
     grouped.set(key, g);
   }
   return PrivateResultsDocument.parse({

@@ -12,6 +12,7 @@ import {
   prepareStyleBoard,
   runRoundsInline,
   type StyleBoard,
+  type StylePrep,
   type StyleRoundRunner,
 } from "./style-board";
 import { STYLE_FEATURES, type BattleTable } from "./table";
@@ -89,7 +90,8 @@ const KNOWN = [
 ];
 const VIEWS = ["dedup", "no_tie", "no_short"];
 
-function boardFilters(table: BattleTable): Map<string, RowFilter> {
+/** Every board the table supports, in JSON order, with the filter selecting its rows. */
+export function boardFilters(table: BattleTable): Map<string, RowFilter> {
   const present = new Uint32Array(table.categories.length);
   for (let i = 0; i < table.length; i++) {
     const bits = table.categoryBits[i]!;
@@ -121,6 +123,8 @@ export async function buildLeaderboard(
   options: Partial<LeaderboardOptions>,
   meta: LeaderboardMeta,
   runStyleRounds: StyleRoundRunner = runRoundsInline,
+  /** Sees each style-controlled board's full-precision fit (the cron places private models with it). */
+  onStyleBoard?: (name: string, prep: StylePrep) => void,
 ): Promise<LeaderboardJson> {
   const opts = { ...DEFAULT_OPTIONS, ...options };
   const withStyle = opts.styleControl ?? table.style !== null;
@@ -157,6 +161,7 @@ export async function buildLeaderboard(
         l2: STYLE_L2,
         anchor: opts.anchor,
       });
+      onStyleBoard?.(name, prep);
       const rounds =
         opts.bootstrap > 0 && prep.design.length > 0 ? await runStyleRounds(prep, opts.bootstrap) : null;
       json.styleControl = finishStyleBoard(prep, board.raw, rounds, opts.level);

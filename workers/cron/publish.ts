@@ -16,7 +16,12 @@ import {
   listModels,
 } from "../../d1/queries";
 import { sha256Hex } from "../../shared/crypto";
+import { provisionalPolicy } from "../../shared/provisional";
 import { buildLeaderboard, type LeaderboardJson } from "../../shared/ratings/leaderboard";
+import { runRoundsInline } from "../../shared/ratings/style-board";
+import { insertModelResults } from "../../d1/providers";
+import { computePrivateResults, type StyleFitSummary } from "./private-results";
+import { applyProvisionalMarks, provisionalModels } from "./provisional-marks";
 import { createValueParser } from "../../shared/ratings/parse";
 import { ExportWriter } from "./export-writer";
 
@@ -39,7 +44,8 @@ function snapshotId(now: number): string {
 /** Publishes a snapshot of everything recorded up to `now`; returns null while there is nothing to rate. */
 export async function publishSnapshot(env: Env, now = Date.now()): Promise<Published | null> {
   const d = db(env.DB);
-  const publicIds = (await listModels(d)).filter((m) => m.visibility === "public").map((m) => m.id);
+  const models = await listModels(d);
+  const publicIds = models.filter((m) => m.visibility === "public").map((m) => m.id);
   const publicModels = new Set(publicIds);
   // Nothing new since the latest snapshot (no vote recorded, same public models): keep it, rewrite nothing.
   const mark = await battlesWatermark(d);
@@ -78,11 +84,29 @@ export async function publishSnapshot(env: Env, now = Date.now()): Promise<Publi
   try {
     const { table } = parser.end();
     const generatedAt = new Date(now).toISOString();
+    const styleFits = new Map<string, StyleFitSummary>();
     const json = await buildLeaderboard(
       table,
       {},
       { snapshot: id, generatedAt, sha256: written.sha256, excluded: await excludedCounts(d, recordedUpTo) },
+      runRoundsInline,
+      (name, prep) =>
+        styleFits.set(name, {
+          mean: prep.design.mean.slice(),
+          std: prep.design.std.slice(),
+          gamma: prep.start.slice(prep.design.models),
+        }),
     );
+    const policy = provisionalPolicy(env);
+    applyProvisionalMarks(json, await provisionalModels(d, models, policy, now), policy);
+    const privateResults = await computePrivateResults(d, models, {
+      snapshotId: id,
+      generatedAt: now,
+      recordedUpTo,
+      json,
+      styleFits,
+      publicIds: publicModels,
+    });
     await env.STORE.put(snapshotKey, JSON.stringify(json), {
       httpMetadata: { contentType: "application/json; charset=utf-8" },
     });
@@ -91,6 +115,8 @@ export async function publishSnapshot(env: Env, now = Date.now()): Promise<Publi
       ...Array.from({ length: Math.ceil(history.length / HISTORY_ROWS_PER_STATEMENT) }, (_, k) =>
         insertHistory(d, history.slice(k * HISTORY_ROWS_PER_STATEMENT, (k + 1) * HISTORY_ROWS_PER_STATEMENT)),
       ),
+      // Providers' private results of this snapshot (docs/provider-results.md), in the same batch.
+      ...privateResults.map((row) => insertModelResults(d, row)),
       // The index row last: readers only see a snapshot once its history is in place.
       insertSnapshot(d, {
         id,

@@ -1,0 +1,1 @@
+CREATE INDEX `battles_model_b_idx` ON `battles` (`model_b`);
