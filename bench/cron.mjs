@@ -8,7 +8,7 @@
 //
 // workerd's RSS includes local D1's SQLite and is no guide to the Worker isolate's memory: `npm run bench:ratings`
 // measures the cron's table and fits in Node instead (the "cron path" line).
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -71,6 +71,8 @@ try {
       .flatMap((p) => {
         try {
           if (!readFileSync(`/proc/${p}/cmdline`, "utf8").includes("workerd")) return [];
+          // This arena's workerd only (other checkouts may be running tests on the same machine).
+          if (readlinkSync(`/proc/${p}/cwd`) !== root) return [];
           const stat = readFileSync(`/proc/${p}/stat`, "utf8");
           const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
           const hwm = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1] ?? 0);
@@ -85,17 +87,33 @@ try {
   }
   // A model the last snapshot did not know: a reused state then publishes anew instead of "unchanged".
   await putModel(`bench-extra-${Date.now()}`);
+  const snapshotNow = async () => {
+    const res = await httpGet(`${arena.url}/leaderboard.json`);
+    return res.status === 200 ? JSON.parse(res.body).snapshot : null;
+  };
+  const previous = await snapshotNow();
   const before = workerd();
   const started = performance.now();
   console.error("bench:cron: triggering the scheduled handler …");
-  const { status, body } = await httpGet(`${arena.url}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`);
-  if (status !== 200) throw new Error(`/__scheduled answered ${status}: ${body.slice(0, 500)}`);
+  // Done when /__scheduled answers or a new snapshot is served, whichever comes first: under wrangler dev a
+  // response that takes minutes was seen to never reach the client although the run had published.
+  let answered = null;
+  httpGet(`${arena.url}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`).then(
+    (r) => (answered = r),
+    (err) => (answered = { status: 0, body: String(err) }),
+  );
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 1000));
+    if (answered && answered.status !== 200)
+      throw new Error(`/__scheduled answered ${answered.status}: ${answered.body.slice(0, 500)}`);
+    if (answered || (await snapshotNow()) !== previous) break;
+  }
   const wall = (performance.now() - started) / 1000;
   const after = workerd();
   const cpu = after.reduce((s, p) => s + p.cpu - (before.find((b) => b.pid === p.pid)?.cpu ?? 0), 0);
   const board = JSON.parse((await httpGet(`${arena.url}/leaderboard.json`)).body);
   console.log(
-    `cron recompute over ${N} battles in local D1: ${wall.toFixed(1)} s wall, ${cpu.toFixed(1)} s CPU in workerd ` +
+    `cron recompute over ${N} battles in local D1: ${wall.toFixed(1)} s wall (to ${answered ? "the response" : "the new snapshot"}), ${cpu.toFixed(1)} s CPU in workerd ` +
       `(all its threads: D1, the Worker, R2, wrangler's inspector), workerd peak RSS ` +
       `${Math.round(Math.max(...after.map((p) => p.hwmKiB)) / 1024)} MiB (includes local D1's SQLite); ` +
       `published ${board.data?.battles ?? "nothing"} battles, ${Object.keys(board.categories ?? {}).length} boards`,
