@@ -120,7 +120,10 @@ function error(models: { model: string; rating: number }[], theta: number[]): nu
 console.log(
   `synthetic: ${MODELS} models, ${TIE_SHARE * 100}% ties, true γ = ${GAMMA.join(", ")}; ${ROUNDS} bootstrap rounds`,
 );
-for (const n of SIZES) {
+// One function per size, so nothing of a finished size stays reachable when the next one measures memory.
+for (const n of SIZES) benchSize(n);
+
+function benchSize(n: number) {
   peakEngine = 0;
   const [{ table, theta }, genS] = time(() => generate(n, n));
   sampleMemory();
@@ -157,7 +160,9 @@ for (const n of SIZES) {
   );
 }
 
-if (!args.includes("--no-cron")) {
+if (!args.includes("--no-cron")) await benchCron();
+
+async function benchCron() {
   // The cron worker's engine work at arena scale: every board (overall, categories with LMArena-like shares, the
   // no_tie view), each raw and style-controlled with 100 rounds, on the compact table the cron builds. CPU time is
   // what counts against the Worker's limits.cpu_ms; JS heap + buffers against its 128 MB.
