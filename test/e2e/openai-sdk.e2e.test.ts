@@ -170,6 +170,7 @@ describe("a private model through the running arena", () => {
 
   it("is battled, voted, recorded, rated only privately, and counted by /api/transparency", async () => {
     const battles: string[] = [];
+    const opponents: string[] = [];
     for (let i = 0; i < 3; i++) {
       const created = await json(
         await fetch(`${base}/api/battles`, {
@@ -191,7 +192,10 @@ describe("a private model through the running arena", () => {
       );
       const shown = [vote.models.a.id, vote.models.b.id];
       expect(shown).not.toContain(id);
-      if (shown.includes(codename)) battles.push(created.id);
+      if (shown.includes(codename)) {
+        battles.push(created.id);
+        opponents.push(shown.find((s) => s !== codename)!);
+      }
     }
     expect(battles.length).toBeGreaterThanOrEqual(2);
     for (const b of battles) {
@@ -213,7 +217,17 @@ describe("a private model through the running arena", () => {
     expect(theirs.status).toBe(404);
 
     const board = await fetch(`${base}/leaderboard.json`);
-    if (board.status === 200) expect(await board.text()).not.toContain(id);
+    if (board.status === 200) {
+      const text = await board.text();
+      expect(text).not.toContain(id);
+      // The cron placed it on the public board: its own document, counting every battle against a rated opponent.
+      const rated = new Set(JSON.parse(text).categories.overall.models.map((m: any) => m.model));
+      const against = opponents.filter((o) => rated.has(o)).length;
+      if (against > 0) {
+        expect(results.results).toMatchObject({ model: id, overall: { votes: against } });
+        expect(results.results.overall.rank).toBeGreaterThanOrEqual(1);
+      }
+    }
     const exported = await fetch(`${base}/api/export/battles.jsonl`);
     if (exported.status === 200) {
       const text = await exported.text();
