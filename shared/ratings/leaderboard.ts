@@ -5,6 +5,7 @@
 import type { RowFilter } from "./aggregate";
 import { computeBoard, type BoardMethod, type BoardModel } from "./board";
 import { DEFAULT_RIDGE } from "./bt";
+import { canonicalizeRows } from "./canonical";
 import type { Pairwise } from "./pairwise";
 import type { Anchor } from "./scale";
 import {
@@ -116,7 +117,8 @@ export const availableBoards = (table: BattleTable): string[] => [...boardFilter
 
 /**
  * `runStyleRounds` lets a host spread the style-control bootstrap over threads (the CLI does); every round has its
- * own seed key, so the result is the same however the rounds are split.
+ * own seed key, so the result is the same however the rounds are split. With style control the table's rows are
+ * reordered in place (canonical.ts): callers must not rely on its row order afterwards.
  */
 export async function buildLeaderboard(
   table: BattleTable,
@@ -131,8 +133,9 @@ export async function buildLeaderboard(
   if (withStyle && !table.style) throw new Error("style control needs style counts (conv_metadata) in the input");
   const all = boardFilters(table);
   const wanted = opts.categories ? opts.categories.filter((c) => all.has(c)) : [...all.keys()];
-  const categories: Record<string, BoardJson> = {};
   let ridgeUsed = false;
+  // Raw boards first: their online Elo runs in the rows' (time) order.
+  const raw: { name: string; filter: RowFilter; board: ReturnType<typeof computeBoard> }[] = [];
   for (const name of wanted) {
     const filter = all.get(name)!;
     const board = computeBoard(table, {
@@ -149,6 +152,13 @@ export async function buildLeaderboard(
     });
     if (board.models.length === 0) continue;
     ridgeUsed ||= board.method.ridge !== null;
+    raw.push({ name, filter, board });
+  }
+  // Then the style-controlled boards, on rows put in canonical order so their bootstrap (which draws rows) does
+  // not depend on the input's row order (canonical.ts). The table is reordered in place.
+  if (withStyle) canonicalizeRows(table);
+  const categories: Record<string, BoardJson> = {};
+  for (const { name, filter, board } of raw) {
     const { iterations: _i, maxRelScore: _s, ...method } = board.method;
     const json: BoardJson = { battles: board.battles, models: board.models, pairwise: board.pairwise, method };
     if (withStyle) {
@@ -162,8 +172,7 @@ export async function buildLeaderboard(
         anchor: opts.anchor,
       });
       onStyleBoard?.(name, prep);
-      const rounds =
-        opts.bootstrap > 0 && prep.design.length > 0 ? await runStyleRounds(prep, opts.bootstrap) : null;
+      const rounds = opts.bootstrap > 0 && prep.design.length > 0 ? await runStyleRounds(prep, opts.bootstrap) : null;
       json.styleControl = finishStyleBoard(prep, board.raw, rounds, opts.level);
     }
     // Key order as in DESIGN section 6.
