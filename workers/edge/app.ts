@@ -7,6 +7,7 @@ import { ApiError, type ApiErrorBody } from "../../shared/errors";
 import { registerAdminRoutes } from "./routes/admin";
 import { registerBattleRoutes } from "./routes/battles";
 import { registerChatRoutes } from "./routes/chat";
+import { registerExportRoutes } from "./routes/export";
 import { rateLimit } from "./rate-limit";
 import { registerLeaderboardRoutes } from "./routes/leaderboard";
 import { registerMetaRoutes } from "./routes/meta";
@@ -104,6 +105,7 @@ export function createApp(): App {
   registerChatRoutes(app);
   registerAdminRoutes(app);
   registerLeaderboardRoutes(app);
+  registerExportRoutes(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", { type: "http", scheme: "bearer" });
   app.doc31("/openapi.json", {
