@@ -107,6 +107,7 @@ export const battles = sqliteTable(
     index("battles_labels_rev_idx").on(t.labelsRev),
     index("battles_judge_rev_idx").on(t.judgeRev, t.judgeRequestedAt),
     index("battles_changed_idx").on(t.changedAt),
+    index("battles_dedup_idx").on(t.dedupHighFreq),
     // Keyset pagination of the export in (voted_at, id) order: one index range read per page.
     index("battles_voted_id_idx").on(t.votedAt, t.id),
     index("battles_voter_idx").on(t.voterHash, t.votedAt),

@@ -58,4 +58,5 @@ CREATE INDEX `battles_recorded_id_idx` ON `battles` (`recorded_at`,`id`);--> sta
 CREATE INDEX `battles_prompt_idx` ON `battles` (`prompt_hash`);--> statement-breakpoint
 CREATE INDEX `battles_labels_rev_idx` ON `battles` (`labels_rev`);--> statement-breakpoint
 CREATE INDEX `battles_judge_rev_idx` ON `battles` (`judge_rev`,`judge_requested_at`);--> statement-breakpoint
-CREATE INDEX `battles_changed_idx` ON `battles` (`changed_at`);
+CREATE INDEX `battles_changed_idx` ON `battles` (`changed_at`);--> statement-breakpoint
+CREATE INDEX `battles_dedup_idx` ON `battles` (`dedup_high_freq`);
