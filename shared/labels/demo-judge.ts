@@ -5,7 +5,7 @@ import type { ChatMessage } from "../providers";
 import type { JudgeSpec } from "./judge";
 
 const MATH =
-  /\b(?:solve|equation|integral|derivative|probability|prove|theorem|calculate|compute|sum of|factor|matrix|algebra|geometry|percent|how many|radius|area of)\b|[0-9]\s*[-+*/^=]\s*[0-9a-z(]|x²|√|∫|\b(?:berechne|calcul|résous|résoudre|ecuación|calcula|решите|вычисли)\w*|(?:方程|计算|概率|積分|方程式)/i;
+  /\b(?:solve|equation|integral|derivative|probability|prove|theorem|calculate|compute|sum of|factor|matrix|algebra|geometry|percent|how many|radius|area of|catch(?:es)? up)\b|\b\d+\s*(?:km\/h|mph|m\/s)|[0-9]\s*[-+*/^=]\s*[0-9a-z(]|x²|√|∫|\b(?:berechne|calcul|résous|résoudre|ecuación|calcula|решите|вычисли)\w*|(?:方程|计算|概率|積分|方程式)/i;
 const CREATIVE =
   /\b(?:poem|poetry|story|stories|haiku|limerick|song|lyrics|sonnet|fairy tale|fable|screenplay|script for a|dialogue between|short fiction|novel|bedtime|rap|verse|joke)\b|(?:诗|故事|物語|詩|소설|시를|cuento|poema|histoire|Gedicht|Geschichte|стих|рассказ)/i;
 const INSTRUCTION_CUES =
