@@ -28,11 +28,12 @@ describe("OpenAPI document", () => {
         "GET /leaderboard.json",
         "GET /api/leaderboard/history",
         "GET /api/export/battles.jsonl",
+        "GET /api/export/conversations.jsonl",
       ].sort(),
     );
     const vote = doc.paths["/api/battles/{id}/vote"].post;
     expect(vote.requestBody.content["application/json"].schema).toBeDefined();
-    expect(Object.keys(vote.responses).sort()).toEqual(["200", "400", "404", "409", "422", "429"]);
+    expect(Object.keys(vote.responses).sort()).toEqual(["200", "400", "403", "404", "409", "422", "429", "503"]);
     expect(doc.components.schemas.Vote.properties.winner.enum).toEqual(["a", "b", "tie", "bothbad"]);
   });
 
