@@ -86,7 +86,9 @@ try {
     const created = await post(`${arena.url}/api/battles`, { mode: "anonymous", consent: i % 5 === 0 }, ip);
     if (created.status !== 201) return (errors++, false);
     const { id } = JSON.parse(created.text);
-    const turn = await post(`${arena.url}/api/battles/${id}/messages`, { content: PROMPTS[i % PROMPTS.length] }, ip);
+    // Three battles in ten ask one of ten popular prompts (dedup's high-frequency prompts), the rest a unique one.
+    const prompt = i % 10 < 3 ? PROMPTS[i % PROMPTS.length] : `${PROMPTS[i % PROMPTS.length]} (variant ${i})`;
+    const turn = await post(`${arena.url}/api/battles/${id}/messages`, { content: prompt }, ip);
     if (turn.status !== 200) return (errors++, false);
     const vote = await post(`${arena.url}/api/battles/${id}/vote`, { winner: WINNERS[i % 4] }, voterIp);
     if (vote.status !== 200) return (errors++, false);
@@ -118,9 +120,10 @@ try {
 
   const logs = arena
     .output()
+    .replace(/\x1b\[[0-9;]*m/g, "") // wrangler colours error lines
     .split("\n")
     .flatMap((l) => {
-      const at = l.indexOf("{");
+      const at = l.indexOf('{"');
       if (at < 0) return [];
       try {
         return [JSON.parse(l.slice(at))];
@@ -143,6 +146,7 @@ try {
     failed = true;
   } else console.log("OK: stored battle count == accepted vote count");
   if (sum(written, "duplicates") === 0 && FAULT_RATE > 0) console.log("note: no duplicate delivery happened this run");
+  if (process.env.BENCH_DUMP) writeFileSync(process.env.BENCH_DUMP, arena.output());
 
   // Classification and cleaning throughput over what was stored.
   const rows = JSON.parse(
