@@ -272,14 +272,23 @@ export function insertHistory(d: Db, rows: (typeof schema.leaderboardHistory.$in
   return d.insert(schema.leaderboardHistory).values(rows).onConflictDoNothing();
 }
 
-/** A cheap fingerprint of the battles table: a new vote (or a redelivered write) changes it. */
-export async function battlesWatermark(d: Db): Promise<{ count: number; lastRecordedAt: number }> {
+/**
+ * A cheap fingerprint of the battles table: a new vote (or a redelivered write) changes `count`/`lastRecordedAt`; a
+ * change of labels, dedup tags or exclusion after recording (maintenance, judge) changes `lastChangedAt`.
+ */
+export async function battlesWatermark(
+  d: Db,
+): Promise<{ count: number; lastRecordedAt: number; lastChangedAt: number }> {
   const b = schema.battles;
   const row = await d
-    .select({ count: sql<number>`count(*)`, last: sql<number | null>`max(${b.recordedAt})` })
+    .select({
+      count: sql<number>`count(*)`,
+      last: sql<number | null>`max(${b.recordedAt})`,
+      changed: sql<number | null>`max(${b.changedAt})`,
+    })
     .from(b)
     .get();
-  return { count: row?.count ?? 0, lastRecordedAt: row?.last ?? 0 };
+  return { count: row?.count ?? 0, lastRecordedAt: row?.last ?? 0, lastChangedAt: row?.changed ?? 0 };
 }
 
 // ---------------------------------------------------------------- labels (categories per battle, versioned)
