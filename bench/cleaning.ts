@@ -16,6 +16,7 @@ import {
 } from "../shared/cleaning/anomaly";
 import { quantileFromHistogram, sampleBattles } from "../shared/cleaning/dedup";
 import { scrubPii } from "../shared/cleaning/pii";
+import { mulberry32 } from "../shared/random";
 import coding from "../test/fixtures/categories/coding.json";
 import general from "../test/fixtures/categories/general.json";
 import languages from "../test/fixtures/categories/languages.json";
@@ -115,15 +116,21 @@ async function main() {
   );
 }
 
+/** Random battles between 7 equally strong models (no voter should stand out). */
 function synthetic(n: number): Row[] {
-  return Array.from({ length: n }, (_, i) => ({
-    id: `b-${i}`,
-    voter_hash: `v-${i % 2000}`,
-    model_a: `m${i % 7}`,
-    model_b: `m${(i * 3 + 1) % 7}`,
-    winner: (["model_a", "model_b", "tie", "tie (bothbad)"] as const)[i % 4]!,
-    prompt_hash: `p-${i % 20_000}`,
-  }));
+  const rand = mulberry32(1);
+  return Array.from({ length: n }, (_, i) => {
+    const a = Math.floor(rand() * 7);
+    const b = (a + 1 + Math.floor(rand() * 6)) % 7;
+    return {
+      id: `b-${i}`,
+      voter_hash: `v-${Math.floor(rand() * 2000)}`,
+      model_a: `m${a}`,
+      model_b: `m${b}`,
+      winner: (["model_a", "model_b", "tie", "tie (bothbad)"] as const)[Math.floor(rand() * 4)]!,
+      prompt_hash: `p-${Math.floor(rand() * 20_000)}`,
+    };
+  });
 }
 
 await main();
