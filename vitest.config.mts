@@ -35,6 +35,8 @@ export default defineConfig(async () => ({
     include: ["test/**/*.test.ts"],
     exclude: ["test/e2e/**", "test/cli/**", "test/browser/**"],
     setupFiles: ["./test/setup/apply-migrations.ts"],
+    // Fake Turnstile and judge servers on loopback (test/setup/loopback.ts).
+    globalSetup: ["./test/setup/loopback.ts"],
     testTimeout: 30_000,
   },
 }));

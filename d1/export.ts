@@ -18,6 +18,8 @@ export interface ExportLine {
   turn: number;
   language: string | null;
   categories: string[];
+  /** FastChat's dedup tag: the ratings parser puts `sampled` rows on the `dedup` board. */
+  dedup_tag: { high_freq: boolean; sampled: boolean };
   sampling_probability: number | null;
   conv_metadata: {
     sum_user_tokens: number;
@@ -47,6 +49,7 @@ export function toExportLine(row: BattleRow, withExclusion = false): ExportLine 
     turn: row.turns,
     language: row.language,
     categories: row.categories,
+    dedup_tag: { high_freq: row.dedupHighFreq, sampled: row.dedupSampled },
     sampling_probability: row.samplingProbability,
     conv_metadata: {
       sum_user_tokens: row.userTokens,

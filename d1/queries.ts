@@ -5,6 +5,7 @@ import { nextLifecycle } from "../shared/lifecycle";
 import type { ModelInput, ModelRecord } from "../shared/models";
 import type { VoteMessage } from "../queues/votes";
 import { WINNER_TO_FASTCHAT } from "../queues/votes";
+import { categoriesOf, CATEGORY_LABELS, HEURISTIC_VERSIONS, type HeuristicLabel } from "../shared/categories";
 import * as schema from "./schema";
 
 export type Db = ReturnType<typeof db>;
@@ -59,8 +60,13 @@ export async function upsertModel(d: Db, id: string, input: ModelInput, now: num
   return row;
 }
 
-/** The insert for one vote message; a redelivered message hits the primary key and changes nothing. */
+/**
+ * The insert for one vote message; a redelivered message hits the primary key and changes nothing. A vote from a
+ * voter already flagged as anomalous is stored excluded straight away (maintenance also sweeps the ones in between).
+ */
 export function insertBattle(d: Db, m: VoteMessage, recordedAt: number, transcriptKey: string | null) {
+  const c = m.classification;
+  const flagged = sql`(SELECT 'anomalous_voter' FROM ${schema.voterAnomaly} WHERE ${schema.voterAnomaly.voterHash} = ${m.voterHash} AND ${schema.voterAnomaly.flaggedAt} IS NOT NULL)`;
   return d
     .insert(schema.battles)
     .values({
@@ -84,14 +90,57 @@ export function insertBattle(d: Db, m: VoteMessage, recordedAt: number, transcri
       boldCountA: m.style.a.bold,
       boldCountB: m.style.b.bold,
       language: m.language,
-      categories: [],
-      excludedReason: m.excludedReason,
+      categories: c ? categoriesOf(c.labels) : [],
+      excludedReason: m.excludedReason ?? (m.mode === "anonymous" ? flagged : null),
       samplingProbability: m.samplingProbability,
       consent: m.consent,
       transcriptKey,
       recordedAt,
+      promptHash: c?.promptHash ?? null,
+      labelsRev: c ? c.rev : null,
     })
     .onConflictDoNothing({ target: schema.battles.id });
+}
+
+/** The heuristic label rows of a vote message (none when the message predates classification). */
+export function insertHeuristicLabels(d: Db, m: VoteMessage, now: number) {
+  const c = m.classification;
+  if (!c) return null;
+  const rows: (typeof schema.battleLabels.$inferInsert)[] = [
+    ...Object.entries(c.labels).map(([label, value]) => ({
+      battleId: m.battleId,
+      label,
+      version: HEURISTIC_VERSIONS[label as HeuristicLabel],
+      value,
+      detail: null,
+      source: "heuristic",
+      labelledAt: now,
+    })),
+    {
+      battleId: m.battleId,
+      label: "language",
+      version: HEURISTIC_VERSIONS.language,
+      value: m.language !== null,
+      detail: m.language,
+      source: "heuristic",
+      labelledAt: now,
+    },
+  ];
+  return d.insert(schema.battleLabels).values(rows).onConflictDoNothing();
+}
+
+/** Counts one vote toward a voter's day; returns the day's total including this one (one atomic statement). */
+export async function countVoterVote(d: Db, voterHash: string, day: string): Promise<number> {
+  const row = await d
+    .insert(schema.voterDailyVotes)
+    .values({ voterHash, day, votes: 1 })
+    .onConflictDoUpdate({
+      target: [schema.voterDailyVotes.voterHash, schema.voterDailyVotes.day],
+      set: { votes: sql`${schema.voterDailyVotes.votes} + 1` },
+    })
+    .returning({ votes: schema.voterDailyVotes.votes })
+    .get();
+  return row?.votes ?? 1;
 }
 
 export async function getBattleRow(d: Db, id: string) {
@@ -229,12 +278,89 @@ export function insertHistory(d: Db, rows: (typeof schema.leaderboardHistory.$in
   return d.insert(schema.leaderboardHistory).values(rows).onConflictDoNothing();
 }
 
-/** A cheap fingerprint of the battles table: a new vote (or a redelivered write) changes it. */
-export async function battlesWatermark(d: Db): Promise<{ count: number; lastRecordedAt: number }> {
+/**
+ * A cheap fingerprint of the battles table: a new vote (or a redelivered write) changes `count`/`lastRecordedAt`; a
+ * change of labels, dedup tags or exclusion after recording (maintenance, judge) changes `lastChangedAt`.
+ */
+export async function battlesWatermark(
+  d: Db,
+): Promise<{ count: number; lastRecordedAt: number; lastChangedAt: number }> {
   const b = schema.battles;
   const row = await d
-    .select({ count: sql<number>`count(*)`, last: sql<number | null>`max(${b.recordedAt})` })
+    .select({
+      count: sql<number>`count(*)`,
+      last: sql<number | null>`max(${b.recordedAt})`,
+      changed: sql<number | null>`max(${b.changedAt})`,
+    })
     .from(b)
     .get();
-  return { count: row?.count ?? 0, lastRecordedAt: row?.last ?? 0 };
+  return { count: row?.count ?? 0, lastRecordedAt: row?.last ?? 0, lastChangedAt: row?.changed ?? 0 };
+}
+
+// ---------------------------------------------------------------- labels (categories per battle, versioned)
+
+export type LabelRow = typeof schema.battleLabels.$inferInsert;
+
+/** Inserts or replaces label rows (a new classifier version overwrites the old value and version). */
+export function upsertLabels(d: Db, rows: LabelRow[]) {
+  return d
+    .insert(schema.battleLabels)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: [schema.battleLabels.battleId, schema.battleLabels.label],
+      set: {
+        version: sql`excluded.version`,
+        value: sql`excluded.value`,
+        detail: sql`excluded.detail`,
+        source: sql`excluded.source`,
+        labelledAt: sql`excluded.labelled_at`,
+      },
+    });
+}
+
+/**
+ * Rewrites a battle's `categories` (sorted names of its true category labels) and `language` from its label rows,
+ * with any other column changes, and stamps `changed_at` so the next leaderboard run sees the change.
+ */
+export function refreshBattleLabels(
+  d: Db,
+  battleId: string,
+  now: number,
+  extra: Partial<Pick<typeof schema.battles.$inferInsert, "labelsRev" | "judgeRev" | "promptHash">> = {},
+) {
+  const l = schema.battleLabels;
+  const names = sql.join(
+    CATEGORY_LABELS.map((c) => sql`${c}`),
+    sql`, `,
+  );
+  return d
+    .update(schema.battles)
+    .set({
+      ...extra,
+      categories: sql`(SELECT coalesce(json_group_array(label), '[]') FROM (SELECT ${l.label} AS label FROM ${l}
+        WHERE ${l.battleId} = ${battleId} AND ${l.value} = 1 AND ${l.label} IN (${names}) ORDER BY ${l.label}))`,
+      language: sql`(SELECT ${l.detail} FROM ${l} WHERE ${l.battleId} = ${battleId} AND ${l.label} = 'language')`,
+      changedAt: now,
+    })
+    .where(eq(schema.battles.id, battleId));
+}
+
+export async function cachedVerdicts(d: Db, promptHash: string, labeller: string) {
+  return d
+    .select()
+    .from(schema.labelCache)
+    .where(and(eq(schema.labelCache.promptHash, promptHash), eq(schema.labelCache.labeller, labeller)));
+}
+
+export function insertVerdict(d: Db, row: typeof schema.labelCache.$inferInsert) {
+  return d.insert(schema.labelCache).values(row).onConflictDoNothing();
+}
+
+export async function markJudgeRequested(d: Db, ids: string[], now: number): Promise<void> {
+  for (let i = 0; i < ids.length; i += 90) {
+    await d
+      .update(schema.battles)
+      .set({ judgeRequestedAt: now })
+      .where(inArray(schema.battles.id, ids.slice(i, i + 90)));
+  }
 }

@@ -96,9 +96,28 @@ export const battles = sqliteTable(
     /** R2 key of the retained transcript, when retention applied. */
     transcriptKey: text("transcript_key"),
     recordedAt: integer("recorded_at").notNull(),
+    /** SHA-256 of the user turns (FastChat's dedup key); null for battles recorded before it existed. */
+    promptHash: text("prompt_hash"),
+    /** HEURISTICS_REVISION the heuristic labels were computed with; null = never labelled (maintenance relabels). */
+    labelsRev: integer("labels_rev"),
+    /** The judge revision (prompt versions and labeller) of the LLM-judge labels; null = not judged. */
+    judgeRev: text("judge_rev"),
+    /** When a judge job was last queued for this battle (maintenance re-queues a stale one after a while). */
+    judgeRequestedAt: integer("judge_requested_at"),
+    /** FastChat's dedup_tag: the prompt is above the 99.9th-percentile frequency; this battle is in the sample. */
+    dedupHighFreq: integer("dedup_high_freq", { mode: "boolean" }).notNull().default(false),
+    dedupSampled: integer("dedup_sampled", { mode: "boolean" }).notNull().default(true),
+    /** Last time labels, dedup tags or the exclusion changed after the row was recorded (the cron's watermark). */
+    changedAt: integer("changed_at"),
   },
   (t) => [
     index("battles_voted_at_idx").on(t.votedAt),
+    index("battles_recorded_id_idx").on(t.recordedAt, t.id),
+    index("battles_prompt_idx").on(t.promptHash),
+    index("battles_labels_rev_idx").on(t.labelsRev),
+    index("battles_judge_rev_idx").on(t.judgeRev, t.judgeRequestedAt),
+    index("battles_changed_idx").on(t.changedAt),
+    index("battles_dedup_idx").on(t.dedupHighFreq),
     // Keyset pagination of the export in (voted_at, id) order: one index range read per page.
     index("battles_voted_id_idx").on(t.votedAt, t.id),
     index("battles_voter_idx").on(t.voterHash, t.votedAt),
@@ -250,3 +269,76 @@ export const providerModelResults = sqliteTable(
     index("provider_model_results_latest_idx").on(t.modelId, t.generatedAt),
   ],
 );
+
+/**
+ * Every label of every battle, one row per (battle, label), each with the version of the classifier that produced it
+ * (DESIGN section 8). The battle row's `categories` and `language` are derived from these rows. `value` null means
+ * "no label" (the judge's answer was malformed or ambiguous, or the text was no longer available).
+ */
+export const battleLabels = sqliteTable(
+  "battle_labels",
+  {
+    battleId: text("battle_id").notNull(),
+    label: text("label").notNull(),
+    version: integer("version").notNull(),
+    value: integer("value", { mode: "boolean" }),
+    /** Extra detail: the language code, the judge's score or criteria, "carried" when the text was gone. */
+    detail: text("detail"),
+    /** heuristic | judge */
+    source: text("source").notNull(),
+    labelledAt: integer("labelled_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.battleId, t.label] }), index("battle_labels_label_idx").on(t.label, t.version)],
+);
+
+/** LLM-judge answers by prompt hash, so a repeated prompt (or a re-delivered job) never calls the judge twice. */
+export const labelCache = sqliteTable(
+  "label_cache",
+  {
+    promptHash: text("prompt_hash").notNull(),
+    label: text("label").notNull(),
+    version: integer("version").notNull(),
+    labeller: text("labeller").notNull(),
+    value: integer("value", { mode: "boolean" }),
+    detail: text("detail"),
+    /** The judge's raw answer (first 2,000 characters), for audits of the parser. */
+    output: text("output").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.promptHash, t.label, t.version, t.labeller] })],
+);
+
+/** Votes per voter per UTC day, for the daily vote cap (DESIGN section 4). Old days are pruned by maintenance. */
+export const voterDailyVotes = sqliteTable(
+  "voter_daily_votes",
+  {
+    voterHash: text("voter_hash").notNull(),
+    day: text("day").notNull(),
+    votes: integer("votes").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.voterHash, t.day] }), index("voter_daily_votes_day_idx").on(t.day)],
+);
+
+/** The anomalous-voter test's running state per voter (shared/cleaning/anomaly.ts). */
+export const voterAnomaly = sqliteTable(
+  "voter_anomaly",
+  {
+    voterHash: text("voter_hash").primaryKey(),
+    votes: integer("votes").notNull(),
+    /** Fisher's statistic so far: -2 Σ ln p. */
+    fisher: real("fisher").notNull(),
+    /** Index of the next checkpoint (1-based) and the vote count at which it falls. */
+    checkpoint: integer("checkpoint").notNull(),
+    nextAt: integer("next_at").notNull(),
+    flaggedAt: integer("flagged_at"),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("voter_anomaly_flagged_idx").on(t.flaggedAt)],
+);
+
+/** Small key/value state of the maintenance runner (cursors, last runs). */
+export const maintenanceState = sqliteTable("maintenance_state", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});

@@ -22,6 +22,7 @@ import { countTokens } from "../shared/style";
 import { encodeEvent, sideFailedMessage, type BattleEvent, type Side, type SideFinish } from "../shared/sse";
 import { sendDeadLetter } from "../queues/dead-letters";
 import { db, isBattleRecorded, recordModelFailure, recordModelSuccess } from "../d1/queries";
+import { overVoteCap } from "../shared/cleaning/vote-cap";
 import { sendVote, VoteMessage } from "../queues/votes";
 import { migrate, schemaExists } from "./battle-schema";
 import { buildVoteMessage, exclusionOf, type Winner } from "./vote";
@@ -104,6 +105,7 @@ interface MetaRow extends Record<string, SqlStorageValue> {
   next_enqueue_at: number | null;
   created_at: number;
   expires_at: number;
+  cap_reason: string | null;
 }
 
 export interface TurnRow extends Record<string, SqlStorageValue> {
@@ -253,6 +255,10 @@ export class BattleRoom extends DurableObject<Env> {
       now + FIRST_RETRY_MS,
       now + this.config().battleTtlMs,
     );
+    // The daily cap is checked once the vote is persisted (so a concurrent second vote already gets 409).
+    if (meta.mode === "anonymous" && (await overVoteCap(this.env, voterHash, now))) {
+      this.sql.exec("UPDATE battle SET cap_reason = 'vote_cap' WHERE k = 1");
+    }
     const voted = this.meta()!;
     // Arm the retry before the first attempt: if this instance dies mid-send, the alarm still delivers the vote.
     await this.scheduleAlarm();

@@ -36,6 +36,8 @@ const STEPS: string[] = [
      finished_at INTEGER,
      PRIMARY KEY (turn, side)
    )`,
+  // The vote's exclusion decided outside the conversation (the per-voter daily cap), null when none.
+  `ALTER TABLE battle ADD COLUMN cap_reason TEXT`,
 ];
 
 export function migrate(sql: SqlStorage): void {

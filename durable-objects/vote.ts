@@ -1,4 +1,5 @@
 // Turning a finished battle into its vote message, and deciding whether the vote counts (invariant 4).
+import { classifyConversation, HEURISTICS_REVISION } from "../shared/categories";
 import type { ModelRecord } from "../shared/models";
 import { countTokens, sideStyle } from "../shared/style";
 import { VOTE_MESSAGE_VERSION, type VoteMessage } from "../queues/votes";
@@ -25,6 +26,7 @@ export function excludedReason(meta: MetaRow, turns: readonly TurnRow[]): string
   if (meta.leaked) return "identity_leak";
   if (turns.some((t) => t.finish === "error")) return "provider_error";
   if (turns.some((t) => t.finish === "stopped" || t.finish === null)) return "unfinished";
+  if (meta.cap_reason) return meta.cap_reason;
   return null;
 }
 
@@ -41,6 +43,11 @@ export async function buildVoteMessage(
     sideStyle(answers("b")),
     countTokens(prompts).then((c) => c.reduce((s, n) => s + n, 0)),
   ]);
+  // Heuristic categories and language come from the text, which only this object holds (DESIGN section 8).
+  const classified = await classifyConversation(
+    { userTurns: prompts, answersA: answers("a"), answersB: answers("b") },
+    userTokens,
+  );
   return {
     v: VOTE_MESSAGE_VERSION,
     battleId: meta.id,
@@ -54,10 +61,10 @@ export async function buildVoteMessage(
     turns: prompts.length,
     userTokens,
     style: { a: styleA, b: styleB },
-    // Language detection arrives with the category classifiers; until then the column stays null.
-    language: null,
+    language: classified.language,
     excludedReason: excludedReason(meta, turns),
     samplingProbability: meta.pair_probability,
     consent: meta.consent === 1,
+    classification: { rev: HEURISTICS_REVISION, labels: classified.labels, promptHash: classified.promptHash },
   };
 }

@@ -14,6 +14,23 @@ const SideStyle = z
 
 export const VOTE_MESSAGE_VERSION = 1;
 
+/**
+ * The heuristic labels the DO computed from the conversation when the vote was cast (shared/categories). Optional so
+ * a message produced before this field existed still validates; its battle is labelled later by maintenance.
+ */
+export const Classification = z
+  .object({
+    /** HEURISTICS_REVISION of the classifier that produced the labels. */
+    rev: z.number().int().min(0),
+    labels: z
+      .object({ coding: z.boolean(), multi_turn: z.boolean(), long_query: z.boolean(), short_query: z.boolean() })
+      .strict(),
+    /** SHA-256 of the user turns (FastChat's dedup key). */
+    promptHash: z.string().regex(/^[0-9a-f]{64}$/),
+  })
+  .strict();
+export type Classification = z.infer<typeof Classification>;
+
 export const VoteMessage = z
   .object({
     v: z.literal(VOTE_MESSAGE_VERSION),
@@ -33,6 +50,7 @@ export const VoteMessage = z
     excludedReason: z.string().min(1).max(64).nullable(),
     samplingProbability: z.number().min(0).max(1).nullable(),
     consent: z.boolean(),
+    classification: Classification.optional(),
   })
   .strict();
 export type VoteMessage = z.infer<typeof VoteMessage>;

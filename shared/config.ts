@@ -20,7 +20,19 @@ export interface ArenaConfig {
   breakerCooldownMs: number;
   /** RATE_LIMITS=off disables the per-IP limits and the vote cap (load tests). */
   rateLimits: boolean;
+  /** Votes per voter per UTC day that count; later ones are accepted with counted:false, reason "vote_cap". 0 = no cap. */
+  voteCapPerDay: number;
+  /** Cloudflare Turnstile's siteverify endpoint (a var so tests can point it at a loopback fake). */
+  turnstileVerifyUrl: string;
+  /** The labeller for the LLM-judge categories: "demo" (built-in, offline), "off", or the id of a pool model. */
+  labeller: string;
+  /** Test and benchmark hook: the share of vote batches the consumer fails on purpose (0 in production). */
+  queueFaultRate: number;
+  /** Anomalous-voter test: family-wise false-positive rate per voter (shared/cleaning/anomaly.ts). */
+  anomalyAlpha: number;
 }
+
+export const TURNSTILE_SITEVERIFY = "https://challenges.cloudflare.com/turnstile/v0/siteverify";
 
 type ConfigVars = Partial<Record<keyof Env, unknown>>;
 
@@ -47,5 +59,10 @@ export function readConfig(env: ConfigVars): ArenaConfig {
     breakerFailures: num(env.BREAKER_FAILURES, 3, 1),
     breakerCooldownMs: num(env.BREAKER_COOLDOWN_SECONDS, 60, 0) * 1000,
     rateLimits: String(env.RATE_LIMITS ?? "on").toLowerCase() !== "off",
+    voteCapPerDay: Math.floor(num(env.VOTE_CAP_PER_DAY, 300)),
+    turnstileVerifyUrl: String(env.TURNSTILE_VERIFY_URL ?? "") || TURNSTILE_SITEVERIFY,
+    labeller: String(env.LABELLER ?? "demo").trim() || "demo",
+    queueFaultRate: Math.min(1, num(env.QUEUE_FAULT_RATE, 0)),
+    anomalyAlpha: Math.min(0.5, num(env.ANOMALY_ALPHA, 0.01, 1e-9)),
   };
 }

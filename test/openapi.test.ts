@@ -45,6 +45,7 @@ describe("OpenAPI document", () => {
         "GET /v1/models",
         "GET /v1/models/{model}",
         "POST /v1/chat/completions",
+        "GET /api/export/conversations.jsonl",
       ].sort(),
     );
     // Every operator and provider route declares its bearer scheme; public routes declare none.
@@ -73,7 +74,7 @@ describe("OpenAPI document", () => {
     expect(doc.components.schemas.ProviderModel.properties.hasApiKey).toBeDefined();
     const vote = doc.paths["/api/battles/{id}/vote"].post;
     expect(vote.requestBody.content["application/json"].schema).toBeDefined();
-    expect(Object.keys(vote.responses).sort()).toEqual(["200", "400", "404", "409", "422", "429"]);
+    expect(Object.keys(vote.responses).sort()).toEqual(["200", "400", "403", "404", "409", "422", "429", "503"]);
     expect(doc.components.schemas.Vote.properties.winner.enum).toEqual(["a", "b", "tie", "bothbad"]);
   });
 

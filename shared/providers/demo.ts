@@ -155,7 +155,8 @@ export const demoProvider: Provider = {
     const speedup = Number(req.env.DEMO_SPEEDUP) > 0 ? Number(req.env.DEMO_SPEEDUP) : 1;
     const meanDelay = 1000 / (tps * speedup);
     // Each gap is meanDelay × (1 ± jitter); params.jitter = 0 gives the fixed pacing benchmarks need.
-    const jitter = typeof req.model.params.jitter === "number" ? Math.min(1, Math.max(0, req.model.params.jitter)) : 0.5;
+    const jitter =
+      typeof req.model.params.jitter === "number" ? Math.min(1, Math.max(0, req.model.params.jitter)) : 0.5;
     const all = pieces(demoAnswer(req.model.id, style, req.messages, req.attempt));
     const rand = seededRandom(`${req.model.id}|pace|${req.attempt}`);
     const n = Math.min(all.length, req.params.maxTokens);

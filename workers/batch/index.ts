@@ -1,7 +1,8 @@
 // Queue consumer (DESIGN section 8). arena-votes: validate, copy retained transcripts to R2, write the whole batch
 // to D1 in one idempotent statement batch, retry with backoff on failure, forward poison messages to the DLQ.
 // arena-votes-dlq: record every dead letter in D1 so nothing is silently dropped (invariant 3).
-import { db, insertBattle, insertDeadLetter } from "../../d1/queries";
+import { db, insertBattle, insertDeadLetter, insertHeuristicLabels } from "../../d1/queries";
+import { handleLabelJobs, LABELS_QUEUE, requestJudgeLabels } from "./labels";
 import { describeDeadLetter, sendDeadLetter } from "../../queues/dead-letters";
 import { VoteMessage } from "../../queues/votes";
 import { readConfig } from "../../shared/config";
@@ -20,6 +21,7 @@ const log = (level: "info" | "error", msg: string, fields: Record<string, unknow
 
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   if (batch.queue === VOTES_DLQ) return recordDeadLetters(batch, env);
+  if (batch.queue === LABELS_QUEUE) return handleLabelJobs(batch, env);
   return writeVotes(batch, env);
 }
 
@@ -51,17 +53,50 @@ async function writeVotes(batch: MessageBatch<unknown>, env: Env): Promise<void>
 
   try {
     const now = Date.now();
-    const retention = readConfig(env).transcriptRetention;
-    const keys = await Promise.all(valid.map(({ msg, vote }) => retainTranscript(env, vote, retention, msg.attempts)));
+    const config = readConfig(env);
+    // Benchmarks only (QUEUE_FAULT_RATE): fail this batch before or after its write, as a crash would.
+    const fault = config.queueFaultRate > 0 && Math.random() < config.queueFaultRate ? faultPoint() : null;
+    if (fault === "before") throw new Error("injected fault before the D1 write");
+    const keys = await Promise.all(
+      valid.map(({ msg, vote }) => retainTranscript(env, vote, config.transcriptRetention, msg.attempts)),
+    );
     const d = db(env.DB);
-    const statements = valid.map(({ vote }, i) => insertBattle(d, vote, now, keys[i] ?? null));
-    await d.batch(statements as [(typeof statements)[number], ...typeof statements]);
+    // One statement batch (one transaction): each battle row, then its heuristic label rows.
+    const statements: (ReturnType<typeof insertBattle> | NonNullable<ReturnType<typeof insertHeuristicLabels>>)[] = [];
+    const battlePositions: number[] = [];
+    valid.forEach(({ vote }, i) => {
+      battlePositions.push(statements.length);
+      statements.push(insertBattle(d, vote, now, keys[i] ?? null));
+      const labels = insertHeuristicLabels(d, vote, now);
+      if (labels) statements.push(labels);
+    });
+    const results = await d.batch(statements as [(typeof statements)[number], ...typeof statements]);
+    const inserted = battlePositions.reduce((n, i) => n + changesOf(results[i]), 0);
+    if (fault === "after") throw new Error("injected fault after the D1 write");
     for (const { msg } of valid) msg.ack();
-    log("info", "vote.batch_written", { queue: batch.queue, count: valid.length });
+    log("info", "vote.batch_written", {
+      queue: batch.queue,
+      count: valid.length,
+      inserted,
+      duplicates: valid.length - inserted,
+    });
+    await requestJudgeLabels(
+      env,
+      valid.map(({ vote }) => vote),
+      now,
+    );
   } catch (err) {
     log("error", "vote.batch_failed", { queue: batch.queue, count: valid.length, err: String(err) });
     for (const { msg } of valid) msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
   }
+}
+
+const faultPoint = (): "before" | "after" => (Math.random() < 0.5 ? "before" : "after");
+
+/** Rows a statement changed, from its D1 result (0 for a redelivered vote that hit the primary key). */
+function changesOf(result: unknown): number {
+  const meta = (result as { meta?: { changes?: number } } | undefined)?.meta;
+  return typeof meta?.changes === "number" ? meta.changes : 0;
 }
 
 /**
@@ -113,7 +148,11 @@ async function recordDeadLetters(batch: MessageBatch<unknown>, env: Env): Promis
       // A valid vote that ran out of retries (D1 was down for a while) is still written: idempotently, and the
       // dead letter stays as the audit trail of what happened.
       const vote = VoteMessage.safeParse(l.raw);
-      return vote.success ? [record, insertBattle(d, vote.data, now, null)] : [record];
+      if (!vote.success) return [record];
+      const labels = insertHeuristicLabels(d, vote.data, now);
+      return labels
+        ? [record, insertBattle(d, vote.data, now, null), labels]
+        : [record, insertBattle(d, vote.data, now, null)];
     });
     if (rows.length) await d.batch(rows as [(typeof rows)[number], ...typeof rows]);
     batch.ackAll();

@@ -1,9 +1,13 @@
-// Scheduled handler: recompute and publish the leaderboard. It awaits the work, so triggering it locally
+// Scheduled handler: data maintenance (re-labelling, judge re-queue, dedup tags, anomalous voters; bounded work,
+// docs/data.md), then recompute and publish the leaderboard. It awaits the work, so triggering it locally
 // (`/__scheduled`, which `npm start` does every minute) returns only once the snapshot is published.
+import { runMaintenance } from "../maintenance";
 import { publishSnapshot } from "./publish";
 
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
   const started = Date.now();
+  // Before the snapshot, so the labels and exclusions it rates are current.
+  await runMaintenance(env);
   const published = await publishSnapshot(env, controller.scheduledTime || started);
   console.log(
     JSON.stringify({

@@ -49,7 +49,8 @@ export async function publishSnapshot(env: Env, now = Date.now()): Promise<Publi
   const publicModels = new Set(publicIds);
   // Nothing new since the latest snapshot (no vote recorded, same public models): keep it, rewrite nothing.
   const mark = await battlesWatermark(d);
-  const sourceKey = `${mark.count}|${mark.lastRecordedAt}|${await sha256Hex(publicIds.sort().join("\n"))}`;
+  // Labels, dedup tags and exclusions change rows without a new vote (changed_at): they publish anew too.
+  const sourceKey = `${mark.count}|${mark.lastRecordedAt}|${mark.lastChangedAt}|${await sha256Hex(publicIds.sort().join("\n"))}`;
   const latest = await latestSnapshot(d);
   if (latest && latest.sourceKey === sourceKey) {
     return { id: latest.id, battles: latest.battles, sha256: latest.sha256, unchanged: true };

@@ -9,6 +9,7 @@ import type { ProviderPrincipal } from "./provider-auth";
 import { registerAdminRoutes } from "./routes/admin";
 import { registerBattleRoutes } from "./routes/battles";
 import { registerChatRoutes } from "./routes/chat";
+import { registerExportRoutes } from "./routes/export";
 import { rateLimit } from "./rate-limit";
 import { registerLeaderboardRoutes } from "./routes/leaderboard";
 import { registerMetaRoutes } from "./routes/meta";
@@ -130,6 +131,7 @@ export function createApp(): App {
   registerOpenAIRoutes(app);
   registerTransparencyRoute(app);
   registerApiDocsRoute(app, OPENAPI_CONFIG);
+  registerExportRoutes(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", { type: "http", scheme: "bearer" });
   app.openAPIRegistry.registerComponent("securitySchemes", "providerKey", {

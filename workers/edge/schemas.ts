@@ -16,6 +16,7 @@ const errorContent = { "application/json": { schema: ErrorSchema } };
 export const errors = {
   400: { description: "Malformed JSON (`bad_json`)", content: errorContent },
   401: { description: "Missing or wrong bearer token", content: errorContent },
+  403: { description: "Human check (Turnstile) required or failed", content: errorContent },
   404: { description: "Unknown or malformed id", content: errorContent },
   409: { description: "State conflict (already voted, turn in progress, …)", content: errorContent },
   422: { description: "Schema violation (`invalid_request`)", content: errorContent },

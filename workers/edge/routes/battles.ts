@@ -10,6 +10,7 @@ import { ApiError, unwrap } from "../../../shared/errors";
 import { identityTerms } from "../../../shared/leak";
 import { ModelId, ModelRevealSchema, reveal, servesMode } from "../../../shared/models";
 import { samplePair } from "../../../shared/sampling";
+import { verifyTurnstile } from "../../../shared/turnstile";
 import { clientIp, voterHash } from "../../../shared/voter";
 import type { App, AppEnv } from "../app";
 import { assertNotPaused, isPaused, loadPool } from "../pool";
@@ -93,6 +94,7 @@ const routes = {
     responses: {
       201: { description: "Created", content: { "application/json": { schema: BattleCreated } } },
       400: errors[400],
+      403: errors[403],
       404: errors[404],
       422: errors[422],
       429: errors[429],
@@ -134,10 +136,12 @@ const routes = {
     responses: {
       200: { description: "Vote accepted", content: { "application/json": { schema: VoteResult } } },
       400: errors[400],
+      403: errors[403],
       404: errors[404],
       409: errors[409],
       422: errors[422],
       429: errors[429],
+      503: errors[503],
     },
   }),
   report: createRoute({
@@ -178,6 +182,7 @@ const voterOf = (c: Context<AppEnv>) => voterHash(clientIp(c.req.raw.headers), c
 export function registerBattleRoutes(app: App) {
   app.openapi(routes.create, async (c) => {
     const body = c.req.valid("json");
+    await verifyTurnstile(c.env, body.turnstileToken, clientIp(c.req.raw.headers));
     const config = readConfig(c.env);
     const pool = await loadPool(c.env);
     const all = pool.all;
@@ -241,8 +246,9 @@ export function registerBattleRoutes(app: App) {
 
   app.openapi(routes.vote, async (c) => {
     const { id } = c.req.valid("param");
-    const { winner } = c.req.valid("json");
+    const { winner, turnstileToken } = c.req.valid("json");
     const stub = battleStub(c, id);
+    await verifyTurnstile(c.env, turnstileToken, clientIp(c.req.raw.headers));
     const outcome = unwrap(await stub.vote(winner, await voterOf(c)));
     return c.json(
       { winner: outcome.winner, models: outcome.models, counted: outcome.counted, reason: outcome.reason },
