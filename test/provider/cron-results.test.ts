@@ -18,7 +18,7 @@ const runCron = () =>
   worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "*/5 * * * *" }), env);
 
 /** Recorded anonymous battles written straight to D1 (the vote path is covered elsewhere). */
-async function insertBattles(rows: { a: string; b: string; winner: string; excluded?: string }[], start: number) {
+async function insertBattles(rows: { a: string; b: string; winner: string; excluded?: string }[]) {
   const now = Date.now();
   const statements = rows.map((row, k) =>
     env.DB.prepare(
@@ -28,7 +28,7 @@ async function insertBattles(rows: { a: string; b: string; winner: string; exclu
        VALUES (?, 'anonymous', 1, ?, ?, ?, 'voter', ?, ?, 1, 12, ?, ?, '{"h1":0}', '{"h1":1}', '{"ordered":2}',
          '{"ordered":0}', '{"**":1}', '{"**":0}', NULL, '[]', ?, 0.1, 0, NULL, ?)`,
     ).bind(
-      `cr-${start + k}`,
+      crypto.randomUUID(),
       row.a,
       row.b,
       row.winner,
@@ -82,7 +82,7 @@ beforeAll(async () => {
   for (let k = 0; k < 150; k++) rows.push(k % 2 ? battle("rw-v0", DEMOS[k % 5]!) : battle(DEMOS[k % 5]!, "rw-v0"));
   // The private variant rw-v1: 120 clean battles against public models, 7 excluded ones.
   for (let k = 0; k < 120; k++) rows.push(k % 2 ? battle("rw-v1", DEMOS[k % 5]!) : battle(DEMOS[k % 5]!, "rw-v1"));
-  await insertBattles(rows, 0);
+  await insertBattles(rows);
   await insertBattles(
     Array.from({ length: 7 }, (_, k) => ({
       a: "rw-v1",
