@@ -90,7 +90,6 @@ beforeAll(async () => {
       winner: "model_a",
       excluded: "identity_leak",
     })),
-    10_000,
   );
   await runCron();
 });
