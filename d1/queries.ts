@@ -339,7 +339,10 @@ export function refreshBattleLabels(
       ...extra,
       categories: sql`(SELECT coalesce(json_group_array(label), '[]') FROM (SELECT ${l.label} AS label FROM ${l}
         WHERE ${l.battleId} = ${battleId} AND ${l.value} = 1 AND ${l.label} IN (${names}) ORDER BY ${l.label}))`,
-      language: sql`(SELECT ${l.detail} FROM ${l} WHERE ${l.battleId} = ${battleId} AND ${l.label} = 'language')`,
+      // The language label's code when the battle has one, else the column is left as it is.
+      language: sql`CASE WHEN EXISTS (SELECT 1 FROM ${l} WHERE ${l.battleId} = ${battleId} AND ${l.label} = 'language')
+        THEN (SELECT ${l.detail} FROM ${l} WHERE ${l.battleId} = ${battleId} AND ${l.label} = 'language')
+        ELSE ${schema.battles.language} END`,
       changedAt: now,
     })
     .where(eq(schema.battles.id, battleId));

@@ -24,7 +24,7 @@ describe("open data", () => {
     const consented = await createBattle({ mode: "anonymous", consent: true });
     await sendMessage(
       consented,
-      "Solve 3x + 7 = 22 in Python and mail the result to jane.doe@example.com or call +1 415 555 0132.",
+      "Write a Python function that solves 3x + 7 = 22 and mail the result to jane.doe@example.com or call +1 415 555 0132.",
     );
     await voteAndWait(consented);
     const private_ = await createBattle({ mode: "anonymous" });
@@ -101,7 +101,7 @@ describe("open data", () => {
     expect(text).not.toContain("555 0132");
     expect(conv.conversation_a[0]).toEqual({
       role: "user",
-      content: "Solve 3x + 7 = 22 in Python and mail the result to [EMAIL] or call [PHONE].",
+      content: "Write a Python function that solves 3x + 7 = 22 and mail the result to [EMAIL] or call [PHONE].",
     });
     expect(conv.conversation_a[1].role).toBe("assistant");
     await expectError(await call("/api/export/conversations.jsonl?snapshot=nope"), 404, "snapshot_not_found");
