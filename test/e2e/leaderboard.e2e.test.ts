@@ -18,11 +18,19 @@ const post = (p: string, body?: unknown) =>
   fetch(`${base}${p}`, { method: "POST", body: body === undefined ? undefined : JSON.stringify(body) });
 const getBattle = async (id: string) => (await (await fetch(`${base}/api/battles/${id}`)).json()) as any;
 
-async function votedBattle(winner: string): Promise<string> {
+// Prompts that land on different boards through the heuristic classifiers (issue 6): coding, another language,
+// a short query, a two-turn conversation, plain English.
+const conversations = [
+  [`Tell me something about the number ${Math.random()}`],
+  ["Write a Python function that reverses a list:\n```python\ndef rev(xs):\n    return xs[::-1]\n```\nand explain it."],
+  ["Schreibe mir bitte ein kurzes Gedicht über den Herbst und die fallenden bunten Blätter im Wald."],
+  ["hi"],
+  ["What is the capital of Australia, and why was it chosen?", "And how many people live there today?"],
+];
+
+async function votedBattle(winner: string, turns: string[]): Promise<string> {
   const { id } = (await (await post("/api/battles", { mode: "anonymous" })).json()) as { id: string };
-  await (
-    await post(`/api/battles/${id}/messages`, { content: `Tell me something about the number ${Math.random()}` })
-  ).text();
+  for (const content of turns) await (await post(`/api/battles/${id}/messages`, { content })).text();
   expect((await post(`/api/battles/${id}/vote`, { winner })).status).toBe(200);
   return id;
 }
@@ -30,7 +38,9 @@ async function votedBattle(winner: string): Promise<string> {
 describe("the published leaderboard", () => {
   it("is reproducible from its export with the ratings CLI", async () => {
     const winners = ["a", "b", "tie", "bothbad"];
-    const ids = await Promise.all(Array.from({ length: 16 }, (_, i) => votedBattle(winners[i % 4]!)));
+    const ids = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => votedBattle(winners[i % 4]!, conversations[i % conversations.length]!)),
+    );
     for (const id of ids) await expect.poll(async () => (await getBattle(id)).recorded, { timeout: 15_000 }).toBe(true);
 
     const cron = await fetch(`${base}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`);
@@ -47,8 +57,16 @@ describe("the published leaderboard", () => {
     const valid = ajv.validate(schema, published);
     expect(ajv.errors ?? []).toEqual([]);
     expect(valid).toBe(true);
-    expect(published.data.battles).toBeGreaterThanOrEqual(16);
+    expect(published.data.battles).toBeGreaterThanOrEqual(20);
     expect(published.categories.overall.styleControl.coefficients).toHaveProperty("length");
+    // Every board the data supports (categories from the classifiers, the dedup tags of the cron's maintenance,
+    // the views), each raw and style-controlled.
+    for (const board of ["overall", "coding", "multi_turn", "english", "non_english", "dedup", "no_tie", "no_short"]) {
+      expect(published.categories[board], board).toBeDefined();
+      expect(published.categories[board].models.length, board).toBeGreaterThan(0);
+      expect(published.categories[board].styleControl, board).toBeDefined();
+    }
+    expect(Object.keys(published.categories).some((k) => k.startsWith("lang_"))).toBe(true);
 
     const notModified = await fetch(`${base}/leaderboard.json`, { headers: { "if-none-match": etag } });
     expect(notModified.status).toBe(304);
