@@ -77,4 +77,37 @@ describe("dedup", () => {
     for (let i = 0; i < table.length; i++) if ((table.categoryBits[i]! >>> bit) & 1) inView++;
     expect(inView).toBe(97);
   });
+
+  it("spends a bounded number of D1 queries per run and finishes the pass from a cursor on later runs", async () => {
+    const d = db(env.DB);
+    const b = schema.battles;
+    await d.delete(b).run();
+    await env.DB.prepare("DELETE FROM maintenance_state").run();
+    const now = Date.now();
+    const frequent = [hex64(7001), hex64(7002), hex64(7003)];
+    await writeVotes(
+      [
+        ...frequent.flatMap((h) => Array.from({ length: 200 }, () => vote({ classification: classified(h) }))),
+        ...Array.from({ length: 3000 }, (_, i) => vote({ classification: classified(hex64(8000 + i)) })),
+      ].map((v) => ({ vote: v, recordedAt: now })),
+    );
+    // Budget 2: one select and one update per run, so each frequent prompt takes several runs.
+    const reports = [];
+    for (let run = 0; run < 30; run++) {
+      const r = await runDedup(d, now + run, run === 0, 2);
+      reports.push(r);
+      if (r?.complete) break;
+    }
+    expect(reports.length).toBeGreaterThan(3);
+    expect(reports.slice(0, -1).every((r) => r && !r.complete)).toBe(true); // continued without waiting
+    expect(reports.at(-1)!.complete).toBe(true);
+    const cutoff = reports.at(-1)!.cutoff;
+    for (const h of frequent) {
+      const rows = await d.select().from(b).where(eq(b.promptHash, h));
+      expect(rows.every((r) => r.dedupHighFreq)).toBe(true);
+      expect(rows.filter((r) => r.dedupSampled)).toHaveLength(Math.floor(cutoff));
+    }
+    // Done: the next run waits for the interval again.
+    expect(await runDedup(d, now + 31, false)).toBe(null);
+  });
 });

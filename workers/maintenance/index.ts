@@ -55,6 +55,12 @@ export const DEDUP_INTERVAL_MS = 30 * 60_000;
 /** Votes younger than this are left for the next pass: a concurrent consumer may still write older timestamps. */
 export const ANOMALY_SETTLE_MS = 60_000;
 const HIGH_FREQ_PROMPTS = 1_000;
+/**
+ * D1 answers at most 1,000 queries per invocation and the snapshot after this needs up to ~500: a dedup pass spends
+ * at most this many on per-prompt work, then continues from a cursor on the next run (every prompt is visited in
+ * hash order; the pass counts as done, and waits DEDUP_INTERVAL_MS, only when the cursor reaches the end).
+ */
+export const DEDUP_QUERIES_PER_RUN = 200;
 
 export interface MaintenanceOptions {
   now?: number;
@@ -69,7 +75,7 @@ export interface MaintenanceOptions {
 export interface MaintenanceReport {
   relabelled: number;
   judgeQueued: number;
-  dedup: { ran: boolean; cutoff: number; highFreqPrompts: number; changed: number } | null;
+  dedup: { ran: boolean; cutoff: number; highFreqPrompts: number; changed: number; complete: boolean } | null;
   anomaly: { votes: number; voters: number; flagged: number; excluded: number };
   pruned: number;
   ms: Record<string, number>;
@@ -210,9 +216,16 @@ function setState(d: Db, key: string, value: string, now: number) {
     .onConflictDoUpdate({ target: schema.maintenanceState.key, set: { value, updatedAt: now } });
 }
 
-export async function runDedup(d: Db, now: number, force: boolean): Promise<MaintenanceReport["dedup"]> {
+export async function runDedup(
+  d: Db,
+  now: number,
+  force: boolean,
+  budget = DEDUP_QUERIES_PER_RUN,
+): Promise<MaintenanceReport["dedup"]> {
   const last = Number((await getState(d, "dedup_at")) ?? 0);
-  if (!force && now - last < DEDUP_INTERVAL_MS) return null;
+  const cursor = (await getState(d, "dedup_cursor")) ?? "";
+  // A pass in progress (cursor set) goes on at every run; a finished one waits for the interval.
+  if (!force && cursor === "" && now - last < DEDUP_INTERVAL_MS) return null;
   const histogram = await d.all<{ count: number; prompts: number }>(
     sql`SELECT c AS count, COUNT(*) AS prompts FROM (SELECT COUNT(*) AS c FROM battles WHERE ${RATED} GROUP BY prompt_hash) GROUP BY c`,
   );
@@ -223,23 +236,33 @@ export async function runDedup(d: Db, now: number, force: boolean): Promise<Main
   );
   const highSet = new Set(high.map((h) => h.prompt_hash));
   let changed = 0;
+  let queries = 0;
   const b = schema.battles;
-  // Prompts no longer frequent: their battles are back in the sample.
   const previously = await d.selectDistinct({ h: b.promptHash }).from(b).where(eq(b.dedupHighFreq, true));
-  for (const { h } of previously) {
-    if (h === null || highSet.has(h)) continue;
-    const r = await d
-      .update(b)
-      .set({ dedupHighFreq: false, dedupSampled: true, changedAt: now })
-      .where(and(eq(b.promptHash, h), eq(b.dedupHighFreq, true)))
-      .run();
-    changed += r.meta.changes ?? 0;
-  }
-  for (const promptHash of highSet) {
+  // Every prompt to look at — no longer frequent (back in the sample) or frequent (tag and sample) — in hash order,
+  // from where the last run stopped.
+  const work = [...new Set([...previously.map((p) => p.h).filter((h): h is string => h !== null), ...highSet])]
+    .filter((h) => h > cursor)
+    .sort();
+  let done = 0;
+  for (const promptHash of work) {
+    if (queries >= budget) break;
+    if (!highSet.has(promptHash)) {
+      const r = await d
+        .update(b)
+        .set({ dedupHighFreq: false, dedupSampled: true, changedAt: now })
+        .where(and(eq(b.promptHash, promptHash), eq(b.dedupHighFreq, true)))
+        .run();
+      queries++;
+      changed += r.meta.changes ?? 0;
+      done++;
+      continue;
+    }
     const rows = await d
       .select({ id: b.id, high: b.dedupHighFreq, sampled: b.dedupSampled })
       .from(b)
       .where(and(eq(b.promptHash, promptHash), sql`${RATED}`));
+    queries++;
     const keep = sampleBattles(
       promptHash,
       rows.map((r) => r.id),
@@ -250,20 +273,36 @@ export async function runDedup(d: Db, now: number, force: boolean): Promise<Main
         .filter((r) => !r.high || r.sampled !== sampled)
         .filter((r) => keep.has(r.id) === sampled)
         .map((r) => r.id);
+    // A very frequent prompt can need more updates than the budget: what is done stays done (rows already
+    // tagged right are skipped above), and the next run picks the same prompt up again.
+    let interrupted = false;
     for (const sampled of [true, false]) {
       const ids = toSet(sampled);
-      for (let i = 0; i < ids.length; i += 90) {
+      for (let i = 0; i < ids.length && !interrupted; i += 90) {
+        if (queries >= budget) {
+          interrupted = true;
+          break;
+        }
         const r = await d
           .update(b)
           .set({ dedupHighFreq: true, dedupSampled: sampled, changedAt: now })
           .where(inArray(b.id, ids.slice(i, i + 90)))
           .run();
+        queries++;
         changed += r.meta.changes ?? 0;
       }
     }
+    if (interrupted) break;
+    done++;
   }
-  await setState(d, "dedup_at", String(now), now);
-  return { ran: true, cutoff, highFreqPrompts: highSet.size, changed };
+  const complete = done === work.length;
+  if (complete) {
+    await setState(d, "dedup_at", String(now), now);
+    await setState(d, "dedup_cursor", "", now);
+  } else {
+    await setState(d, "dedup_cursor", work[done - 1] ?? cursor, now);
+  }
+  return { ran: true, cutoff, highFreqPrompts: highSet.size, changed, complete };
 }
 
 // ---------------------------------------------------------------- 4. anomalous voters
