@@ -63,7 +63,7 @@ if (!args.includes("--no-browser")) {
       ["/compare", true],
       ["/chat", true],
       ["/leaderboard", true],
-      ["/about", false],
+      ["/about", true],
     ]) {
       const fcp = [];
       const ready = [];

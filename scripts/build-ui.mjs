@@ -20,6 +20,7 @@ export const PAGE_ENTRIES = {
   compare: "ui/pages/compare.ts",
   chat: "ui/pages/chat.ts",
   leaderboard: "ui/pages/leaderboard.ts",
+  about: "ui/pages/about.ts",
 };
 
 /**

@@ -48,7 +48,7 @@ export async function openPage(
     viewport?: { width: number; height: number };
     mobile?: boolean;
     scheme?: "light" | "dark";
-    /** Wait for the page's script to mark it rendered (html[data-ready]); false for static pages (/about). */
+    /** Wait for the page's script to mark it rendered (html[data-ready]); false for a page without a script. */
     script?: boolean;
   } = {},
 ): Promise<TestPage> {

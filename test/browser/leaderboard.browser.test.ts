@@ -1,6 +1,7 @@
 // `/leaderboard` after votes and a cron run: the rows match /leaderboard.json, the category selector and the
 // style-control toggle change the table, search and min-votes filter it, and every plot draws something. Also the
-// static `/about` page.
+// `/about` page: its static text (method, policy, dataset card, per-board commands) and its transparency section,
+// rendered from /api/transparency after a provider registered private models through the API.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -15,6 +16,7 @@ import {
   tid,
   voteBattles,
 } from "./browser";
+import { createProvider, registerPrivateModel, retireProviderModel } from "./models";
 
 let browser: Browser;
 
@@ -159,9 +161,9 @@ describe("/leaderboard", () => {
 });
 
 describe("/about", () => {
-  it("explains the method, the policy, the licence and how to reproduce the leaderboard", async () => {
+  it("explains the method, the policy, the dataset card and how to reproduce every board", async () => {
     for (const mobile of [false, true]) {
-      const t = await openPage(browser, "/about", { mobile, script: false });
+      const t = await openPage(browser, "/about", { mobile });
       const { page } = t;
       await expectLabelled(page);
       const text = await page.locator("main").innerText();
@@ -174,17 +176,189 @@ describe("/about", () => {
         "Sampling",
         "CC-BY-4.0",
         "npm run --silent ratings --",
+        "method.provisionalRule",
       ]) {
         expect(text).toContain(needle);
       }
+      // The dataset card: files and routes (audit view, conversations), the battles.jsonl fields, the scrubbing list.
+      const card = page.locator("#dataset");
+      const cardText = await card.innerText();
+      for (const route of [
+        "/api/export/battles.jsonl",
+        "/api/export/battles.jsonl?include=excluded",
+        "/api/export/conversations.jsonl",
+      ]) {
+        expect(await card.locator(`a[href="${route}"]`).count(), route).toBe(1);
+      }
+      const fields = await card.locator(`${tid("dataset-fields")} tbody th`).allInnerTexts();
+      for (const field of [
+        "id",
+        "tstamp",
+        "model_a, model_b",
+        "winner",
+        "judge",
+        "language",
+        "categories",
+        "dedup_tag",
+        "sampling_probability",
+        "conv_metadata",
+        "excluded_reason",
+      ]) {
+        expect(fields).toContain(field);
+      }
+      for (const needle of ["conversation_a", "[EMAIL]", "[PHONE]", "[IP]", "[KEY]", "[CARD]", "Collection"]) {
+        expect(cardText).toContain(needle);
+      }
+      // One ratings CLI command per board.
+      const commands = (await page.locator(`${tid("board-commands")} td`).allInnerTexts()).join(" ");
+      expect(commands).toContain("npm run --silent ratings -- --category overall battles.jsonl");
+      for (const board of [
+        "coding",
+        "math",
+        "hard_prompts",
+        "instruction_following",
+        "creative_writing",
+        "multi_turn",
+        "long_query",
+        "english",
+        "non_english",
+        "lang_zh",
+        "dedup",
+        "no_tie",
+        "no_short",
+      ]) {
+        expect(commands).toContain(`--category ${board}`);
+      }
+      // Nothing is said twice: the licence paragraph and the export routes appear once on the page.
+      expect(text.split("Creative Commons Attribution 4.0").length - 1).toBe(1);
       // Every section of the table of contents exists.
-      for (const href of await page.locator(".toc a").evaluateAll((as) => as.map((a) => a.getAttribute("href")))) {
+      const toc = await page.locator(".toc a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+      expect(toc).toEqual(expect.arrayContaining(["#providers", "#dataset", "#reproduce"]));
+      for (const href of toc) {
         expect(await page.locator(href!).count()).toBe(1);
+      }
+      // Tables have captions and column headers.
+      for (const table of await page.locator("main table").all()) {
+        expect(await table.locator("caption").count()).toBe(1);
+        expect(await table.locator("thead th[scope=col]").count()).toBeGreaterThan(1);
       }
       await screenshot(page, mobile ? "about-mobile" : "about-desktop");
       expectNoErrors(t);
       await t.close();
     }
+  });
+
+  it("renders the transparency report: a provider's private variants, shares, sampling and deprecation log", async () => {
+    const run = Date.now().toString(36);
+    // A name with markup: the page must show it as text.
+    const name = `About <img src=x onerror=alert(1)> Lab ${run}`;
+    const provider = await createProvider(name);
+    const testing = { id: `about-private-${run}`, name: `About Private ${run}`, codename: `cn-about-${run}` };
+    const retired = { id: `about-retired-${run}`, name: `About Retired ${run}`, codename: `cn-gone-${run}` };
+    const reason = `superseded by <b>${testing.codename}</b>`;
+    await registerPrivateModel(provider.apiKey, testing);
+    await registerPrivateModel(provider.apiKey, retired);
+    try {
+      await retireProviderModel(provider.apiKey, retired.id, reason);
+      const entryOf = (r: any) => r.providers.find((p: any) => p.name === name);
+      await expect
+        .poll(async () => entryOf(await api.json("/api/transparency"))?.privateVariants.total, { timeout: 10_000 })
+        .toBe(2);
+
+      for (const mobile of [false, true]) {
+        const t = await openPage(browser, "/about", { mobile });
+        const { page, requests } = t;
+        expect(requests.some((u) => new URL(u).pathname === "/api/transparency")).toBe(true);
+        const report = await api.json("/api/transparency");
+        const entry = entryOf(report);
+        const section = page.locator("#providers");
+        await section.locator(tid("transparency-providers")).waitFor();
+
+        // The policy text takes its numbers from the report.
+        const policy = await section.locator(tid("transparency-policy")).innerText();
+        expect(policy).toContain(`${report.policy.embargoDays} days after testing began`);
+        expect(policy).toContain(`more than ${report.policy.provisional.maxParallel} private variants`);
+        expect(policy).toContain(
+          `until the model has ${report.policy.provisional.minPostReleaseVotes.toLocaleString("en")} votes`,
+        );
+        const totals = await section.locator(tid("transparency-totals")).innerText();
+        expect(totals).toContain(report.totals.privateVariants.toLocaleString("en"));
+
+        // One row per provider; ours: 2 variants, 1 in testing, 2 at once, its battle and sampling shares.
+        expect(await section.locator(tid("provider-row")).count()).toBe(report.providers.length);
+        const row = section.locator(tid("provider-row")).filter({ hasText: `Lab ${run}` });
+        const cells = await row.locator("th, td").allInnerTexts();
+        const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+        expect(cells[0]).toBe(name);
+        expect(cells.slice(1, 5)).toEqual(["0 / 1 / 1", "2", "1", "2"]);
+        expect(cells[5]).toBe(`${entry.battles.total} (${pct(entry.battles.share)})`);
+        expect(cells[6]).toBe(`${entry.battles.last30Days} (${pct(entry.battles.shareLast30Days)})`);
+        expect(cells[7]).toBe(pct(entry.sampling.share));
+
+        // Each variant by codename, undisclosed, with its status and test period.
+        const variant = await section.locator(`${tid("variant-row")}[data-codename="${testing.codename}"]`).innerText();
+        expect(variant).toContain("undisclosed");
+        expect(variant).toContain("testing");
+        expect(variant).toContain("ongoing");
+        expect(variant).not.toContain(testing.id);
+        const gone = await section.locator(`${tid("variant-row")}[data-codename="${retired.codename}"]`).innerText();
+        expect(gone).toContain("retired");
+        // Sampling: the testing variant can be drawn, named by its codename.
+        const sampling = await section.locator(tid("transparency-sampling")).innerText();
+        expect(sampling).toContain(testing.codename);
+        expect(sampling).not.toContain(retired.codename);
+        // The deprecation log with the reason, as text.
+        const log = section.locator(tid("deprecation-row")).filter({ hasText: retired.codename });
+        expect(await log.innerText()).toContain(reason);
+        // Public models with the provisional rule's inputs.
+        expect(await section.locator(tid("provisional-row")).count()).toBe(report.models.length);
+        const first = report.models[0];
+        const firstRow = await section.locator(tid("provisional-row")).first().locator("th, td").allInnerTexts();
+        expect(firstRow[0]).toBe(first.model);
+        expect(firstRow.slice(3)).toEqual([
+          first.postReleaseVotes.toLocaleString("en"),
+          String(first.parallelPrivateVariants),
+          first.provisional ? "yes" : "no",
+        ]);
+        // Nothing from the report became markup; nothing ran.
+        expect(await section.locator("img, b").count()).toBe(0);
+        expect(t.dialogs).toEqual([]);
+        expect(requests.filter((u) => !u.startsWith(base))).toEqual([]);
+        await screenshot(page, mobile ? "about-providers-mobile" : "about-providers-desktop");
+        expectNoErrors(t);
+        await t.close();
+      }
+    } finally {
+      // Retired, so later battles never draw it.
+      await retireProviderModel(provider.apiKey, testing.id, "about test done");
+    }
+  });
+
+  it("says so, kindly, when the transparency report cannot load", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+    await page.route("**/api/transparency", (route) =>
+      route.fulfill({
+        status: 500,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ error: { code: "internal", message: "Something went wrong on our side." } }),
+      }),
+    );
+    await page.goto(`${base}/about`);
+    const notice = page.locator(tid("transparency-error"));
+    await notice.waitFor({ state: "visible" });
+    expect(await notice.innerText()).toContain("could not be loaded right now");
+    // The rest of the page is there, and "Try again" loads the report once it answers.
+    expect(await page.locator("#dataset").innerText()).toContain("dedup_tag");
+    await page.unroute("**/api/transparency");
+    await notice.locator("button").click();
+    await page.locator(tid("transparency-providers")).waitFor({ state: "visible" });
+    // The only console entry is the browser's own log line for the simulated 500 response.
+    expect(errors.filter((e) => !/status of 500/.test(e))).toEqual([]);
+    await context.close();
   });
 });
 
