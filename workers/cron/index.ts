@@ -6,8 +6,13 @@ import { publishSnapshot } from "./publish";
 
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
   const started = Date.now();
-  // Before the snapshot, so the labels and exclusions it rates are current.
-  await runMaintenance(env);
+  // Before the snapshot, so the labels and exclusions it rates are current. A failing pass is logged and the
+  // snapshot still published: stale labels for one run are better than no leaderboard (the next run retries).
+  try {
+    await runMaintenance(env);
+  } catch (err) {
+    console.log(JSON.stringify({ msg: "maintenance.failed", error: err instanceof Error ? err.message : String(err) }));
+  }
   const published = await publishSnapshot(env, controller.scheduledTime || started);
   console.log(
     JSON.stringify({
