@@ -22,7 +22,7 @@ import {
   type LabelRow,
 } from "../../d1/queries";
 import * as schema from "../../d1/schema";
-import { sendLabelJobs } from "../../queues/labels";
+import { LabelJob, sendLabelJobs } from "../../queues/labels";
 import {
   classifyConversation,
   HEURISTIC_VERSIONS,
@@ -192,12 +192,16 @@ async function requeueJudge(env: Env, d: Db, now: number): Promise<number> {
     .limit(JUDGE_BATCH);
   if (rows.length === 0) return 0;
   const ids = rows.map((r) => r.id);
+  // Battle ids are UUIDs (the DO makes them); a row imported with another id cannot become a job: skip it, marked
+  // as requested like the rest, instead of failing every run on it.
+  const valid = ids.filter((id) => LabelJob.shape.battleId.safeParse(id).success);
+  if (valid.length < ids.length) log("maintenance.judge_skipped", { battles: ids.length - valid.length });
   await sendLabelJobs(
     env.LABELS,
-    ids.map((battleId) => ({ kind: "judge", battleId, rev })),
+    valid.map((battleId) => ({ kind: "judge", battleId, rev })),
   );
   await markJudgeRequested(d, ids, now);
-  return ids.length;
+  return valid.length;
 }
 
 // ---------------------------------------------------------------- 3. dedup
