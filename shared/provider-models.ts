@@ -3,7 +3,7 @@
 // A provider never sets its models' sampling weight (the operator does) and never reads its upstream key back.
 import { z } from "@hono/zod-openapi";
 import { defaultStatus, nextLifecycle, transitionError, type Status, type Visibility } from "./lifecycle";
-import { MODES, ModelId, type ModelRecord } from "./models";
+import { MODES, ModelId, ModelOutput, modelOutput, type ModelRecord } from "./models";
 
 /** Kinds a provider may register: real endpoints, and the offline demo generator for trying the flow. */
 export const PROVIDER_MODEL_KINDS = ["openai", "anthropic", "gemini", "demo"] as const;
@@ -104,61 +104,18 @@ export const ProviderModelPatch = z
   .openapi("ProviderModelPatch");
 export type ProviderModelPatch = z.infer<typeof ProviderModelPatch>;
 
-export const ProviderModel = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    organization: z.string(),
-    license: z.string(),
-    aliases: z.array(z.string()),
-    family: z.string().nullable(),
-    provider: z.string(),
-    baseUrl: z.string().nullable(),
-    upstreamModel: z.string(),
+/** The operator's view of a model minus what a provider must not see (secret names, the owner), plus `hasApiKey`. */
+export const ProviderModel = ModelOutput.omit({ apiKeySecret: true, ownerId: true })
+  .extend({
     hasApiKey: z.boolean().openapi({ description: "Whether an upstream key is stored (the key is never returned)" }),
-    visibility: z.enum(["public", "private"]),
-    codename: z.string().nullable(),
-    status: z.enum(["testing", "active", "paused", "deprecated"]),
-    modes: z.array(z.string()),
-    params: z.record(z.string(), z.unknown()),
     samplingWeight: z.number().openapi({ description: "Set by the operator" }),
-    createdAt: z.number(),
-    updatedAt: z.number(),
-    testingStartedAt: z.number().nullable(),
-    releasedAt: z.number().nullable(),
-    pausedAt: z.number().nullable(),
-    deprecatedAt: z.number().nullable(),
-    deprecationReason: z.string().nullable(),
   })
   .openapi("ProviderModel");
 export type ProviderModel = z.infer<typeof ProviderModel>;
 
 export function providerModelView(m: ModelRecord, hasApiKey: boolean): ProviderModel {
-  return {
-    id: m.id,
-    name: m.name,
-    organization: m.organization,
-    license: m.license,
-    aliases: m.aliases,
-    family: m.family ?? null,
-    provider: m.provider,
-    baseUrl: m.baseUrl,
-    upstreamModel: m.upstreamModel,
-    hasApiKey,
-    visibility: m.visibility,
-    codename: m.codename,
-    status: m.status,
-    modes: m.modes,
-    params: m.params,
-    samplingWeight: m.samplingWeight,
-    createdAt: m.createdAt,
-    updatedAt: m.updatedAt,
-    testingStartedAt: m.testingStartedAt ?? null,
-    releasedAt: m.releasedAt ?? null,
-    pausedAt: m.pausedAt ?? null,
-    deprecatedAt: m.deprecatedAt ?? null,
-    deprecationReason: m.deprecationReason ?? null,
-  };
+  const { apiKeySecret: _secret, ownerId: _owner, ...shown } = modelOutput(m);
+  return { ...shown, hasApiKey };
 }
 
 /** Private models only take part in anonymous battles. */
