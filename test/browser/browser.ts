@@ -6,9 +6,11 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { expect, inject } from "vitest";
+import { DEFAULT_CHROMIUM } from "../../scripts/ensure-browser.mjs";
 
 export const base = inject("arenaUrl");
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+// `npm test` runs scripts/ensure-browser.mjs first, which settles (and if it may, installs) this path.
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM;
 export const SCREENSHOTS = path.resolve(import.meta.dirname, "../../test-output/screenshots");
 
 /** Headless, offline, quiet: no sandbox (root in CI), no GPU, no background traffic to the outside. */
