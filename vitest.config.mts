@@ -1,7 +1,24 @@
 // Workers-runtime tests: real D1, Durable Objects, Queues and R2 under Miniflare, configured from wrangler.toml.
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { parseEnv } from "node:util";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { unstable_readConfig } from "wrangler";
+
+/**
+ * Like `wrangler dev`, the pool loads every line of a developer's .dev.vars (wrangler.toml has no `[secrets]
+ * required` list, which would filter it). Tests must not depend on that file: each name in it is put back to
+ * wrangler.toml's value, or blanked when it is a secret (an empty secret counts as unset everywhere).
+ */
+function neutraliseDevVars(): Record<string, string> {
+  const file = path.join(import.meta.dirname, ".dev.vars");
+  if (!existsSync(file)) return {};
+  const vars = unstable_readConfig({ config: path.join(import.meta.dirname, "wrangler.toml") }).vars;
+  return Object.fromEntries(
+    Object.keys(parseEnv(readFileSync(file, "utf8"))).map((k) => [k, typeof vars[k] === "string" ? vars[k] : ""]),
+  );
+}
 
 export default defineConfig(async () => ({
   plugins: [
@@ -9,6 +26,7 @@ export default defineConfig(async () => ({
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: {
         bindings: {
+          ...neutraliseDevVars(),
           TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, "d1/migrations")),
           ADMIN_TOKEN: "test-admin-token",
           VOTER_HASH_SALT: "test-salt",

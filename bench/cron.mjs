@@ -143,9 +143,7 @@ function httpGet(url) {
 }
 
 async function putModel(id) {
-  const token = readFileSync(path.join(root, ".dev.vars"), "utf8")
-    .match(/^ADMIN_TOKEN=(.*)$/m)?.[1]
-    ?.trim();
+  const token = arena.adminToken;
   const res = await fetch(`${arena.url}/api/admin/models/${id}`, {
     method: "PUT",
     headers: { authorization: `Bearer ${token}` },

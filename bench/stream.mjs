@@ -9,7 +9,6 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startArena } from "../scripts/arena-process.mjs";
 import { startFakeOpenAI } from "./fake-openai.mjs";
-import { readDevVars } from "../scripts/seed.mjs";
 
 const TOKENS = 40;
 const FIRST_MS = 50;
@@ -104,7 +103,7 @@ const providerUrl = provider.url;
 console.error("bench: starting the arena (npm start) …");
 const arena = await startArena({ vars: { RATE_LIMITS: "off" } });
 try {
-  const token = readDevVars(path.join(root, ".dev.vars")).ADMIN_TOKEN;
+  const token = arena.adminToken;
   const register = async (id, model) => {
     const res = await fetch(`${arena.url}/api/admin/models/${id}`, {
       method: "PUT",

@@ -4,9 +4,13 @@ export function startArena(options?: {
   args?: string[];
   timeoutMs?: number;
   state?: string;
+  cwd?: string;
+  dotDevVars?: boolean;
 }): Promise<{
   url: string;
   state: string;
+  /** The ADMIN_TOKEN the arena was started with. */
+  adminToken: string;
   stop: () => Promise<void>;
   output: () => string;
 }>;

@@ -1,11 +1,12 @@
 // Starts the arena exactly as `npm start` does (scripts/start.mjs) on a free loopback port with a throw-away state
 // folder, for the end-to-end tests and the benchmarks. Stopping kills the whole process group (wrangler, workerd).
 import { execFile, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { readDevVars } from "./seed.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -50,18 +51,31 @@ export function freePort() {
 
 /**
  * `state`: a state folder to use and keep (benchmarks reuse a loaded local D1); by default a temporary one, removed
- * on stop.
- * @param {{ vars?: Record<string, string>, args?: string[], timeoutMs?: number, state?: string }} [options]
+ * on stop. Secrets come from a copy of .dev.vars.example (`--env-file`), so a developer's own .dev.vars never
+ * changes a test; `dotDevVars: true` uses the project's .dev.vars instead, exactly as `npm start` does. `cwd` runs
+ * another copy of the project (test/e2e/dev-vars.e2e.test.ts).
+ * @param {{ vars?: Record<string, string>, args?: string[], timeoutMs?: number, state?: string, cwd?: string,
+ *   dotDevVars?: boolean }} [options]
  */
 export async function startArena(options = {}) {
   const port = await freePort();
+  const cwd = options.cwd ?? root;
   const state = options.state ?? mkdtempSync(path.join(tmpdir(), "arena-"));
   const vars = Object.entries(options.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
+  let envFile = [];
+  let varsFile = path.join(cwd, ".dev.vars");
+  let varsDir;
+  if (!options.dotDevVars) {
+    varsDir = mkdtempSync(path.join(tmpdir(), "arena-vars-"));
+    varsFile = path.join(varsDir, "dev.vars");
+    copyFileSync(path.join(cwd, ".dev.vars.example"), varsFile);
+    envFile = ["--env-file", varsFile];
+  }
   const child = spawn(
     process.execPath,
-    ["scripts/start.mjs", "--port", String(port), "--persist-to", state, ...vars, ...(options.args ?? [])],
+    ["scripts/start.mjs", "--port", String(port), "--persist-to", state, ...envFile, ...vars, ...(options.args ?? [])],
     {
-      cwd: root,
+      cwd,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
     },
@@ -81,6 +95,7 @@ export async function startArena(options = {}) {
       await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
     }
     if (!options.state) rmSync(state, { recursive: true, force: true });
+    if (varsDir) rmSync(varsDir, { recursive: true, force: true });
   }
 
   const ready = await new Promise((resolve) => {
@@ -97,5 +112,7 @@ export async function startArena(options = {}) {
     await stop();
     throw new Error(`the arena did not become ready:\n${output.slice(-4000)}`);
   }
-  return { url: `http://127.0.0.1:${port}`, state, stop, output: () => output };
+  // start.mjs created .dev.vars from the example by now if it was missing.
+  const adminToken = readDevVars(varsFile).ADMIN_TOKEN;
+  return { url: `http://127.0.0.1:${port}`, state, adminToken, stop, output: () => output };
 }

@@ -3,6 +3,7 @@
 // the validation and storage path an operator's PUT /api/admin/models/:id does. Used by `npm start`; also works
 // against a deployed arena:  ADMIN_TOKEN=… node scripts/seed.mjs --url https://arena.example.workers.dev [--file F]
 import { readFileSync } from "node:fs";
+import { parseEnv } from "node:util";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 
@@ -24,14 +25,9 @@ export async function seedModels(baseUrl, token, file = DEFAULT_SEED) {
   return models.length;
 }
 
-/** Reads KEY=value lines (dotenv subset) from a file. */
+/** Reads a .dev.vars / .env file with Node's own dotenv parser (quotes, comments, `export`), as wrangler does. */
 export function readDevVars(file) {
-  const vars = {};
-  for (const line of readFileSync(file, "utf8").split(/\r?\n/)) {
-    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
-    if (m) vars[m[1]] = m[2].replace(/^(["'])(.*)\1$/, "$2");
-  }
-  return vars;
+  return parseEnv(readFileSync(file, "utf8"));
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -5,8 +5,13 @@
 //   3. runs `wrangler dev --ip 127.0.0.1 --port 8787 --test-scheduled` (D1, DO, Queues, R2 all local);
 //   4. once it answers, applies the model seed file through the admin API;
 //   5. recomputes the leaderboard (the scheduled handler) at once and then every minute.
-// Options: --port N, --persist-to DIR (local state folder), and anything else is passed to `wrangler dev`
-// (e.g. --var DEMO_SPEEDUP:20).
+// Options: --port N, --persist-to DIR (local state folder), --env-file FILE (secrets and var overrides from FILE
+// instead of .dev.vars; the tests use it so a developer's .dev.vars cannot change them), and anything else is
+// passed to `wrangler dev` (e.g. --var DEMO_SPEEDUP:20).
+//
+// Every NAME=value line of .dev.vars reaches the Worker (wrangler.toml has no `[secrets] required` list, which would
+// make wrangler load only the listed names): vendor keys named by a model's apiKeySecret, TURNSTILE_SECRET_KEY,
+// and overrides of any [vars] entry such as RATE_LIMITS=off. Their names (never values) are printed at start.
 import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -27,13 +32,19 @@ const port = Number(take("--port", "8787"));
 const persistTo = take("--persist-to", undefined);
 // Seconds between leaderboard refreshes; 0 turns them off (benchmarks trigger the cron themselves).
 const refreshSeconds = Number(take("--refresh-seconds", "60"));
+const envFile = take("--env-file", undefined);
 const persist = persistTo ? ["--persist-to", persistTo] : [];
 const quietEnv = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
 const log = (msg) => console.log(`[arena] ${msg}`);
 
-const devVars = path.join(root, ".dev.vars");
+const devVars = envFile ? path.resolve(envFile) : path.join(root, ".dev.vars");
 const devVarsExample = path.join(root, ".dev.vars.example");
-if (!existsSync(devVars)) {
+if (envFile) {
+  if (!existsSync(devVars)) {
+    console.error(`[arena] --env-file ${envFile}: no such file`);
+    process.exit(2);
+  }
+} else if (!existsSync(devVars)) {
   copyFileSync(devVarsExample, devVars);
   log("created .dev.vars from .dev.vars.example (local secrets)");
 } else {
@@ -47,6 +58,9 @@ if (!existsSync(devVars)) {
     log(`added ${missing.map(([k]) => k).join(", ")} to .dev.vars from .dev.vars.example`);
   }
 }
+
+const localVars = readDevVars(devVars);
+log(`${path.relative(root, devVars) || devVars}: ${Object.keys(localVars).join(", ") || "(empty)"} reach the Worker`);
 
 function run(cmdArgs, env) {
   return new Promise((resolve, reject) => {
@@ -72,6 +86,7 @@ const dev = spawn(
     String(port),
     "--test-scheduled",
     "--show-interactive-dev-session=false",
+    ...(envFile ? ["--env-file", devVars] : []),
     ...persist,
     ...args,
   ],
@@ -95,7 +110,7 @@ async function waitForHealth() {
 
 try {
   await waitForHealth();
-  const n = await seedModels(base, readDevVars(devVars).ADMIN_TOKEN);
+  const n = await seedModels(base, localVars.ADMIN_TOKEN);
   log(`seeded ${n} demo models from d1/seed/models.json`);
   log(`arena ready on http://localhost:${port}`);
   // wrangler dev never fires crons by itself: recompute the leaderboard now and then every minute.

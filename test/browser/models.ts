@@ -2,12 +2,10 @@
 // fake OpenAI-compatible server on loopback (bench/fake-openai.mjs). They serve only the named modes (side by
 // side, chat), so anonymous battles never sample them, and are deprecated again afterwards. Also provider accounts
 // and their private models (the /about transparency test), created through the admin and provider APIs.
-import path from "node:path";
-import { expect } from "vitest";
-import { readDevVars } from "../../scripts/seed.mjs";
+import { expect, inject } from "vitest";
 import { base } from "./browser";
 
-const token = readDevVars(path.resolve(import.meta.dirname, "../../.dev.vars")).ADMIN_TOKEN as string;
+const token = inject("arenaAdminToken");
 
 export interface LoopbackModel {
   id: string;

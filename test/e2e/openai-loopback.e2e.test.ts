@@ -1,14 +1,12 @@
 // An operator points the arena at a plain-http OpenAI-compatible server on loopback (a local vLLM, Ollama or
 // llama.cpp server) with PUT /api/admin/models/:id, and battles it at once, side by side and anonymously.
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startFakeOpenAI } from "../../bench/fake-openai.mjs";
 import seed from "../../d1/seed/models.json";
-import { readDevVars } from "../../scripts/seed.mjs";
 import { parseEvents } from "../../shared/sse";
 
 const base = inject("arenaUrl");
-const token = readDevVars(path.resolve(import.meta.dirname, "../../.dev.vars")).ADMIN_TOKEN as string;
+const token = inject("arenaAdminToken");
 let server: Awaited<ReturnType<typeof startFakeOpenAI>>;
 
 const admin = (id: string, body: unknown) =>

@@ -2,14 +2,12 @@
 // arena with a provider key, lists models and gets a streamed and a non-streamed completion from a demo model, and a
 // bad key is a 401 in OpenAI's error format. Then a private model runs through the whole stack (battles → queue →
 // D1 → cron), and /openapi.json validates against the OpenAPI 3.1 schema.
-import path from "node:path";
 import OpenAI from "openai";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { readDevVars } from "../../scripts/seed.mjs";
 
 const base = inject("arenaUrl");
-const token = readDevVars(path.resolve(import.meta.dirname, "../../.dev.vars")).ADMIN_TOKEN as string;
+const token = inject("arenaAdminToken");
 const ADMIN = { authorization: `Bearer ${token}`, "content-type": "application/json" };
 const run = Date.now().toString(36);
 
