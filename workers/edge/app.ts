@@ -5,6 +5,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ApiError, type ApiErrorBody } from "../../shared/errors";
 import { openAIError, usesOpenAIErrors } from "./openai-errors";
+import { drainBody, isWorkerPath, servePage } from "./pages";
 import type { ProviderPrincipal } from "./provider-auth";
 import { registerAdminRoutes } from "./routes/admin";
 import { registerBattleRoutes } from "./routes/battles";
@@ -52,13 +53,11 @@ function errorResponse(
 }
 
 /**
- * An error answered before the body was read (rate limit, auth, unknown id) still reads it, so the connection the
- * request came on stays usable for the next one.
+ * A body the handler never read (an error answered before reading it, a route that takes none such as `/stop`) is
+ * drained, so the connection the request came on stays usable: under `wrangler dev` an unread body made workerd
+ * answer 503 "Your worker restarted mid-request" or reset the connection.
  */
-async function discardBody(c: Context<AppEnv>): Promise<void> {
-  const raw = c.req.raw;
-  if (raw.body && !raw.bodyUsed) await raw.arrayBuffer().catch(() => {});
-}
+const discardBody = (c: Context<AppEnv>): Promise<void> => drainBody(c.req.raw);
 
 /** "field: problem; other: problem" from zod issues: precise enough to fix the request, no internals. */
 export function describeIssues(error: z.ZodError): string {
@@ -86,6 +85,7 @@ export function createApp(): App {
       c.req.raw = new Request(c.req.raw, { headers });
     }
     await next();
+    await discardBody(c);
     c.header("x-request-id", c.get("requestId"));
   });
 
@@ -110,8 +110,17 @@ export function createApp(): App {
   });
 
   app.notFound(async (c) => {
+    const pathname = new URL(c.req.url).pathname;
+    if (!isWorkerPath(pathname)) {
+      const page = await servePage(c.req.raw, c.env);
+      if (page) return page;
+      await discardBody(c);
+      return errorResponse(c, 405, "method_not_allowed", `${pathname} is a page: use GET or HEAD.`, {
+        allow: "GET, HEAD",
+      });
+    }
     await discardBody(c);
-    return errorResponse(c, 404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`);
+    return errorResponse(c, 404, "not_found", `No route for ${c.req.method} ${pathname}.`);
   });
 
   app.use("/api/battles", rateLimit("RL_BATTLES"));

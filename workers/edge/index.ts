@@ -1,4 +1,4 @@
 import { createApp } from "./app";
 
-/** The edge HTTP handler. Static UI files never reach it (assets binding); see wrangler.toml run_worker_first. */
+/** The edge HTTP handler: every request reaches it first; pages and UI files are handed to the assets binding. */
 export const edge = createApp();
