@@ -44,7 +44,10 @@ const BIG = "x".repeat(100_000);
 const STACK = /\bat [\w.<>]+ \(|file:\/\/|node_modules|\/work\/|\.ts:\d+/;
 
 async function battleId(): Promise<string> {
-  const res = await fetch(`${base.origin}/api/battles`, { method: "POST", body: JSON.stringify({ mode: "anonymous" }) });
+  const res = await fetch(`${base.origin}/api/battles`, {
+    method: "POST",
+    body: JSON.stringify({ mode: "anonymous" }),
+  });
   return ((await res.json()) as { id: string }).id;
 }
 
