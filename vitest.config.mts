@@ -56,5 +56,7 @@ export default defineConfig(async () => ({
     // Fake Turnstile and judge servers on loopback (test/setup/loopback.ts).
     globalSetup: ["./test/setup/loopback.ts"],
     testTimeout: 30_000,
+    // Setup hooks seed models and providers over the real routes: slow on a loaded 2-core machine.
+    hookTimeout: 60_000,
   },
 }));
