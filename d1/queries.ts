@@ -252,6 +252,7 @@ export async function modelHistory(d: Db, model: string, category: string, style
       ciHigh: h.ciHigh,
       rank: h.rank,
       votes: h.votes,
+      provisional: h.provisional,
     })
     .from(h)
     .where(and(eq(h.model, model), eq(h.category, category), eq(h.style, style)))
@@ -274,8 +275,15 @@ export function insertSnapshot(d: Db, row: typeof schema.leaderboardSnapshots.$i
   return d.insert(schema.leaderboardSnapshots).values(row);
 }
 
+/**
+ * The flag goes in as a literal 0/1, not a bound parameter: the cron packs 10 rows of 10 parameters into each
+ * statement (D1 allows 100), and an eleventh would cost a tenth more statements against the per-invocation limit.
+ */
 export function insertHistory(d: Db, rows: (typeof schema.leaderboardHistory.$inferInsert)[]) {
-  return d.insert(schema.leaderboardHistory).values(rows).onConflictDoNothing();
+  return d
+    .insert(schema.leaderboardHistory)
+    .values(rows.map((r) => ({ ...r, provisional: r.provisional ? sql`1` : sql`0` })))
+    .onConflictDoNothing();
 }
 
 /**

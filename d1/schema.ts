@@ -210,6 +210,11 @@ export const leaderboardHistory = sqliteTable(
     ciHigh: real("ci_high"),
     rank: integer("rank").notNull(),
     votes: integer("votes").notNull(),
+    /**
+     * True when the ratings engine could not pin this rating down (outside the board's main strongly connected
+     * component; held finite only by the ridge or the style penalty). Null on rows written before the flag existed.
+     */
+    provisional: integer("provisional", { mode: "boolean" }),
   },
   (t) => [
     primaryKey({ columns: [t.snapshotId, t.category, t.style, t.model] }),

@@ -7,7 +7,9 @@
 // Existence: the unpenalised MLE exists iff the directed "beat" graph (edge i→j when i has a positive win share
 // against j, a tie giving both directions) is strongly connected (Zermelo/Ford). When it is not (a model that
 // never lost or never won, or separate pieces), we add the ridge (λ/2)·‖θ‖² to the summed log-loss with
-// λ = DEFAULT_RIDGE, record it, and flag models outside the largest strongly connected component as provisional.
+// λ = DEFAULT_RIDGE, record it, and flag as provisional every model outside the main strongly connected component
+// (`identifiability`: the component with the most models, then the most battles, of at least MIN_COMPONENT_MODELS
+// models; none when the largest are tied, so then every model is provisional).
 import { choleskySolve } from "./linalg";
 import type { PairStats } from "./pairs";
 
@@ -204,18 +206,30 @@ export function scoreEquations(
   return { observed, expected, battles };
 }
 
+/** A strongly connected component needs this many models before the differences inside it mean anything. */
+export const MIN_COMPONENT_MODELS = 2;
+
 export interface Identifiability {
   /** True when the unpenalised MLE exists (beat graph strongly connected, every model has a battle). */
   exists: boolean;
-  /** Strongly connected component id per model. */
+  /** Strongly connected component id per model (ids depend on model order; membership does not). */
   component: Int32Array;
-  /** Models outside the largest (by battles) strongly connected component, or with no non-self battles. */
+  /** The main component's id, or -1 when there is none (every model is then provisional). */
+  main: number;
+  /** Models outside the main strongly connected component (this includes models with no non-self battle). */
   provisional: Uint8Array;
 }
 
 /**
  * Strongly connected components of the beat graph (Kosaraju, iterative). O(models + pairs).
  * Why: decides whether the MLE exists and which ratings are only held finite by the ridge.
+ *
+ * Only differences inside one strongly connected component are pinned down by the data; between components (and
+ * for a model that never lost or never won, which is a component of its own) the ridge alone keeps them finite.
+ * The main component is the one with the most models, then the most battles (summed over its models), with at
+ * least MIN_COMPONENT_MODELS models; when two components tie on both, there is no main component. So the choice
+ * depends only on the battles, never on the order of models or components, and a board where no component has
+ * two models (e.g. six battles forming a chain) marks every model provisional.
  */
 export function identifiability(pairs: PairStats): Identifiability {
   const n = pairs.nModels;
@@ -314,14 +328,31 @@ export function identifiability(pairs: PairStats): Identifiability {
     nComp++;
   }
   const compBattles = new Float64Array(nComp);
-  for (let k = 0; k < n; k++) compBattles[component[k] as number]! += battles[k] as number;
-  let main = 0;
-  for (let c = 1; c < nComp; c++) if ((compBattles[c] as number) > (compBattles[main] as number)) main = c;
+  const compModels = new Int32Array(nComp);
+  for (let k = 0; k < n; k++) {
+    compBattles[component[k] as number]! += battles[k] as number;
+    compModels[component[k] as number]!++;
+  }
+  let main = -1;
+  let tied = false;
+  for (let c = 0; c < nComp; c++) {
+    const m = compModels[c] as number;
+    if (m < MIN_COMPONENT_MODELS) continue;
+    const cmp =
+      main < 0
+        ? 1
+        : m - (compModels[main] as number) || Math.sign((compBattles[c] as number) - (compBattles[main] as number));
+    if (cmp > 0) {
+      main = c;
+      tied = false;
+    } else if (cmp === 0) tied = true;
+  }
+  if (tied) main = -1;
   const provisional = new Uint8Array(n);
   let anyBattleless = false;
   for (let k = 0; k < n; k++) {
     if (battles[k] === 0) anyBattleless = true;
     if (component[k] !== main || battles[k] === 0) provisional[k] = 1;
   }
-  return { exists: nComp <= 1 && !anyBattleless, component, provisional };
+  return { exists: nComp <= 1 && !anyBattleless, component, main, provisional };
 }

@@ -4,6 +4,7 @@ export * from "./board";
 export * from "./bootstrap";
 export {
   DEFAULT_RIDGE,
+  MIN_COMPONENT_MODELS,
   POINTS_PER_LOGIT,
   RATING_BASE,
   RATING_CENTRE,

@@ -4,7 +4,7 @@
 // The CLI and the cron worker both call this, so the published JSON and `npm run ratings` agree by construction.
 import type { RowFilter } from "./aggregate";
 import { computeBoard, type BoardMethod, type BoardModel } from "./board";
-import { DEFAULT_RIDGE } from "./bt";
+import { DEFAULT_RIDGE, MIN_COMPONENT_MODELS } from "./bt";
 import { canonicalizeRows } from "./canonical";
 import type { Pairwise } from "./pairwise";
 import type { Anchor } from "./scale";
@@ -207,6 +207,10 @@ export async function buildLeaderboard(
       // Where the MLE does not exist on a board (a model never lost or never won, or the comparison graph is in
       // pieces), that board is fitted with the ridge (λ/2)·‖θ‖² and the affected models are marked provisional.
       ridge: ridgeUsed ? DEFAULT_RIDGE : null,
+      // Which models that is (bt.ts `identifiability`): every model outside the main strongly connected component
+      // of the who-beat-whom graph (a tie links both ways): the component with the most models, then the most
+      // battles, of at least `minModels` models; when the largest tie, or none is that big, every model.
+      identification: { rule: "main-strongly-connected-component", minModels: MIN_COMPONENT_MODELS },
       minVotes: opts.minVotes,
     },
     categories,

@@ -8,6 +8,8 @@
 import { rowPasses, type RowFilter } from "./aggregate";
 import { bootstrapKey, ranksFromIntervals } from "./bootstrap";
 import type { BoardResult } from "./board";
+import { identifiability } from "./bt";
+import type { PairStats } from "./pairs";
 import { roundOutput } from "./board";
 import { hashString32, Rng } from "./rng";
 import { alignRound, quantileSorted, thetaToRatings, type Anchor } from "./scale";
@@ -27,7 +29,15 @@ export interface StyleBoardOptions {
 }
 
 export interface StyleBoard {
-  models: { model: string; rating: number; ci: [number, number] | null; votes: number; rank: number }[];
+  models: {
+    model: string;
+    rating: number;
+    ci: [number, number] | null;
+    votes: number;
+    rank: number;
+    /** The style fit's own rows do not pin this rating down (the raw boards' rule, bt.ts `identifiability`). */
+    provisional?: true;
+  }[];
   coefficients: Record<(typeof STYLE_FEATURES)[number], number>;
   coefficientsCi: Record<(typeof STYLE_FEATURES)[number], [number, number]> | null;
   battles: number;
@@ -44,6 +54,8 @@ export interface StylePrep {
   /** Full-data ratings, the scale every round is aligned to. */
   ratings: Float64Array;
   anchorIndex: number;
+  /** Per board model, 1 when the fit's rows do not pin its rating down; null when every rating is pinned down. */
+  provisional: Uint8Array | null;
 }
 
 export interface StyleRounds {
@@ -89,7 +101,58 @@ export function prepareStyleBoard(table: BattleTable, raw: BoardResult["raw"], o
     start: Float64Array.from([...full.theta, ...full.gamma]),
     ratings,
     anchorIndex: opts.anchor ? raw.models.indexOf(opts.anchor.model) : -1,
+    provisional: styleProvisional(design),
   };
+}
+
+/**
+ * Which ratings the style fit's rows cannot pin down: the raw boards' rule (bt.ts `identifiability`: outside the
+ * main strongly connected component of who beat whom, a tie linking both ways) applied to exactly the rows of this
+ * fit, which leaves out rows without style counts. The penalty keeps such ratings finite, not meaningful.
+ * One pass over the rows into per-pair sufficient statistics (a dense pair index for up to 1024 models).
+ */
+function styleProvisional(design: StyleDesign): Uint8Array | null {
+  const M = design.models;
+  const { rows, modelA, modelB, modelOf, outcome } = design;
+  const dense = M * M <= 1 << 20 ? new Int32Array(M * M).fill(-1) : null;
+  const sparse = dense ? null : new Map<number, number>();
+  const pi: number[] = [];
+  const pj: number[] = [];
+  const wins: number[] = [];
+  const total: number[] = [];
+  for (let k = 0; k < design.length; k++) {
+    const r = rows === null ? k : rows[k]!;
+    const a = modelOf[modelA[r]!]!;
+    const b = modelOf[modelB[r]!]!;
+    if (a === b) continue;
+    const i = Math.min(a, b);
+    const j = Math.max(a, b);
+    const key = i * M + j;
+    let p = dense ? dense[key]! : (sparse!.get(key) ?? -1);
+    if (p < 0) {
+      p = pi.length;
+      if (dense) dense[key] = p;
+      else sparse!.set(key, p);
+      pi.push(i);
+      pj.push(j);
+      wins.push(0);
+      total.push(0);
+    }
+    const o = outcome[r]!;
+    const aWins = o === 0 ? 1 : o === 1 ? 0 : 0.5;
+    wins[p]! += a === i ? aWins : 1 - aWins;
+    total[p]!++;
+  }
+  const pairs: PairStats = {
+    nModels: M,
+    length: pi.length,
+    i: Int32Array.from(pi),
+    j: Int32Array.from(pj),
+    wins: Float64Array.from(wins),
+    total: Float64Array.from(total),
+  };
+  const ident = identifiability(pairs);
+  return ident.exists ? null : ident.provisional;
 }
 
 /** Bootstrap rounds [from, to) of a prepared board. */
@@ -175,6 +238,7 @@ export function finishStyleBoard(
       ci: lower && upper ? [roundOutput(lower[k]!), roundOutput(upper[k]!)] : null,
       votes: raw.votes[k]!,
       rank: rank[k]!,
+      ...(prep.provisional?.[k] ? { provisional: true as const } : {}),
     })),
     coefficients: byFeature((k) => Math.round(gamma[k]! * 1e6) / 1e6),
     coefficientsCi: gammaCi

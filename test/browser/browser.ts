@@ -52,6 +52,8 @@ export async function openPage(
     scheme?: "light" | "dark";
     /** Wait for the page's script to mark it rendered (html[data-ready]); false for a page without a script. */
     script?: boolean;
+    /** Runs on the new page before it loads, e.g. to answer some requests with `page.route`. */
+    setup?: (page: Page) => Promise<void>;
   } = {},
 ): Promise<TestPage> {
   const context = await browser.newContext({
@@ -74,6 +76,7 @@ export async function openPage(
     dialogs.push(d.message());
     void d.dismiss();
   });
+  await options.setup?.(page);
   await page.goto(`${base}${pathname}`);
   if (options.script ?? true) await page.waitForSelector("html[data-ready]", { timeout: 15_000 });
   return { page, context, errors, requests, dialogs, close: () => context.close() };

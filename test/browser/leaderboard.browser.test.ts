@@ -114,6 +114,31 @@ describe("/leaderboard", () => {
     expect(await painted(page, "plot-history")).toBeGreaterThan(1000);
     await screenshot(page, "leaderboard-desktop");
 
+    // Provisional entries: the badge on exactly those rows; the history plot leaves the provisional points it was
+    // served out of its axis (npm start may publish a newer snapshot meanwhile: the page saw a prefix of the series).
+    const badged = await page
+      .locator(`${tid("leaderboard-row")}:has(${tid("provisional-badge")})`)
+      .evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-model")));
+    expect(badged).toEqual(
+      lb.categories.overall.models.filter((m: { provisional?: true }) => m.provisional).map((m: any) => m.model),
+    );
+    const historyPlot = page.locator(tid("plot-history"));
+    const selected = await page.locator(tid("history-model-select")).inputValue();
+    const served = (
+      await api.json<HistoryPoint[]>(`/api/leaderboard/history?model=${selected}&category=overall&style=false`)
+    ).slice(0, Number(await historyPlot.getAttribute("data-points")));
+    expect(Number(await historyPlot.getAttribute("data-provisional"))).toBe(served.filter((p) => p.provisional).length);
+    const axis = {
+      min: Number(await historyPlot.getAttribute("data-y-min")),
+      max: Number(await historyPlot.getAttribute("data-y-max")),
+    };
+    for (const p of served.filter((q) => !q.provisional)) {
+      for (const v of [p.rating, ...(p.ci ?? [])]) {
+        expect(v).toBeGreaterThanOrEqual(axis.min);
+        expect(v).toBeLessThanOrEqual(axis.max);
+      }
+    }
+
     // Another category: the table follows its board.
     const overallRows = await tableRows(page);
     const other =
@@ -157,6 +182,108 @@ describe("/leaderboard", () => {
     await screenshot(m.page, "leaderboard-mobile-dark");
     expectNoErrors(m);
     await m.close();
+  });
+});
+
+interface HistoryPoint {
+  generatedAt: string;
+  rating: number;
+  ci: [number, number] | null;
+  rank: number;
+  votes: number;
+  provisional?: true;
+}
+
+const axisOf = async (page: Page, id: string) => {
+  const plot = page.locator(tid(id));
+  return {
+    min: Number(await plot.getAttribute("data-y-min")),
+    max: Number(await plot.getAttribute("data-y-max")),
+    provisional: Number(await plot.getAttribute("data-provisional")),
+  };
+};
+
+describe("/leaderboard with provisional ratings", () => {
+  it("marks them, and keeps them out of the plots' axes: a placeholder 0 no longer stretches the history", async () => {
+    // The published snapshot plus a model the data cannot pin down, at the ridge-held rating a six-battle board
+    // gives (about −778, interval −870…319); and a history whose first snapshot was such a board (rating 0,
+    // interval −300…400: the reported plot), then three real points.
+    const lb = await api.json("/leaderboard.json");
+    const crafted = structuredClone(lb);
+    const overall = crafted.categories.overall;
+    const phantom = {
+      model: "demo-phantom",
+      rating: -777.970117,
+      ci: [-869.627527, 318.729169],
+      votes: 2,
+      rank: overall.models.length + 1,
+      provisional: true,
+    };
+    overall.models.push(phantom);
+    overall.method = { ...overall.method, provisional: [...(overall.method?.provisional ?? []), phantom.model] };
+    const at = Date.parse(lb.generatedAt);
+    const iso = (hoursAgo: number) => new Date(at - hoursAgo * 3_600_000).toISOString();
+    let series: HistoryPoint[] = [
+      { generatedAt: iso(3), rating: 0, ci: [-300, 400], rank: 5, votes: 2, provisional: true },
+      { generatedAt: iso(2), rating: 1012, ci: [980, 1040], rank: 1, votes: 40 },
+      { generatedAt: iso(1), rating: 1020, ci: [995, 1046], rank: 1, votes: 60 },
+      { generatedAt: iso(0), rating: 1018, ci: [1000, 1036], rank: 1, votes: 80 },
+    ];
+    const t = await openPage(browser, "/leaderboard", {
+      setup: async (page) => {
+        await page.route(/\/leaderboard\.json$/, (r) => r.fulfill({ json: crafted }));
+        await page.route(/\/api\/leaderboard\/history\?/, (r) => r.fulfill({ json: series }));
+      },
+    });
+    const { page } = t;
+
+    // The table: the row is there, badged, its reason in the title, its score styled as a placeholder.
+    const row = page.locator(`${tid("leaderboard-row")}[data-model="${phantom.model}"]`);
+    expect(await row.getAttribute("class")).toContain("provisional");
+    expect(await row.locator(tid("provisional-badge")).getAttribute("title")).toContain("cannot pin this rating down");
+
+    // The rating plot: its axis covers the other models' intervals, not −870.
+    await expect.poll(() => painted(page, "plot-rating"), { timeout: 10_000 }).toBeGreaterThan(1000);
+    const solid = overall.models.filter((m: { provisional?: true }) => !m.provisional);
+    const lo = Math.min(...solid.map((m: any) => m.ci?.[0] ?? m.rating));
+    const hi = Math.max(...solid.map((m: any) => m.ci?.[1] ?? m.rating));
+    const rating = await axisOf(page, "plot-rating");
+    expect(rating.provisional).toBe(overall.models.length - solid.length);
+    expect(rating.min).toBeLessThanOrEqual(lo);
+    expect(rating.min).toBeGreaterThan(lo - Math.max(0.1 * (hi - lo), 10) - 10);
+    expect(rating.max).toBeGreaterThanOrEqual(hi);
+    expect(rating.max).toBeLessThan(hi + Math.max(0.1 * (hi - lo), 10) + 10);
+    expect(await page.locator(tid("plot-rating-note")).isVisible()).toBe(true);
+
+    // The history plot: four points, the provisional one left out of the axis (which starts near 980, not −400).
+    await page.waitForSelector(`${tid("plot-history")}[data-points="4"]`, { timeout: 10_000 });
+    const history = await axisOf(page, "plot-history");
+    expect(history.provisional).toBe(1);
+    expect(history.min).toBeGreaterThanOrEqual(900);
+    expect(history.min).toBeLessThanOrEqual(980);
+    expect(history.max).toBeGreaterThanOrEqual(1046);
+    expect(history.max).toBeLessThanOrEqual(1150);
+    expect(await painted(page, "plot-history")).toBeGreaterThan(1000);
+    expect(await page.locator(tid("plot-history-note")).innerText()).toContain("do not set the axis");
+    await screenshot(page, "leaderboard-provisional-desktop");
+
+    // A model whose every point is provisional: the points are all there is, so they set the axis, and say so.
+    series = [
+      { generatedAt: iso(2), rating: 0, ci: [-300, 400], rank: 5, votes: 2, provisional: true },
+      { generatedAt: iso(1), rating: 1700, ci: [1500, 1900], rank: 1, votes: 3, provisional: true },
+    ];
+    const options = await page
+      .locator(`${tid("history-model-select")} option`)
+      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    await page.locator(tid("history-model-select")).selectOption(options[1]!);
+    await page.waitForSelector(`${tid("plot-history")}[data-points="2"]`, { timeout: 10_000 });
+    const all = await axisOf(page, "plot-history");
+    expect(all.provisional).toBe(2);
+    expect(all.min).toBeLessThanOrEqual(0);
+    expect(all.max).toBeGreaterThanOrEqual(1700);
+    expect(await page.locator(tid("plot-history-note")).innerText()).toContain("Every point is provisional");
+    expectNoErrors(t);
+    await t.close();
   });
 });
 

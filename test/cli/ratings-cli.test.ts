@@ -113,6 +113,34 @@ describe("ratings CLI on the real LMArena votes", () => {
   }, 120_000);
 });
 
+describe("ratings CLI: provisional models", () => {
+  it("six battles, every model its own strongly connected component: all five provisional, gazette too", async () => {
+    // gazette won its three battles and lost none; no two models beat each other both ways.
+    const rows = [
+      ["gazette", "alpha", "model_a"],
+      ["gazette", "beta", "model_a"],
+      ["coda", "gazette", "model_b"],
+      ["alpha", "beta", "model_a"],
+      ["beta", "delta", "model_a"],
+      ["coda", "delta", "model_a"],
+    ];
+    const lines = rows.map(([a, b, w], i) =>
+      JSON.stringify({ id: `six-${i + 1}`, tstamp: 1_700_000_000 + i, model_a: a, model_b: b, winner: w }),
+    );
+    const run = await ratings([write("six.jsonl", `${lines.join("\n")}\n`)]);
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout);
+    expect(out.data.battles).toBe(6);
+    expect(out.method.ridge).toBeGreaterThan(0);
+    const overall = out.categories.overall;
+    expect(overall.models.map((m: any) => m.model)[0]).toBe("gazette");
+    for (const m of overall.models) expect(m.provisional, m.model).toBe(true);
+    expect([...overall.method.provisional].sort()).toEqual(["alpha", "beta", "coda", "delta", "gazette"]);
+    // The rule is stated in the JSON (the ridge alone does not say which models it holds up).
+    expect(out.method.identification).toMatchObject({ rule: "main-strongly-connected-component", minModels: 2 });
+  });
+});
+
 describe("ratings CLI on bad input", () => {
   const header = "model_a,model_b,winner\n";
   const cases: [string, string, RegExp][] = [

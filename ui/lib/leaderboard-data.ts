@@ -15,6 +15,8 @@ export interface Board {
   models: ModelRow[];
   styleControl?: { models: ModelRow[]; coefficients: Record<string, number> };
   pairwise: { models: string[]; winFraction: (number | null)[][]; battles: (number | null)[][] };
+  /** `provisional`: the models of this (raw) board whose rating the data could not pin down. */
+  method?: { provisional?: string[]; [key: string]: unknown };
 }
 
 export interface Leaderboard {
@@ -85,3 +87,25 @@ export function ciText(row: ModelRow): string {
 }
 
 export const ratingText = (r: number) => r.toFixed(1);
+
+/**
+ * The value range a plot's axis should cover: every value that means something (ratings and interval ends of
+ * non-provisional entries), padded and rounded to tens. Provisional values (held finite only by the ridge, at
+ * numbers like 0 or 2700 on a board of a few battles) never stretch it; null when there is nothing to scale to.
+ */
+export function axisRange(values: readonly number[]): { min: number; max: number } | null {
+  const v = values.filter((x) => Number.isFinite(x));
+  if (v.length === 0) return null;
+  const lo = Math.min(...v);
+  const hi = Math.max(...v);
+  const pad = Math.max((hi - lo) * 0.08, 10);
+  return { min: Math.floor((lo - pad) / 10) * 10, max: Math.ceil((hi + pad) / 10) * 10 };
+}
+
+/** A value drawn on an axis of that range: inside it as it is, outside it pinned to the nearer edge. */
+export function clampTo(range: { min: number; max: number } | null, y: number): { y: number; off: -1 | 0 | 1 } {
+  if (!range) return { y, off: 0 };
+  if (y < range.min) return { y: range.min, off: -1 };
+  if (y > range.max) return { y: range.max, off: 1 };
+  return { y, off: 0 };
+}

@@ -1,6 +1,10 @@
 // The leaderboard's plots, loaded on demand by /leaderboard only (Chart.js with the matrix controller, ~70 KB
 // gzipped): rating with its 95% interval, pairwise win fractions, battle counts per pair, and one model's rating
 // over time from /api/leaderboard/history. Colours come from the page's CSS variables (light or dark theme).
+// Provisional ratings (the data cannot pin them down: on a board of a few battles the ridge holds them at numbers
+// like 0 or 2700) are drawn as hollow markers and never set an axis' range: the axes cover the other entries, and
+// a provisional value beyond them sits on the edge as a triangle. Only when every entry is provisional do they
+// define the range. Missing snapshots (the model was not rated) have no point; provisional ones break the line.
 import {
   BarController,
   BarElement,
@@ -19,7 +23,7 @@ import {
 import { MatrixController, MatrixElement } from "chartjs-chart-matrix";
 import { getJson, type PublicModel } from "../lib/api";
 import { h } from "../lib/dom";
-import { categoryLabel, ratingText, type Board, type ModelRow } from "../lib/leaderboard-data";
+import { axisRange, categoryLabel, clampTo, ratingText, type Board, type ModelRow } from "../lib/leaderboard-data";
 
 Chart.register(
   BarController,
@@ -50,6 +54,26 @@ interface HistoryPoint {
   ci: [number, number] | null;
   rank: number;
   votes: number;
+  /** Extra field of the history API: the data could not pin this rating down in that snapshot. */
+  provisional?: true;
+}
+
+/** Values that set an axis: ratings and interval ends. */
+const spanOf = (e: { rating: number; ci: [number, number] | null }) =>
+  e.ci ? [e.rating, e.ci[0], e.ci[1]] : [e.rating];
+
+const PROVISIONAL_NOTE =
+  "Hollow markers: provisional ratings, which the votes so far cannot pin down; they do not set the axis, and a " +
+  "triangle marks one beyond it.";
+
+/** Records what a chart's y axis covers, for tests and for anyone inspecting the page. */
+function recordAxis(canvas: HTMLCanvasElement, key: string, provisional: number): void {
+  const y = charts.get(key)?.scales["y"];
+  canvas.dataset.provisional = String(provisional);
+  if (y) {
+    canvas.dataset.yMin = String(y.min);
+    canvas.dataset.yMax = String(y.max);
+  }
 }
 
 /** At most this many models in the heatmaps (the top of the board): beyond it the cells get unreadable. */
@@ -96,7 +120,8 @@ function figure(
   title: string,
   description: string,
   height: number,
-  extra?: HTMLElement,
+  extra?: HTMLElement | null,
+  note?: HTMLElement,
 ): HTMLCanvasElement {
   const canvas = h("canvas", { role: "img", "aria-label": `${title}. ${description}`, "data-testid": `plot-${key}` });
   const wrap = h("div", { class: "plot-canvas", style: `height:${height}px` }, canvas);
@@ -106,6 +131,7 @@ function figure(
     h("figcaption", {}, h("strong", {}, title), h("span", { class: "muted small" }, ` ${description}`)),
     extra ?? null,
     wrap,
+    note ?? null,
   );
   figures.push(fig);
   return canvas;
@@ -233,11 +259,17 @@ export function render(section: HTMLElement, input: PlotInput): void {
   const label = categoryLabel(input.category) + (input.style && board.styleControl ? ", style control" : "");
 
   // 1. Rating with its interval: a thin floating bar for the CI, a point for the rating.
+  const provisionalRows = rows.filter((r) => r.provisional).length;
+  const ratingNote = h("p", { class: "muted small plot-note", "data-testid": "plot-rating-note" });
+  ratingNote.hidden = provisionalRows === 0;
+  ratingNote.textContent = PROVISIONAL_NOTE;
   const ratingCanvas = figure(
     "rating",
     "Arena score with 95% CI",
     `(${label})`,
     Math.max(260, Math.min(420, 180 + rows.length * 6)),
+    null,
+    ratingNote,
   );
   // 2 and 3. Pairwise matrices (ties excluded from the win fractions, as in FastChat).
   const top = new Set(board.models.slice(0, HEATMAP_MODELS).map((r) => r.model));
@@ -264,16 +296,24 @@ export function render(section: HTMLElement, input: PlotInput): void {
   if (!historyModel || !board.models.some((r) => r.model === historyModel))
     historyModel = board.models[0]?.model ?? null;
   if (historyModel) historySelect.value = historyModel;
+  const historyNote = h("p", { class: "muted small plot-note", "data-testid": "plot-history-note", hidden: true });
   const historyCanvas = figure(
     "history",
     "Rating over time",
-    `(${label}; one point per published snapshot)`,
+    `(${label}; one point per published snapshot that rated it)`,
     280,
     h("label", { for: historySelect.id, class: "inline" }, "Model ", historySelect),
+    historyNote,
   );
 
   section.replaceChildren(h("h2", { id: "plots-title" }, "Plots"), h("div", { class: "plot-grid" }, ...figures));
 
+  // The axis covers the entries that mean something; provisional ones are drawn hollow, pinned to its edge when
+  // beyond it (all of them provisional: they set the axis, there being nothing else).
+  const solidRows = rows.filter((r) => !r.provisional);
+  const ratingRange = solidRows.length > 0 ? axisRange(solidRows.flatMap(spanOf)) : null;
+  const apart = (r: ModelRow) => !!r.provisional && ratingRange !== null;
+  const pinned = rows.map((r) => (r.provisional ? clampTo(ratingRange, r.rating) : null));
   place("rating", ratingCanvas, {
     type: "bar",
     data: {
@@ -282,7 +322,7 @@ export function render(section: HTMLElement, input: PlotInput): void {
         {
           type: "bar",
           label: "95% CI",
-          data: rows.map((r) => (r.ci ? [r.ci[0], r.ci[1]] : [r.rating, r.rating])) as never,
+          data: rows.map((r) => (apart(r) ? null : r.ci ? [r.ci[0], r.ci[1]] : [r.rating, r.rating])) as never,
           backgroundColor: c.accentSoft,
           borderColor: c.accent,
           borderWidth: 1,
@@ -293,24 +333,45 @@ export function render(section: HTMLElement, input: PlotInput): void {
         {
           type: "line",
           label: "Arena score",
-          data: rows.map((r) => r.rating),
+          data: rows.map((r) => (r.provisional ? null : r.rating)),
           showLine: false,
           pointRadius: 4,
           pointStyle: "circle",
           pointBackgroundColor: c.accent,
           pointBorderColor: c.accent,
         },
+        {
+          type: "line",
+          label: "Provisional",
+          data: pinned.map((p) => p?.y ?? null),
+          showLine: false,
+          pointRadius: 5,
+          pointStyle: pinned.map((p) => (p && p.off !== 0 ? "triangle" : "circle")) as never,
+          rotation: pinned.map((p) => (p && p.off < 0 ? 180 : 0)) as never,
+          pointBackgroundColor: "transparent",
+          pointBorderColor: c.muted,
+          borderColor: c.muted,
+          pointBorderWidth: 1.5,
+          clip: false,
+        },
       ],
     },
     options: {
       ...baseOptions(c),
       plugins: {
-        legend: { display: true, labels: { color: c.fg, usePointStyle: true } },
+        legend: {
+          display: true,
+          labels: {
+            color: c.fg,
+            usePointStyle: true,
+            filter: (item: { datasetIndex?: number }) => item.datasetIndex !== 2 || provisionalRows > 0,
+          },
+        },
         tooltip: {
           callbacks: {
             label: (ctx) => {
               const r = rows[ctx.dataIndex]!;
-              return `${ratingText(r.rating)}${r.ci ? ` (95% CI ${ratingText(r.ci[0])}–${ratingText(r.ci[1])})` : ""}`;
+              return `${ratingText(r.rating)}${r.ci ? ` (95% CI ${ratingText(r.ci[0])}–${ratingText(r.ci[1])})` : ""}${r.provisional ? " · provisional" : ""}`;
             },
           },
         },
@@ -319,7 +380,7 @@ export function render(section: HTMLElement, input: PlotInput): void {
         x: { ticks: { color: c.fg, maxRotation: 60, autoSkip: rows.length > 40 }, grid: { display: false } },
         y: {
           beginAtZero: false,
-          grace: "5%",
+          ...(ratingRange ? { min: ratingRange.min, max: ratingRange.max } : { grace: "5%" }),
           ticks: { color: c.fg },
           grid: { color: c.grid },
           title: { display: true, text: "Arena score", color: c.muted },
@@ -327,6 +388,7 @@ export function render(section: HTMLElement, input: PlotInput): void {
       },
     },
   } as ChartConfiguration);
+  recordAxis(ratingCanvas, "rating", provisionalRows);
 
   const at = (id: string) => pair.models.indexOf(id);
   heatmap(
@@ -374,13 +436,21 @@ export function render(section: HTMLElement, input: PlotInput): void {
     const xs = points.map((p) => Date.parse(p.generatedAt));
     const fmt = (ms: number) =>
       new Date(ms).toLocaleString("en", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+    // The line, its band and the axis follow the points that mean something; a provisional point breaks the
+    // line (null) and is drawn hollow, pinned to the axis edge when beyond it.
+    const solid = points.filter((p) => !p.provisional);
+    const range = solid.length > 0 ? axisRange(solid.flatMap(spanOf)) : null;
+    const provisionalPoints = points.length - solid.length;
+    const line = (y: (p: HistoryPoint) => number) =>
+      points.map((p, i) => ({ x: xs[i]!, y: p.provisional ? null : y(p) }));
+    const pinned = points.map((p) => (p.provisional ? clampTo(range, p.rating) : null));
     place("history", historyCanvas, {
       type: "line",
       data: {
         datasets: [
           {
             label: "95% CI (upper)",
-            data: points.map((p, i) => ({ x: xs[i]!, y: p.ci?.[1] ?? p.rating })),
+            data: line((p) => p.ci?.[1] ?? p.rating),
             borderWidth: 0,
             pointRadius: 0,
             fill: "+1",
@@ -388,18 +458,31 @@ export function render(section: HTMLElement, input: PlotInput): void {
           },
           {
             label: "95% CI (lower)",
-            data: points.map((p, i) => ({ x: xs[i]!, y: p.ci?.[0] ?? p.rating })),
+            data: line((p) => p.ci?.[0] ?? p.rating),
             borderWidth: 0,
             pointRadius: 0,
             fill: false,
           },
           {
             label: "Arena score",
-            data: points.map((p, i) => ({ x: xs[i]!, y: p.rating })),
+            data: line((p) => p.rating),
             borderColor: c.accent,
             backgroundColor: c.accent,
             pointRadius: 3,
             tension: 0,
+          },
+          {
+            label: "Provisional",
+            data: pinned.map((p, i) => ({ x: xs[i]!, y: p ? p.y : null })),
+            showLine: false,
+            pointRadius: 4,
+            pointStyle: pinned.map((p) => (p && p.off !== 0 ? "triangle" : "circle")) as never,
+            rotation: pinned.map((p) => (p && p.off < 0 ? 180 : 0)) as never,
+            pointBackgroundColor: "transparent",
+            pointBorderColor: c.muted,
+            borderColor: c.muted,
+            pointBorderWidth: 1.5,
+            clip: false,
           },
         ],
       },
@@ -413,10 +496,11 @@ export function render(section: HTMLElement, input: PlotInput): void {
               title: (items) => fmt(items[0]?.parsed.x ?? 0),
               label: (ctx) => {
                 const p = points[ctx.dataIndex]!;
-                return ctx.datasetIndex === 2 ? `${ratingText(p.rating)} (rank ${p.rank}, ${p.votes} votes)` : "";
+                const text = `${ratingText(p.rating)} (rank ${p.rank}, ${p.votes} votes)`;
+                return ctx.datasetIndex === 3 ? `${text} · provisional` : ctx.datasetIndex === 2 ? text : "";
               },
             },
-            filter: (item) => item.datasetIndex === 2,
+            filter: (item) => item.datasetIndex === 2 || item.datasetIndex === 3,
           },
         },
         scales: {
@@ -427,6 +511,7 @@ export function render(section: HTMLElement, input: PlotInput): void {
             ...(xs.length === 1 ? { min: xs[0]! - 3_600_000, max: xs[0]! + 3_600_000 } : {}),
           },
           y: {
+            ...(range ? { min: range.min, max: range.max } : {}),
             ticks: { color: c.fg },
             grid: { color: c.grid },
             title: { display: true, text: "Arena score", color: c.muted },
@@ -434,6 +519,12 @@ export function render(section: HTMLElement, input: PlotInput): void {
         },
       },
     } as ChartConfiguration);
+    historyNote.hidden = provisionalPoints === 0;
+    historyNote.textContent =
+      solid.length === 0 && provisionalPoints > 0
+        ? "Every point is provisional: the votes so far cannot pin this rating down, so the numbers are placeholders."
+        : PROVISIONAL_NOTE;
+    recordAxis(historyCanvas, "history", provisionalPoints);
     historyCanvas.dataset.points = String(points.length);
   };
   historySelect.addEventListener("change", () => void drawHistory());

@@ -121,7 +121,11 @@ function renderTable(): void {
       const delta = (basePlace.get(r.model) ?? place) - place;
       return h(
         "tr",
-        { "data-testid": "leaderboard-row", "data-model": r.model },
+        {
+          "data-testid": "leaderboard-row",
+          "data-model": r.model,
+          class: r.provisional ? "provisional" : null,
+        },
         h("td", { class: "num rank" }, String(r.rank)),
         useStyle
           ? h(
@@ -140,7 +144,11 @@ function renderTable(): void {
           { scope: "row", class: "model" },
           h("span", { class: "name" }, m?.name ?? r.model),
           r.provisional
-            ? h("span", { class: "badge", title: "Few battles: the estimate needed a small ridge" }, "provisional")
+            ? h(
+                "span",
+                { class: "badge", "data-testid": "provisional-badge", title: provisionalReason(b, r, useStyle) },
+                "provisional",
+              )
             : null,
           h("span", { class: "id muted small" }, r.model),
         ),
@@ -155,6 +163,30 @@ function renderTable(): void {
   countLine.textContent = `${visible.length} of ${rows.length} models shown · ${b.battles.toLocaleString("en")} battles in ${categoryLabel(state.category)}`;
   table.dataset.category = state.category;
   table.dataset.style = String(useStyle);
+}
+
+const RIDGE_REASON =
+  "The votes so far cannot pin this rating down: it never lost or never won, or its battles do not link it both " +
+  "ways to the main group of models. The number is held finite by a tiny ridge and means little yet.";
+
+/** Why a row is provisional: the engine's rule (the board lists it), the provider rule (`method.provisionalRule`), or both. */
+function provisionalReason(b: Board, r: ModelRow, style: boolean): string {
+  const providerRule = (board?.method.provisionalRule as { models?: string[] } | undefined)?.models ?? [];
+  const byProvider = providerRule.includes(r.model);
+  // The style-controlled models carry no list: a mark there the provider rule does not explain is the engine's.
+  const byData = style
+    ? !byProvider || (b.method?.provisional ?? []).includes(r.model)
+    : (b.method?.provisional ?? []).includes(r.model);
+  return (
+    [
+      byData ? RIDGE_REASON : "",
+      byProvider
+        ? "Its provider tested many private variants at the same time; marked until it has enough votes after release."
+        : "",
+    ]
+      .filter(Boolean)
+      .join(" ") || RIDGE_REASON
+  );
 }
 
 function renderControls(): void {

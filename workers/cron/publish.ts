@@ -99,6 +99,9 @@ export async function publishSnapshot(env: Env, now = Date.now()): Promise<Publi
           gamma: prep.start.slice(prep.design.models),
         }),
     );
+    // History rows before the provider rule's marks: their `provisional` is the engine's (the rating is not
+    // pinned down by the data), which is what a plot of ratings over time must leave out of its scale.
+    const history = historyRows(json, id, now);
     const policy = provisionalPolicy(env);
     applyProvisionalMarks(json, await provisionalModels(d, models, policy, now), policy);
     const privateResults = await computePrivateResults(d, models, {
@@ -112,7 +115,6 @@ export async function publishSnapshot(env: Env, now = Date.now()): Promise<Publi
     await env.STORE.put(snapshotKey, JSON.stringify(json), {
       httpMetadata: { contentType: "application/json; charset=utf-8" },
     });
-    const history = historyRows(json, id, now);
     const statements = [
       ...Array.from({ length: Math.ceil(history.length / HISTORY_ROWS_PER_STATEMENT) }, (_, k) =>
         insertHistory(d, history.slice(k * HISTORY_ROWS_PER_STATEMENT, (k + 1) * HISTORY_ROWS_PER_STATEMENT)),
@@ -146,14 +148,22 @@ async function isEmpty(writer: ExportWriter): Promise<boolean> {
   return true;
 }
 
+/**
+ * One row per model and board of this snapshot: a model absent from a board has no row (the history then has no
+ * point for this snapshot, rather than a made-up one), and a rating the engine could not pin down is flagged.
+ */
 function historyRows(json: LeaderboardJson, snapshotId: string, generatedAt: number) {
   const rows = [];
+  const finite = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : null);
   for (const [category, board] of Object.entries(json.categories)) {
     for (const [style, models] of [
       [false, board.models],
       [true, board.styleControl?.models ?? []],
     ] as const) {
       for (const m of models) {
+        if (!Number.isFinite(m.rating)) continue;
+        const lo = finite(m.ci?.[0]);
+        const hi = finite(m.ci?.[1]);
         rows.push({
           snapshotId,
           category,
@@ -161,10 +171,11 @@ function historyRows(json: LeaderboardJson, snapshotId: string, generatedAt: num
           model: m.model,
           generatedAt,
           rating: m.rating,
-          ciLow: m.ci?.[0] ?? null,
-          ciHigh: m.ci?.[1] ?? null,
+          ciLow: lo !== null && hi !== null ? lo : null,
+          ciHigh: lo !== null && hi !== null ? hi : null,
           rank: m.rank,
           votes: m.votes,
+          provisional: m.provisional === true,
         });
       }
     }

@@ -38,13 +38,19 @@ const HistoryPoint = z
     ci: z.tuple([z.number(), z.number()]).nullable(),
     rank: z.number(),
     votes: z.number(),
+    // Extra field (the contract's five keep their meaning): present, and true, only when the ratings engine could
+    // not pin this rating down in that snapshot (it was held finite by the ridge); a plot leaves it out of its scale.
+    provisional: z.literal(true).optional().openapi({
+      description:
+        "Only on points whose rating the data could not pin down (outside the board's main strongly connected component)",
+    }),
   })
   .openapi("HistoryPoint");
 
 const history = createRoute({
   method: "get",
   path: "/api/leaderboard/history",
-  summary: "A model's rating over time on one board, oldest first",
+  summary: "A model's rating over time on one board, oldest first (only the snapshots it was rated in)",
   request: { query: HistoryQuery },
   responses: {
     200: { description: "History", content: { "application/json": { schema: z.array(HistoryPoint) } } },
@@ -122,13 +128,17 @@ export function registerLeaderboardRoutes(app: App) {
     const q = c.req.valid("query");
     const rows = await modelHistory(db(c.env.DB), q.model, q.category, q.style === "true");
     return c.json(
-      rows.map((r) => ({
-        generatedAt: new Date(r.generatedAt).toISOString(),
-        rating: r.rating,
-        ci: r.ciLow === null || r.ciHigh === null ? null : ([r.ciLow, r.ciHigh] as [number, number]),
-        rank: r.rank,
-        votes: r.votes,
-      })),
+      // One point per snapshot the model was rated in; a snapshot it was absent from has no row, so no point.
+      rows
+        .filter((r) => Number.isFinite(r.rating))
+        .map((r) => ({
+          generatedAt: new Date(r.generatedAt).toISOString(),
+          rating: r.rating,
+          ci: r.ciLow === null || r.ciHigh === null ? null : ([r.ciLow, r.ciHigh] as [number, number]),
+          rank: r.rank,
+          votes: r.votes,
+          ...(r.provisional ? { provisional: true as const } : {}),
+        })),
       200,
     );
   });

@@ -1,0 +1,1 @@
+ALTER TABLE `leaderboard_history` ADD `provisional` integer;
