@@ -4,7 +4,14 @@ import { createMiddleware } from "hono/factory";
 import { db, upsertModel } from "../../../d1/queries";
 import { timingSafeEqualStrings } from "../../../shared/crypto";
 import { ApiError } from "../../../shared/errors";
-import { ModelId, ModelInput, ModelOutput, modelOutput } from "../../../shared/models";
+import {
+  assertIdMatches,
+  MODEL_WRITE_POLICY,
+  ModelId,
+  ModelInput,
+  ModelOutput,
+  modelOutput,
+} from "../../../shared/models";
 import { z } from "@hono/zod-openapi";
 import type { App, AppEnv } from "../app";
 import { errors, jsonBody } from "../schemas";
@@ -30,6 +37,7 @@ const putModel = createRoute({
   method: "put",
   path: "/api/admin/models/{id}",
   summary: "Create or update a model (operator)",
+  description: MODEL_WRITE_POLICY,
   security: [{ adminToken: [] }],
   middleware: [requireAdmin] as const,
   request: {
@@ -47,7 +55,9 @@ const putModel = createRoute({
 export function registerAdminRoutes(app: App) {
   app.openapi(putModel, async (c) => {
     const { id } = c.req.valid("param");
-    const model = await upsertModel(db(c.env.DB), id, c.req.valid("json"), Date.now());
+    const input = c.req.valid("json");
+    assertIdMatches(input.id, id);
+    const model = await upsertModel(db(c.env.DB), id, input, Date.now());
     return c.json(modelOutput(model), 200);
   });
 }
