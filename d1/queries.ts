@@ -6,6 +6,7 @@ import type { ModelInput, ModelRecord } from "../shared/models";
 import type { VoteMessage } from "../queues/votes";
 import { WINNER_TO_FASTCHAT } from "../queues/votes";
 import { categoriesOf, CATEGORY_LABELS, HEURISTIC_VERSIONS, type HeuristicLabel } from "../shared/categories";
+import { paramChunks } from "./chunks";
 import * as schema from "./schema";
 
 export type Db = ReturnType<typeof db>;
@@ -360,10 +361,8 @@ export function insertVerdict(d: Db, row: typeof schema.labelCache.$inferInsert)
 }
 
 export async function markJudgeRequested(d: Db, ids: string[], now: number): Promise<void> {
-  for (let i = 0; i < ids.length; i += 90) {
-    await d
-      .update(schema.battles)
-      .set({ judgeRequestedAt: now })
-      .where(inArray(schema.battles.id, ids.slice(i, i + 90)));
+  // One bound parameter for the SET, one per id.
+  for (const chunk of paramChunks(ids, 1, 1)) {
+    await d.update(schema.battles).set({ judgeRequestedAt: now }).where(inArray(schema.battles.id, chunk));
   }
 }

@@ -170,3 +170,23 @@ describe("provider models", () => {
     expect(mine.samplingWeight).toBe(7);
   });
 });
+
+// D1 binds at most 100 parameters per statement: every IN (…) list goes through d1/chunks.ts.
+describe("provider model listing at scale", () => {
+  it("lists a provider's 101+ models (more ids than D1 binds in one statement)", async () => {
+    const q = await createProvider("Many Models Co");
+    const ids = Array.from({ length: 105 }, (_, i) => `mm-${String(i).padStart(3, "0")}`);
+    for (let i = 0; i < ids.length; i += 15) {
+      await Promise.all(
+        ids
+          .slice(i, i + 15)
+          .map((id, j) => registerModel(q.apiKey, demoModel(id, (i + j) % 50 === 0 ? { apiKey: `sk-${id}-key` } : {}))),
+      );
+    }
+    const res = await asProvider(q.apiKey, "/v1/provider/models");
+    expect(res.status, await res.clone().text()).toBe(200);
+    const list = (await res.json()) as any[];
+    expect(list.map((m) => m.id)).toEqual(ids);
+    expect(list.filter((m) => m.hasApiKey).map((m) => m.id)).toEqual(["mm-000", "mm-050", "mm-100"]);
+  });
+});
