@@ -129,12 +129,17 @@ export const modelReadOnlyFields = {
   deprecatedAt: readOnly(timestamp.nullable()),
 };
 
-/** Describes the write policy of a model body in /openapi.json (the same rule on every model route). */
+/** Text and JSON rules shared by every model route's body (README "Input limits"). */
+export const TEXT_POLICY =
+  "Text fields are trimmed and must be well-formed Unicode (a lone UTF-16 surrogate is a 422 naming the field).";
+
+/** The write policy of PUT /api/admin/models/:id, for /openapi.json. */
 export const MODEL_WRITE_POLICY =
-  "A model object read from the API can be sent back unchanged. `id` may be included and must equal the id in the " +
-  "path (422 otherwise). Read-only fields (timestamps, `ownerId`, `hasApiKey`) are type-checked and ignored. " +
-  "Text is trimmed and must be well-formed Unicode (a lone UTF-16 surrogate is a 422 naming the field); `params` " +
-  `nests at most ${LIMITS.jsonDepth} levels of objects and arrays.`;
+  "A model object this route returns can be sent back, changed or not. `id` may be included and must equal the " +
+  "id in the path (422 otherwise). The read-only fields (`createdAt`, `updatedAt`, `ownerId`, `testingStartedAt`, " +
+  "`releasedAt`, `pausedAt`, `deprecatedAt`) are type-checked and ignored. " +
+  `${TEXT_POLICY} \`params\`: at most ${LIMITS.jsonDepth} levels of objects and arrays and ` +
+  `${LIMITS.operatorParamsChars} characters of JSON.`;
 
 /** A body's `id` (optional) must be the id in the path: a 422 naming the field otherwise. */
 export function assertIdMatches(bodyId: string | undefined, pathId: string): void {

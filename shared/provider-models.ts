@@ -5,7 +5,7 @@ import { z } from "@hono/zod-openapi";
 import { defaultStatus, nextLifecycle, transitionError, type Status, type Visibility } from "./lifecycle";
 import {
   BaseUrl,
-  MODEL_WRITE_POLICY,
+  TEXT_POLICY,
   MODES,
   ModelId,
   ModelOutput,
@@ -93,8 +93,14 @@ const samplingWeightEcho = z
 
 /** How the provider routes treat a returned model object sent back (README "Input limits"). */
 export const PROVIDER_WRITE_POLICY =
-  `${MODEL_WRITE_POLICY} \`samplingWeight\` is the operator's: it may be sent only with its current value. ` +
-  "`deprecationReason` is set by DELETE ?reason= and ignored here.";
+  "A ProviderModel object these routes return can be sent back, changed or not (PATCH; or POST under a new id). " +
+  "On PATCH `id` may be included and must equal the id in the path (422 otherwise). The read-only fields " +
+  "(`createdAt`, `updatedAt`, `testingStartedAt`, `releasedAt`, `pausedAt`, `deprecatedAt`, `hasApiKey`, " +
+  "`deprecationReason`) are type-checked and ignored. `samplingWeight` is the operator's: accepted only with its " +
+  "current value (1 for a new model). `status` on POST only as the status a new model starts in (`testing` " +
+  "private, `active` public); on PATCH `deprecated` only for a model already retired (retire with DELETE). " +
+  `${TEXT_POLICY} \`params\`: at most ${LIMITS.jsonDepth} levels of objects and arrays and ` +
+  `${LIMITS.providerParamsChars} characters of JSON.`;
 
 export const ProviderModelCreate = z
   .object({
@@ -112,12 +118,9 @@ export const ProviderModelCreate = z
     codename: fields.codename.optional(),
     modes: fields.modes.optional(),
     params: fields.params.optional(),
-    status: z
-      .enum(STATUSES)
-      .optional()
-      .openapi({
-        description: "Accepted only as the status a new model starts in: testing (private), active (public)",
-      }),
+    status: z.enum(STATUSES).optional().openapi({
+      description: "Accepted only as the status a new model starts in: testing (private), active (public)",
+    }),
     samplingWeight: samplingWeightEcho,
     ...readOnlyFields,
   })
