@@ -29,9 +29,18 @@ export async function getModel(d: Db, id: string): Promise<ModelRecord | undefin
   return d.select().from(schema.models).where(eq(schema.models.id, id)).get();
 }
 
-/** Creates or updates a model. Fields left out of `input` keep their stored value (or the schema default). */
-export async function upsertModel(d: Db, id: string, input: ModelInput, now: number): Promise<ModelRecord> {
-  const existing = await getModel(d, id);
+/**
+ * Creates or updates a model. Fields left out of `input` keep their stored value (or the schema default).
+ * `existing` is the stored model when the caller has already read it (undefined: read it here; null: none).
+ */
+export async function upsertModel(
+  d: Db,
+  id: string,
+  input: ModelInput,
+  now: number,
+  existing: ModelRecord | null | undefined = undefined,
+): Promise<ModelRecord> {
+  if (existing === undefined) existing = (await getModel(d, id)) ?? null;
   const visibility = input.visibility ?? existing?.visibility ?? "public";
   const status = input.status ?? existing?.status ?? "active";
   const row: ModelRecord = {
@@ -54,7 +63,7 @@ export async function upsertModel(d: Db, id: string, input: ModelInput, now: num
     updatedAt: now,
     ownerId: existing?.ownerId ?? null,
     family: input.family !== undefined ? input.family : (existing?.family ?? null),
-    ...nextLifecycle(existing, { visibility, status, reason: input.deprecationReason }, now),
+    ...nextLifecycle(existing ?? undefined, { visibility, status, reason: input.deprecationReason }, now),
   };
   const { id: _id, createdAt: _c, ...changes } = row;
   await d.insert(schema.models).values(row).onConflictDoUpdate({ target: schema.models.id, set: changes });

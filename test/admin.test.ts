@@ -226,3 +226,22 @@ describe("admin model round trip and input limits", () => {
     expect(listed.name).toBe(created.name);
   });
 });
+
+describe("admin PUT over params stored before they were bounded", () => {
+  it("asks for new params instead of keeping the stored ones (a 422 naming params), and takes new ones", async () => {
+    expect((await putModel("legacy-deep", model)).status).toBe(200);
+    const deepText = `${'{"k":'.repeat(10_000)}1${"}".repeat(10_000)}`;
+    await env.DB.prepare("UPDATE models SET params = ? WHERE id = ?").bind(deepText, "legacy-deep").run();
+    const error = await expectError(
+      await putModel("legacy-deep", { ...model, name: "Legacy" }),
+      422,
+      "invalid_request",
+    );
+    expect(error.message).toMatch(/^params: the stored params are invalid \(nested deeper than 8/);
+    const row = await env.DB.prepare("SELECT name, params FROM models WHERE id = ?").bind("legacy-deep").first<any>();
+    expect(row.name).toBe(model.name);
+    const fixed = await putModel("legacy-deep", { ...model, name: "Legacy", params: { tokensPerSecond: 30 } });
+    expect(fixed.status).toBe(200);
+    expect(await fixed.json()).toMatchObject({ name: "Legacy", params: { tokensPerSecond: 30 } });
+  });
+});

@@ -1,9 +1,10 @@
 // Operator API (DESIGN section 4b): bearer ADMIN_TOKEN, compared in constant time.
 import { createRoute } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
-import { db, upsertModel } from "../../../d1/queries";
+import { db, getModel, upsertModel } from "../../../d1/queries";
 import { timingSafeEqualStrings } from "../../../shared/crypto";
 import { ApiError } from "../../../shared/errors";
+import { jsonProblem, LIMITS } from "../../../shared/validation";
 import {
   assertIdMatches,
   MODEL_WRITE_POLICY,
@@ -57,7 +58,19 @@ export function registerAdminRoutes(app: App) {
     const { id } = c.req.valid("param");
     const input = c.req.valid("json");
     assertIdMatches(input.id, id);
-    const model = await upsertModel(db(c.env.DB), id, input, Date.now());
+    const d = db(c.env.DB);
+    const existing = (await getModel(d, id)) ?? null;
+    // params written before they were bounded would be kept by a PUT that leaves them out: ask for new ones.
+    const stored =
+      input.params === undefined && existing ? jsonProblem(existing.params, LIMITS.operatorParamsChars) : null;
+    if (stored) {
+      throw new ApiError(
+        422,
+        "invalid_request",
+        `params: the stored params are invalid (${stored}); send params to replace them`,
+      );
+    }
+    const model = await upsertModel(d, id, input, Date.now(), existing);
     return c.json(modelOutput(model), 200);
   });
 }
