@@ -2,6 +2,7 @@
 // aggregates of the transparency report. Small functions over a drizzle client, as in d1/queries.ts.
 import { and, asc, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type { ModelRecord } from "../shared/models";
+import { selectInChunks } from "./chunks";
 import type { Db } from "./queries";
 import * as schema from "./schema";
 
@@ -184,11 +185,12 @@ export async function upstreamKeyCiphertext(d: Db, modelId: string): Promise<str
 
 /** Which of these models have an upstream key stored (never the key itself). */
 export async function modelsWithUpstreamKey(d: Db, ids: readonly string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await d
-    .select({ id: schema.modelUpstreamKeys.modelId })
-    .from(schema.modelUpstreamKeys)
-    .where(inArray(schema.modelUpstreamKeys.modelId, [...ids]));
+  const rows = await selectInChunks(ids, (chunk) =>
+    d
+      .select({ id: schema.modelUpstreamKeys.modelId })
+      .from(schema.modelUpstreamKeys)
+      .where(inArray(schema.modelUpstreamKeys.modelId, chunk)),
+  );
   return new Set(rows.map((r) => r.id));
 }
 

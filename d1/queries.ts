@@ -6,6 +6,7 @@ import type { ModelInput, ModelRecord } from "../shared/models";
 import type { VoteMessage } from "../queues/votes";
 import { WINNER_TO_FASTCHAT } from "../queues/votes";
 import { categoriesOf, CATEGORY_LABELS, HEURISTIC_VERSIONS, type HeuristicLabel } from "../shared/categories";
+import { paramChunks } from "./chunks";
 import * as schema from "./schema";
 
 export type Db = ReturnType<typeof db>;
@@ -28,9 +29,18 @@ export async function getModel(d: Db, id: string): Promise<ModelRecord | undefin
   return d.select().from(schema.models).where(eq(schema.models.id, id)).get();
 }
 
-/** Creates or updates a model. Fields left out of `input` keep their stored value (or the schema default). */
-export async function upsertModel(d: Db, id: string, input: ModelInput, now: number): Promise<ModelRecord> {
-  const existing = await getModel(d, id);
+/**
+ * Creates or updates a model. Fields left out of `input` keep their stored value (or the schema default).
+ * `existing` is the stored model when the caller has already read it (undefined: read it here; null: none).
+ */
+export async function upsertModel(
+  d: Db,
+  id: string,
+  input: ModelInput,
+  now: number,
+  existing: ModelRecord | null | undefined = undefined,
+): Promise<ModelRecord> {
+  if (existing === undefined) existing = (await getModel(d, id)) ?? null;
   const visibility = input.visibility ?? existing?.visibility ?? "public";
   const status = input.status ?? existing?.status ?? "active";
   const row: ModelRecord = {
@@ -53,7 +63,7 @@ export async function upsertModel(d: Db, id: string, input: ModelInput, now: num
     updatedAt: now,
     ownerId: existing?.ownerId ?? null,
     family: input.family !== undefined ? input.family : (existing?.family ?? null),
-    ...nextLifecycle(existing, { visibility, status, reason: input.deprecationReason }, now),
+    ...nextLifecycle(existing ?? undefined, { visibility, status, reason: input.deprecationReason }, now),
   };
   const { id: _id, createdAt: _c, ...changes } = row;
   await d.insert(schema.models).values(row).onConflictDoUpdate({ target: schema.models.id, set: changes });
@@ -368,10 +378,8 @@ export function insertVerdict(d: Db, row: typeof schema.labelCache.$inferInsert)
 }
 
 export async function markJudgeRequested(d: Db, ids: string[], now: number): Promise<void> {
-  for (let i = 0; i < ids.length; i += 90) {
-    await d
-      .update(schema.battles)
-      .set({ judgeRequestedAt: now })
-      .where(inArray(schema.battles.id, ids.slice(i, i + 90)));
+  // One bound parameter for the SET, one per id.
+  for (const chunk of paramChunks(ids, 1, 1)) {
+    await d.update(schema.battles).set({ judgeRequestedAt: now }).where(inArray(schema.battles.id, chunk));
   }
 }

@@ -1,6 +1,9 @@
 // The model registry's types and the operator-facing model schema (DESIGN section 5).
 import { z } from "@hono/zod-openapi";
+import { ApiError } from "./errors";
+import { DEMO_STYLES } from "./providers/demo";
 import { PROVIDER_KINDS } from "./providers/kinds";
+import { isWellFormed, jsonObject, LIMITS, NOT_WELL_FORMED, storedText } from "./validation";
 
 export const MODES = ["battle", "side-by-side", "chat"] as const;
 export type Mode = (typeof MODES)[number];
@@ -64,35 +67,123 @@ const SecretName = z
   .string()
   .regex(/^[A-Z][A-Z0-9_]{0,63}$/, "apiKeySecret is the NAME of a Worker secret, e.g. OPENAI_API_KEY");
 
+/**
+ * A vendor's model name: printable ASCII without spaces, starting with a letter, digit or '@' — room for
+ * `gpt-4o-mini`, `llama3.2:3b-instruct-q4_K_M`, `meta-llama/Llama-3.1-8B-Instruct:free`, `models/gemini-2.0-flash`,
+ * `@cf/meta/llama-3.1-8b-instruct`.
+ */
+const UPSTREAM_MODEL_NAME = /^[A-Za-z0-9@][A-Za-z0-9._:/@+=~-]*$/;
+
+/** Why `upstreamModel` cannot serve a model of this provider kind, or null. */
+export function upstreamModelProblem(kind: string, upstreamModel: string): string | null {
+  if (kind === "demo") {
+    return (DEMO_STYLES as readonly string[]).includes(upstreamModel)
+      ? null
+      : `a demo model's upstreamModel is its style, one of ${DEMO_STYLES.join(", ")}`;
+  }
+  if (upstreamModel.length > LIMITS.upstreamModelChars) return `at most ${LIMITS.upstreamModelChars} characters`;
+  return UPSTREAM_MODEL_NAME.test(upstreamModel)
+    ? null
+    : "a model name: letters, digits and . _ : / @ + = ~ - (no spaces or control characters), starting with a letter, digit or @";
+}
+
+/** The per-kind check of `upstreamModel`, for the object schemas that carry both fields. */
+export function refineUpstreamModel(m: { provider?: string; upstreamModel?: string }, ctx: z.RefinementCtx): void {
+  if (m.provider === undefined || m.upstreamModel === undefined) return;
+  const problem = upstreamModelProblem(m.provider, m.upstreamModel);
+  if (problem) ctx.addIssue({ code: "custom", path: ["upstreamModel"], message: problem });
+}
+
+export const UpstreamModel = z
+  .string()
+  .trim()
+  .min(1)
+  .max(LIMITS.upstreamModelChars)
+  .openapi({
+    description:
+      `demo: the style (${DEMO_STYLES.join(", ")}); other kinds: the vendor's model name, printable ASCII without ` +
+      `spaces (letters, digits and . _ : / @ + = ~ -), at most ${LIMITS.upstreamModelChars} characters`,
+  });
+
+/** An http(s) base URL, stored as sent: no whitespace, control characters or lone surrogates. */
+export const BaseUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(2048)
+  .refine((u) => !/[\s\u0000-\u001f\u007f]/.test(u), "no whitespace or control characters")
+  .refine(isWellFormed, NOT_WELL_FORMED);
+
+/**
+ * Fields a read returns that the server maintains. A body may carry them (so a model read from the API can be sent
+ * back as it is); each must have its documented type, and its value is ignored.
+ */
+export const READ_ONLY_NOTE =
+  "Read-only: accepted in a request body so a model read from the API can be written back, and ignored";
+const readOnly = <T extends z.ZodType>(schema: T) => schema.optional().openapi({ description: READ_ONLY_NOTE });
+const timestamp = z.number().int().min(0);
+export const modelReadOnlyFields = {
+  createdAt: readOnly(timestamp),
+  updatedAt: readOnly(timestamp),
+  testingStartedAt: readOnly(timestamp.nullable()),
+  releasedAt: readOnly(timestamp.nullable()),
+  pausedAt: readOnly(timestamp.nullable()),
+  deprecatedAt: readOnly(timestamp.nullable()),
+};
+
+/** Text and JSON rules shared by every model route's body (README "Input limits"). */
+export const TEXT_POLICY =
+  "Text fields are trimmed and must be well-formed Unicode (a lone UTF-16 surrogate is a 422 naming the field).";
+
+/** The write policy of PUT /api/admin/models/:id, for /openapi.json. */
+export const MODEL_WRITE_POLICY =
+  "A model object this route returns can be sent back, changed or not. `id` may be included and must equal the " +
+  "id in the path (422 otherwise). The read-only fields (`createdAt`, `updatedAt`, `ownerId`, `testingStartedAt`, " +
+  "`releasedAt`, `pausedAt`, `deprecatedAt`) are type-checked and ignored. " +
+  `${TEXT_POLICY} \`params\`: at most ${LIMITS.jsonDepth} levels of objects and arrays and ` +
+  `${LIMITS.operatorParamsChars} characters of JSON.`;
+
+/** A body's `id` (optional) must be the id in the path: a 422 naming the field otherwise. */
+export function assertIdMatches(bodyId: string | undefined, pathId: string): void {
+  if (bodyId !== undefined && bodyId !== pathId) {
+    throw new ApiError(422, "invalid_request", `id: must equal the id in the path ('${pathId}'), or be left out`);
+  }
+}
+
 /** Body of PUT /api/admin/models/:id. Omitted optional fields keep their stored value (or the default on create). */
 export const ModelInput = z
   .object({
-    name: z.string().trim().min(1).max(200),
-    organization: z.string().trim().min(1).max(200),
-    license: z.string().trim().min(1).max(100).optional(),
-    aliases: z.array(z.string().trim().min(1).max(200)).max(50).optional(),
+    id: ModelId.optional().openapi({ description: "Optional; must equal the id in the path" }),
+    name: storedText(200),
+    organization: storedText(200),
+    license: storedText(100).optional(),
+    aliases: z.array(storedText(200)).max(50).optional(),
     provider: z.enum(PROVIDER_KINDS),
-    baseUrl: z
-      .url({ protocol: /^https?$/ })
-      .nullable()
-      .optional(),
-    upstreamModel: z.string().trim().min(1).max(200),
+    baseUrl: BaseUrl.nullable().optional(),
+    upstreamModel: UpstreamModel,
     apiKeySecret: SecretName.nullable().optional(),
     samplingWeight: z.number().min(0).max(1000).optional(),
     visibility: z.enum(["public", "private"]).optional(),
-    codename: z.string().trim().min(1).max(100).nullable().optional(),
+    codename: storedText(100).nullable().optional(),
     status: z.enum(["testing", "active", "paused", "deprecated"]).optional(),
     modes: z.array(z.enum(MODES)).min(1).optional(),
-    params: z.record(z.string(), z.unknown()).optional(),
-    family: z.string().trim().min(1).max(100).nullable().optional(),
-    deprecationReason: z.string().trim().min(1).max(500).nullable().optional(),
+    params: jsonObject(LIMITS.operatorParamsChars)
+      .optional()
+      .openapi({
+        description:
+          `Per-model overrides (temperature, topP, maxTokens, kind-specific). At most ${LIMITS.jsonDepth} levels ` +
+          `deep and ${LIMITS.operatorParamsChars} characters of JSON.`,
+      }),
+    family: storedText(100).nullable().optional(),
+    deprecationReason: storedText(500).nullable().optional(),
+    ownerId: readOnly(z.string().nullable()),
+    ...modelReadOnlyFields,
   })
   .strict()
   .refine((m) => m.visibility !== "private" || !!m.codename, {
     message: "a private model needs a codename",
     path: ["codename"],
   })
-  .openapi("ModelInput");
+  .superRefine(refineUpstreamModel)
+  .openapi("ModelInput", { description: MODEL_WRITE_POLICY });
 export type ModelInput = z.infer<typeof ModelInput>;
 
 /** What the admin API returns: the stored model. `apiKeySecret` is only a secret's name, never its value. */

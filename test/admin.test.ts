@@ -1,4 +1,5 @@
 // Operator model registry: PUT /api/admin/models/:id behind the ADMIN_TOKEN bearer; changes apply with no deploy.
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, call, createBattle, expectError, post, putModel, seedDemoModels } from "./helpers";
 
@@ -102,5 +103,145 @@ describe("admin models", () => {
       expect(shown).not.toContain("secret-one");
       expect(shown).not.toContain("secret-two");
     }
+  });
+});
+
+// A model object read back from the API can be written back (DESIGN section 10); every stored field is bounded and
+// refused with a 422 naming it before anything is written (README "Input limits").
+describe("admin model round trip and input limits", () => {
+  const storedRow = (id: string) => env.DB.prepare("SELECT * FROM models WHERE id = ?").bind(id).first<any>();
+  const deepText = (levels: number) => `${'{"k":'.repeat(levels)}1${"}".repeat(levels)}`;
+  const deep = (levels: number) => JSON.parse(deepText(levels));
+
+  it("accepts the model it returned, changed or not, and refuses a different id naming the field", async () => {
+    const first = (await (await putModel("rt-heron", model)).json()) as any;
+    expect(first.id).toBe("rt-heron");
+    // Unchanged: every field of the read, read-only ones included, is accepted.
+    const same = await putModel("rt-heron", first);
+    expect(same.status, await same.clone().text()).toBe(200);
+    const again = (await same.json()) as any;
+    expect({ ...again, updatedAt: 0 }).toEqual({ ...first, updatedAt: 0 });
+    // Changed: the change applies; the read-only fields sent back change nothing.
+    const changed = await putModel("rt-heron", { ...again, name: "Heron RT", createdAt: 1, ownerId: "prov_x" });
+    expect(changed.status, await changed.clone().text()).toBe(200);
+    expect(await changed.json()).toMatchObject({ name: "Heron RT", createdAt: first.createdAt, ownerId: null });
+    // A different id is a 422 naming `id`, and nothing is written.
+    const error = await expectError(await putModel("rt-heron", { ...again, id: "other" }), 422, "invalid_request");
+    expect(error.message).toMatch(/^id: /);
+    expect((await storedRow("rt-heron")).name).toBe("Heron RT");
+    expect(await storedRow("other")).toBeNull();
+    // Read-only fields must still have their documented types.
+    await expectError(await putModel("rt-heron", { ...again, createdAt: "yesterday" }), 422, "invalid_request");
+  });
+
+  it("refuses deeply nested params before writing, so later writes of the model keep working", async () => {
+    // Sent as text: even the test's JSON.stringify can overflow the stack on a 10,000-deep object.
+    const body = JSON.stringify({ ...model, params: "DEEP" }).replace('"DEEP"', deepText(10_000));
+    const error = await expectError(
+      await call("/api/admin/models/rt-deep", { method: "PUT", headers: ADMIN, body }),
+      422,
+      "invalid_request",
+    );
+    expect(error.message).toMatch(/^params: .*nested deeper than 8/);
+    expect(await storedRow("rt-deep")).toBeNull();
+    // An existing model keeps its params; a PUT leaving params out still works.
+    expect((await putModel("rt-deep", { ...model, params: { a: { b: 1 } } })).status).toBe(200);
+    await expectError(await putModel("rt-deep", { ...model, params: deep(9) }), 422, "invalid_request");
+    expect((await putModel("rt-deep", { ...model, params: deep(8) })).status).toBe(200);
+    const res = await putModel("rt-deep", model);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as any).params).toEqual(deep(8));
+    // And the model still answers (its params reach the Durable Object intact).
+    const chat = await post("/api/chat", { model: "rt-deep", messages: [{ role: "user", content: "hi" }] });
+    expect(chat.status).toBe(200);
+    await chat.text();
+  });
+
+  it("caps the operator's params at 16,000 characters of JSON (422 above)", async () => {
+    const error = await expectError(
+      await putModel("rt-big", { ...model, params: { k: "x".repeat(3_000_000) } }),
+      422,
+      "invalid_request",
+    );
+    expect(error.message).toMatch(/^params: at most 16000 characters/);
+    expect(await storedRow("rt-big")).toBeNull();
+    const at = (n: number) => ({ k: "x".repeat(n - '{"k":""}'.length) });
+    expect(JSON.stringify(at(16_000)).length).toBe(16_000);
+    expect((await putModel("rt-big", { ...model, params: at(16_000) })).status).toBe(200);
+    await expectError(await putModel("rt-big", { ...model, params: at(16_001) }), 422, "invalid_request");
+  });
+
+  it("validates upstreamModel per provider kind", async () => {
+    const bad: Record<string, unknown>[] = [
+      { provider: "demo", upstreamModel: "🦩" },
+      { provider: "demo", upstreamModel: "gpt-4o" },
+      { provider: "openai", upstreamModel: "gpt 4o" },
+      { provider: "openai", upstreamModel: "gpt-4o\u0000" },
+      { provider: "anthropic", upstreamModel: "claude\n" + "x" },
+      { provider: "openai", upstreamModel: "m".repeat(201) },
+      { provider: "gemini", upstreamModel: "🦩" },
+    ];
+    for (const fields of bad) {
+      const error = await expectError(await putModel("rt-upstream", { ...model, ...fields }), 422, "invalid_request");
+      expect(error.message, JSON.stringify(fields)).toMatch(/^upstreamModel: /);
+    }
+    expect(await storedRow("rt-upstream")).toBeNull();
+    for (const fields of [
+      { provider: "demo", upstreamModel: "markdown" },
+      { provider: "openai", upstreamModel: "meta-llama/Llama-3.1-8B-Instruct:free" },
+      { provider: "openai", upstreamModel: "llama3.2:3b-instruct-q4_K_M" },
+      { provider: "gemini", upstreamModel: "models/gemini-2.0-flash" },
+      { provider: "workers-ai", upstreamModel: "@cf/meta/llama-3.1-8b-instruct" },
+    ]) {
+      const res = await putModel("rt-upstream", { ...model, ...fields, status: "paused" });
+      expect(res.status, JSON.stringify(fields)).toBe(200);
+    }
+  });
+
+  it("refuses lone surrogates in stored text, so what the API answers is what it stored", async () => {
+    for (const [field, value] of [
+      ["name", "Heron \ud83e"],
+      ["organization", "\udc26 Works"],
+      ["aliases", ["ok", "bad\ud800"]],
+      ["license", "MIT\udfff"],
+      ["family", "heron-\ud800"],
+      ["deprecationReason", "\ud800"],
+      ["params", { "k\ud800": 1 }],
+      ["params", { k: ["\udc00"] }],
+    ] as const) {
+      const error = await expectError(
+        await putModel("rt-unicode", { ...model, [field]: value }),
+        422,
+        "invalid_request",
+      );
+      expect(error.message, field).toMatch(new RegExp(`^${field}(\\.\\d+)?: .*well-formed Unicode`));
+    }
+    expect(await storedRow("rt-unicode")).toBeNull();
+    // Well-formed text outside the BMP (surrogate pairs) is stored and read back as sent.
+    const name = "Heron 🐦 Ʀ";
+    const created = (await (await putModel("rt-unicode", { ...model, name, aliases: ["🐦"] })).json()) as any;
+    expect(created.name).toBe(name);
+    expect((await storedRow("rt-unicode")).name).toBe(name);
+    const listed = ((await (await call("/api/models")).json()) as any[]).find((m) => m.id === "rt-unicode");
+    expect(listed.name).toBe(created.name);
+  });
+});
+
+describe("admin PUT over params stored before they were bounded", () => {
+  it("asks for new params instead of keeping the stored ones (a 422 naming params), and takes new ones", async () => {
+    expect((await putModel("legacy-deep", model)).status).toBe(200);
+    const deepText = `${'{"k":'.repeat(10_000)}1${"}".repeat(10_000)}`;
+    await env.DB.prepare("UPDATE models SET params = ? WHERE id = ?").bind(deepText, "legacy-deep").run();
+    const error = await expectError(
+      await putModel("legacy-deep", { ...model, name: "Legacy" }),
+      422,
+      "invalid_request",
+    );
+    expect(error.message).toMatch(/^params: the stored params are invalid \(nested deeper than 8/);
+    const row = await env.DB.prepare("SELECT name, params FROM models WHERE id = ?").bind("legacy-deep").first<any>();
+    expect(row.name).toBe(model.name);
+    const fixed = await putModel("legacy-deep", { ...model, name: "Legacy", params: { tokensPerSecond: 30 } });
+    expect(fixed.status).toBe(200);
+    expect(await fixed.json()).toMatchObject({ name: "Legacy", params: { tokensPerSecond: 30 } });
   });
 });

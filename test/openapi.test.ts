@@ -72,6 +72,28 @@ describe("OpenAPI document", () => {
     expect(doc.components.schemas.ProviderModelCreate.properties.apiKey).toBeDefined();
     expect(doc.components.schemas.ProviderModel.properties.apiKey).toBeUndefined();
     expect(doc.components.schemas.ProviderModel.properties.hasApiKey).toBeDefined();
+    // A model read back can be written back: the write bodies document `id`, the read-only fields and the limits.
+    const { ModelInput, ProviderModelCreate, ProviderModelPatch } = doc.components.schemas;
+    for (const [name, schema, limit] of [
+      ["ModelInput", ModelInput, "16000"],
+      ["ProviderModelCreate", ProviderModelCreate, "4000"],
+      ["ProviderModelPatch", ProviderModelPatch, "4000"],
+    ] as const) {
+      expect(schema.properties.id, name).toBeDefined();
+      for (const field of ["createdAt", "updatedAt", "testingStartedAt", "releasedAt", "pausedAt", "deprecatedAt"]) {
+        expect(schema.properties[field]?.description, `${name}.${field}`).toMatch(/^Read-only/);
+      }
+      expect(schema.properties.params.description, name).toContain(`${limit} characters`);
+      expect(schema.description, name).toMatch(/ignored/);
+      expect(schema.description, name).toMatch(/well-formed Unicode/);
+    }
+    expect(ModelInput.required).not.toContain("id");
+    expect(ModelInput.properties.ownerId.description).toMatch(/^Read-only/);
+    expect(ProviderModelPatch.properties.hasApiKey.description).toMatch(/^Read-only/);
+    expect(ProviderModelPatch.properties.samplingWeight.description).toMatch(/operator/);
+    expect(ModelInput.properties.upstreamModel.description).toMatch(/terse, verbose, markdown, lists, code/);
+    expect(doc.paths["/api/admin/models/{id}"].put.description).toMatch(/must equal the id in the path/);
+    expect(doc.paths["/v1/provider/models/{id}"].patch.description).toMatch(/must equal the id in the path/);
     const vote = doc.paths["/api/battles/{id}/vote"].post;
     expect(vote.requestBody.content["application/json"].schema).toBeDefined();
     expect(Object.keys(vote.responses).sort()).toEqual(["200", "400", "403", "404", "409", "422", "429", "503"]);

@@ -170,3 +170,149 @@ describe("provider models", () => {
     expect(mine.samplingWeight).toBe(7);
   });
 });
+
+// A model object the provider routes return can be sent back (DESIGN section 10), and every stored field is bounded
+// and refused in OpenAI's error shape before anything is written (README "Input limits").
+describe("provider model round trip and input limits", () => {
+  const get = async (id: string) => (await (await asProvider(p.apiKey, `/v1/provider/models/${id}`)).json()) as any;
+  const post = (body: unknown) => asProvider(p.apiKey, "/v1/provider/models", jsonInit("POST", body));
+  const storedRow = (id: string) => env.DB.prepare("SELECT * FROM models WHERE id = ?").bind(id).first<any>();
+  const deep = (levels: number) => JSON.parse(deepText(levels));
+  const deepText = (levels: number) => `${'{"k":'.repeat(levels)}1${"}".repeat(levels)}`;
+
+  it("accepts the object it returned (POST's, GET's, PATCH's) sent back with PATCH", async () => {
+    const created = await registerModel(p.apiKey, demoModel("rt-private", { apiKey: "sk-rt-000111222" }));
+    expect(created).toMatchObject({ id: "rt-private", hasApiKey: true, status: "testing", samplingWeight: 1 });
+    const res = await patch("rt-private", created);
+    expect(res.status, await res.clone().text()).toBe(200);
+    const back = (await res.json()) as any;
+    expect({ ...back, updatedAt: 0 }).toEqual({ ...created, updatedAt: 0 });
+    // A change made on the object read back applies; the read-only fields sent along change nothing.
+    const changed = await patch("rt-private", {
+      ...(await get("rt-private")),
+      name: "RT changed",
+      hasApiKey: false,
+      createdAt: 1,
+      testingStartedAt: 2,
+      deprecationReason: "ignored",
+    });
+    expect(changed.status, await changed.clone().text()).toBe(200);
+    expect(await changed.json()).toMatchObject({
+      name: "RT changed",
+      hasApiKey: true,
+      createdAt: created.createdAt,
+      testingStartedAt: created.testingStartedAt,
+      deprecationReason: null,
+    });
+    // A released, paused and a retired model round-trip too.
+    await patch("rt-private", { visibility: "public" });
+    const paused = (await (await patch("rt-private", { status: "paused" })).json()) as any;
+    expect((await patch("rt-private", paused)).status).toBe(200);
+    const retired = (await (
+      await asProvider(p.apiKey, "/v1/provider/models/rt-private?reason=done", { method: "DELETE" })
+    ).json()) as any;
+    const again = await patch("rt-private", retired);
+    expect(again.status, await again.clone().text()).toBe(200);
+    expect(await again.json()).toMatchObject({ status: "deprecated", deprecationReason: "done" });
+  });
+
+  it("refuses a different id, the operator's weight and retiring through PATCH, naming the field", async () => {
+    const m = await registerModel(p.apiKey, demoModel("rt-fields"));
+    for (const [body, field] of [
+      [{ ...m, id: "rt-other" }, "id"],
+      [{ ...m, samplingWeight: 5 }, "samplingWeight"],
+      [{ ...m, status: "deprecated" }, "status"],
+      [{ ...m, createdAt: "today" }, "createdAt"],
+    ] as const) {
+      const error = await expectOpenAIError(await patch("rt-fields", body), 422, "invalid_request");
+      expect(error.message).toMatch(new RegExp(`^${field}: `));
+    }
+    expect(await storedRow("rt-other")).toBeNull();
+    expect(await get("rt-fields")).toEqual(m);
+    // On POST the read-only fields of a returned object are accepted and ignored too (e.g. copying a model).
+    const copy = await post({ ...m, id: "rt-copy", codename: "cn-rt-copy", createdAt: 1, hasApiKey: true });
+    expect(copy.status, await copy.clone().text()).toBe(201);
+    expect(await copy.json()).toMatchObject({ id: "rt-copy", hasApiKey: false, status: "testing" });
+    await expectOpenAIError(await post({ ...m, id: "rt-copy2", codename: "cn-rt-copy2", status: "paused" }), 422);
+    await expectOpenAIError(await post({ ...m, id: "rt-copy3", codename: "cn-rt-copy3", samplingWeight: 9 }), 422);
+  });
+
+  it("bounds params (depth 8, 4,000 characters) before writing anything", async () => {
+    // Sent as text: even the test's JSON.stringify overflows the stack on a 10,000-deep object.
+    const deepBody = JSON.stringify(demoModel("rt-deep", { params: "DEEP" })).replace('"DEEP"', deepText(10_000));
+    const tooDeep = await expectOpenAIError(
+      await asProvider(p.apiKey, "/v1/provider/models", { method: "POST", body: deepBody }),
+      422,
+    );
+    expect(tooDeep.message).toMatch(/^params: .*nested deeper than 8/);
+    await expectOpenAIError(await post(demoModel("rt-deep", { params: { k: "x".repeat(3_000_000) } })), 422);
+    expect(await storedRow("rt-deep")).toBeNull();
+    const m = await registerModel(p.apiKey, demoModel("rt-deep", { params: deep(8) }));
+    await expectOpenAIError(await patch("rt-deep", { params: deep(9) }), 422, "invalid_request");
+    await expectOpenAIError(await patch("rt-deep", { params: { k: "x".repeat(4_000) } }), 422, "invalid_request");
+    expect(await get("rt-deep")).toEqual(m);
+  });
+
+  it("validates upstreamModel against the kind, also when PATCH changes only one of them", async () => {
+    for (const body of [
+      demoModel("rt-up", { upstreamModel: "🦩" }),
+      demoModel("rt-up", { upstreamModel: "gpt-4o" }),
+      demoModel("rt-up", { provider: "openai", upstreamModel: "gpt 4o" }),
+      demoModel("rt-up", { provider: "openai", upstreamModel: "x".repeat(201) }),
+    ]) {
+      const error = await expectOpenAIError(await post(body), 422, "invalid_request");
+      expect(error.message).toMatch(/^upstreamModel: /);
+    }
+    expect(await storedRow("rt-up")).toBeNull();
+    await registerModel(p.apiKey, demoModel("rt-up", { provider: "openai", upstreamModel: "org/model-1:free" }));
+    await expectOpenAIError(await patch("rt-up", { provider: "demo" }), 422, "invalid_request");
+    await expectOpenAIError(await patch("rt-up", { upstreamModel: "🦩" }), 422, "invalid_request");
+    expect((await patch("rt-up", { provider: "demo", upstreamModel: "code" })).status).toBe(200);
+    const error = await expectOpenAIError(await patch("rt-up", { upstreamModel: "org/model-1" }), 422);
+    expect(error.message).toMatch(/^upstreamModel: .*terse/);
+    expect((await get("rt-up")).upstreamModel).toBe("code");
+  });
+
+  it("refuses lone surrogates in every stored string; what POST answers is what a read returns", async () => {
+    for (const [field, value] of [
+      ["name", "RT \ud83e"],
+      ["organization", "\udc26"],
+      ["license", "MIT\ud800"],
+      ["aliases", ["\ud800"]],
+      ["family", "rt-\udfff"],
+      ["apiKey", "sk-\ud800"],
+      ["params", { "\ud800": 1 }],
+    ] as const) {
+      const error = await expectOpenAIError(await post(demoModel("rt-text", { [field]: value })), 422);
+      expect(error.message, field).toMatch(new RegExp(`^${field}(\\.\\d+)?: .*well-formed Unicode`));
+    }
+    expect(await storedRow("rt-text")).toBeNull();
+    const created = await registerModel(p.apiKey, demoModel("rt-text", { name: "Tide 🌊 Ω", aliases: ["🌊"] }));
+    expect(created.name).toBe("Tide 🌊 Ω");
+    expect(await get("rt-text")).toEqual(created);
+    await expectOpenAIError(await patch("rt-text", { name: "\ud800" }), 422, "invalid_request");
+    const retire = await asProvider(p.apiKey, "/v1/provider/models/rt-text?reason=%ED%A0%80", { method: "DELETE" });
+    expect(retire.status).toBeLessThan(500);
+    expect(await get("rt-text")).toMatchObject({ name: "Tide 🌊 Ω" });
+  });
+});
+
+// D1 binds at most 100 parameters per statement: every IN (…) list goes through d1/chunks.ts.
+describe("provider model listing at scale", () => {
+  it("lists a provider's 101+ models (more ids than D1 binds in one statement)", async () => {
+    const q = await createProvider("Many Models Co");
+    const ids = Array.from({ length: 105 }, (_, i) => `mm-${String(i).padStart(3, "0")}`);
+    for (let i = 0; i < ids.length; i += 15) {
+      await Promise.all(
+        ids
+          .slice(i, i + 15)
+          .map((id, j) => registerModel(q.apiKey, demoModel(id, (i + j) % 50 === 0 ? { apiKey: `sk-${id}-key` } : {}))),
+      );
+    }
+    const res = await asProvider(q.apiKey, "/v1/provider/models");
+    expect(res.status, await res.clone().text()).toBe(200);
+    const list = (await res.json()) as any[];
+    expect(list.map((m) => m.id)).toEqual(ids);
+    expect(list.filter((m) => m.hasApiKey).map((m) => m.id)).toEqual(["mm-000", "mm-050", "mm-100"]);
+  });
+});

@@ -5,7 +5,9 @@
 //
 // Memory (a Worker has 128 MB): only the compact battle table stays resident (about 25 bytes per battle, sized
 // once from a count so it never doubles), plus one D1 page and one R2 part in flight. Scale: docs/ratings.md.
+import { insertChunks } from "../../d1/chunks";
 import { ratedBattleCapacity, ratedBattles, toExportLine } from "../../d1/export";
+import * as schema from "../../d1/schema";
 import {
   battlesWatermark,
   db,
@@ -34,7 +36,6 @@ export interface Published {
 }
 
 const MAX_PAGES = 400;
-const HISTORY_ROWS_PER_STATEMENT = 10; // 10 columns each: D1 allows 100 bound parameters per statement
 
 function snapshotId(now: number): string {
   const suffix = [...crypto.getRandomValues(new Uint8Array(2))].map((b) => b.toString(16).padStart(2, "0")).join("");
@@ -116,9 +117,7 @@ export async function publishSnapshot(env: Env, now = Date.now()): Promise<Publi
       httpMetadata: { contentType: "application/json; charset=utf-8" },
     });
     const statements = [
-      ...Array.from({ length: Math.ceil(history.length / HISTORY_ROWS_PER_STATEMENT) }, (_, k) =>
-        insertHistory(d, history.slice(k * HISTORY_ROWS_PER_STATEMENT, (k + 1) * HISTORY_ROWS_PER_STATEMENT)),
-      ),
+      ...insertChunks(schema.leaderboardHistory, history).map((rows) => insertHistory(d, rows)),
       // Providers' private results of this snapshot (docs/provider-results.md), in the same batch.
       ...privateResults.map((row) => insertModelResults(d, row)),
       // The index row last: readers only see a snapshot once its history is in place.

@@ -21,6 +21,7 @@ import {
   type Db,
   type LabelRow,
 } from "../../d1/queries";
+import { insertChunks, paramChunks, selectInChunks } from "../../d1/chunks";
 import * as schema from "../../d1/schema";
 import { LabelJob, sendLabelJobs } from "../../queues/labels";
 import {
@@ -281,8 +282,8 @@ export async function runDedup(
     // tagged right are skipped above), and the next run picks the same prompt up again.
     let interrupted = false;
     for (const sampled of [true, false]) {
-      const ids = toSet(sampled);
-      for (let i = 0; i < ids.length && !interrupted; i += 90) {
+      // Three bound parameters for the SET, one per id.
+      for (const chunk of paramChunks(toSet(sampled), 1, 3)) {
         if (queries >= budget) {
           interrupted = true;
           break;
@@ -290,7 +291,7 @@ export async function runDedup(
         const r = await d
           .update(b)
           .set({ dedupHighFreq: true, dedupSampled: sampled, changedAt: now })
-          .where(inArray(b.id, ids.slice(i, i + 90)))
+          .where(inArray(b.id, chunk))
           .run();
         queries++;
         changed += r.meta.changes ?? 0;
@@ -358,13 +359,10 @@ async function runAnomaly(
   const model = await fitNullModel(d);
   const voters = [...new Set(page.map((p) => p.voter))];
   const states = new Map<string, VoterState>();
-  for (let i = 0; i < voters.length; i += 90) {
-    const rows = await d
-      .select()
-      .from(schema.voterAnomaly)
-      .where(inArray(schema.voterAnomaly.voterHash, voters.slice(i, i + 90)));
-    for (const r of rows) states.set(r.voterHash, r);
-  }
+  const known = await selectInChunks(voters, (chunk) =>
+    d.select().from(schema.voterAnomaly).where(inArray(schema.voterAnomaly.voterHash, chunk)),
+  );
+  for (const r of known) states.set(r.voterHash, r);
   const newlyFlagged = new Set<string>();
   const touched = new Set<string>();
   for (const v of page) {
@@ -390,11 +388,11 @@ async function runAnomaly(
     };
   });
   const va = schema.voterAnomaly;
-  for (let i = 0; i < upserts.length; i += 14) {
+  for (const rows of insertChunks(va, upserts)) {
     statements.push(
       d
         .insert(va)
-        .values(upserts.slice(i, i + 14))
+        .values(rows)
         .onConflictDoUpdate({
           target: va.voterHash,
           set: {

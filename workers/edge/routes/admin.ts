@@ -1,10 +1,18 @@
 // Operator API (DESIGN section 4b): bearer ADMIN_TOKEN, compared in constant time.
 import { createRoute } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
-import { db, upsertModel } from "../../../d1/queries";
+import { db, getModel, upsertModel } from "../../../d1/queries";
 import { timingSafeEqualStrings } from "../../../shared/crypto";
 import { ApiError } from "../../../shared/errors";
-import { ModelId, ModelInput, ModelOutput, modelOutput } from "../../../shared/models";
+import { jsonProblem, LIMITS } from "../../../shared/validation";
+import {
+  assertIdMatches,
+  MODEL_WRITE_POLICY,
+  ModelId,
+  ModelInput,
+  ModelOutput,
+  modelOutput,
+} from "../../../shared/models";
 import { z } from "@hono/zod-openapi";
 import type { App, AppEnv } from "../app";
 import { errors, jsonBody } from "../schemas";
@@ -30,6 +38,7 @@ const putModel = createRoute({
   method: "put",
   path: "/api/admin/models/{id}",
   summary: "Create or update a model (operator)",
+  description: MODEL_WRITE_POLICY,
   security: [{ adminToken: [] }],
   middleware: [requireAdmin] as const,
   request: {
@@ -47,7 +56,21 @@ const putModel = createRoute({
 export function registerAdminRoutes(app: App) {
   app.openapi(putModel, async (c) => {
     const { id } = c.req.valid("param");
-    const model = await upsertModel(db(c.env.DB), id, c.req.valid("json"), Date.now());
+    const input = c.req.valid("json");
+    assertIdMatches(input.id, id);
+    const d = db(c.env.DB);
+    const existing = (await getModel(d, id)) ?? null;
+    // params written before they were bounded would be kept by a PUT that leaves them out: ask for new ones.
+    const stored =
+      input.params === undefined && existing ? jsonProblem(existing.params, LIMITS.operatorParamsChars) : null;
+    if (stored) {
+      throw new ApiError(
+        422,
+        "invalid_request",
+        `params: the stored params are invalid (${stored}); send params to replace them`,
+      );
+    }
+    const model = await upsertModel(d, id, input, Date.now(), existing);
     return c.json(modelOutput(model), 200);
   });
 }

@@ -11,6 +11,7 @@ import { identityTerms } from "../../../shared/leak";
 import { ModelId, ModelRevealSchema, reveal, servesMode } from "../../../shared/models";
 import { samplePair } from "../../../shared/sampling";
 import { verifyTurnstile } from "../../../shared/turnstile";
+import { storedText } from "../../../shared/validation";
 import { clientIp, voterHash } from "../../../shared/voter";
 import type { App, AppEnv } from "../app";
 import { assertNotPaused, isPaused, loadPool } from "../pool";
@@ -62,7 +63,7 @@ const VoteResult = z
   })
   .openapi("VoteResult");
 
-const Report = z.object({ reason: z.string().trim().min(1).max(2000) }).openapi("Report");
+const Report = z.object({ reason: storedText(2000) }).openapi("Report");
 
 const BattleState = z
   .object({

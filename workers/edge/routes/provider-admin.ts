@@ -15,6 +15,7 @@ import {
 import { db } from "../../../d1/queries";
 import { ApiError } from "../../../shared/errors";
 import { issueApiKey, KEY_PREFIX_RE } from "../../../shared/provider-keys";
+import { storedText } from "../../../shared/validation";
 import type { App } from "../app";
 import { errors, jsonBody } from "../schemas";
 import { requireAdmin } from "./admin";
@@ -27,7 +28,7 @@ const KeyParams = ProviderIdParam.extend({
 });
 
 const CreateProvider = z
-  .object({ name: z.string().trim().min(1).max(100).openapi({ example: "Acme AI" }) })
+  .object({ name: storedText(100).openapi({ example: "Acme AI" }) })
   .strict()
   .openapi("CreateProvider");
 

@@ -10,13 +10,16 @@ import type { ModelRecord } from "../../../shared/models";
 import {
   keyRequired,
   newProviderModel,
+  patchFieldProblem,
   patchProviderModel,
+  PROVIDER_WRITE_POLICY,
   ProviderModel,
   ProviderModelCreate,
   ProviderModelPatch,
   providerModelView,
 } from "../../../shared/provider-models";
 import { encryptUpstreamKey, UpstreamKeyError } from "../../../shared/upstream-keys";
+import { storedText } from "../../../shared/validation";
 import type { App, AppEnv } from "../app";
 import { requireProviderKey } from "../provider-auth";
 import { openAIErrors as errors } from "../openai-errors";
@@ -34,6 +37,7 @@ const routes = {
     method: "post",
     path: "/v1/provider/models",
     summary: "Register a model (private under a codename, or public)",
+    description: PROVIDER_WRITE_POLICY,
     ...provider,
     request: jsonBody(ProviderModelCreate),
     responses: {
@@ -71,6 +75,7 @@ const routes = {
     method: "patch",
     path: "/v1/provider/models/{id}",
     summary: "Update one of your models: fields, upstream key, release (visibility public), pause/resume",
+    description: PROVIDER_WRITE_POLICY,
     ...provider,
     request: { params: ProviderModelIdParam, ...jsonBody(ProviderModelPatch) },
     responses: {
@@ -91,11 +96,7 @@ const routes = {
     request: {
       params: ProviderModelIdParam,
       query: z.object({
-        reason: z
-          .string()
-          .trim()
-          .min(1)
-          .max(500)
+        reason: storedText(500)
           .optional()
           .openapi({ description: "Published in the transparency report's deprecation log" }),
       }),
@@ -184,6 +185,8 @@ export function registerProviderModelRoutes(app: App) {
   app.openapi(routes.patch, async (c) => {
     const prev = await callerModel(c, c.req.valid("param").id);
     const patch = c.req.valid("json");
+    const invalid = patchFieldProblem(prev, patch);
+    if (invalid) throw new ApiError(422, "invalid_request", invalid);
     const next = patchProviderModel(prev, patch, Date.now());
     if (!next.ok) throw new ApiError(409, "invalid_transition", next.message);
     if (patch.codename && patch.codename.toLowerCase() === prev.id.toLowerCase()) {
