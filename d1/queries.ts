@@ -199,6 +199,15 @@ export async function pausedModels(d: Db, now: number): Promise<Map<string, numb
   return new Map(rows.map((r) => [r.id, r.until ?? now]));
 }
 
+export type ModelHealthRow = typeof schema.modelHealth.$inferSelect;
+
+/** The breaker's row per model (the operator's view); a model that never failed has none. */
+export async function modelHealthRows(d: Db, modelId?: string): Promise<Map<string, ModelHealthRow>> {
+  const q = d.select().from(schema.modelHealth);
+  const rows = await (modelId === undefined ? q : q.where(eq(schema.modelHealth.modelId, modelId)));
+  return new Map(rows.map((r) => [r.modelId, r]));
+}
+
 /** A side finished normally: the failure streak ends (one cheap no-op write when there was none). */
 export async function recordModelSuccess(d: Db, modelId: string, now: number): Promise<void> {
   await d

@@ -141,6 +141,33 @@ export const MODEL_WRITE_POLICY =
   `${TEXT_POLICY} \`params\`: at most ${LIMITS.jsonDepth} levels of objects and arrays and ` +
   `${LIMITS.operatorParamsChars} characters of JSON.`;
 
+/** The circuit breaker's state of a model (operator reads only): why a model may be missing from battles. */
+export const ModelHealth = z
+  .object({
+    consecutiveFailures: z.number().int().min(0),
+    paused: z.boolean().openapi({ description: "Paused by the breaker right now (not sampled, named requests 503)" }),
+    pausedUntil: timestamp.nullable().openapi({ description: "When the breaker's pause ends (ms since the epoch)" }),
+    lastError: z.string().nullable().openapi({ description: "The last failure, as logged (never a key)" }),
+    updatedAt: timestamp.nullable(),
+  })
+  .openapi("ModelHealth");
+export type ModelHealth = z.infer<typeof ModelHealth>;
+
+export function modelHealth(
+  row:
+    | { consecutiveFailures: number; pausedUntil: number | null; lastError: string | null; updatedAt: number }
+    | undefined,
+  now: number,
+): ModelHealth {
+  return {
+    consecutiveFailures: row?.consecutiveFailures ?? 0,
+    paused: !!row?.pausedUntil && row.pausedUntil > now,
+    pausedUntil: row?.pausedUntil ?? null,
+    lastError: row?.lastError ?? null,
+    updatedAt: row?.updatedAt ?? null,
+  };
+}
+
 /** A body's `id` (optional) must be the id in the path: a 422 naming the field otherwise. */
 export function assertIdMatches(bodyId: string | undefined, pathId: string): void {
   if (bodyId !== undefined && bodyId !== pathId) {
@@ -175,6 +202,7 @@ export const ModelInput = z
     family: storedText(100).nullable().optional(),
     deprecationReason: storedText(500).nullable().optional(),
     ownerId: readOnly(z.string().nullable()),
+    health: readOnly(ModelHealth),
     ...modelReadOnlyFields,
   })
   .strict()

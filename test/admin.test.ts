@@ -245,3 +245,59 @@ describe("admin PUT over params stored before they were bounded", () => {
     expect(await fixed.json()).toMatchObject({ name: "Legacy", params: { tokensPerSecond: 30 } });
   });
 });
+
+describe("the operator's view of a model and its circuit breaker", () => {
+  const broken = {
+    name: "Broken Upstream",
+    organization: "Nowhere Labs",
+    provider: "openai",
+    // Nothing listens on port 9 of loopback: every call fails at once.
+    baseUrl: "http://127.0.0.1:9/v1",
+    upstreamModel: "gpt-nothing",
+    modes: ["chat"],
+  };
+  const chat = async () =>
+    (await post("/api/chat", { model: "broken-upstream", messages: [{ role: "user", content: "hi" }] })).text();
+
+  it("lists every model with its breaker state, and GET /api/admin/models/:id shows why a model is paused", async () => {
+    expect((await putModel("broken-upstream", broken)).status).toBe(200);
+    await expectError(await call("/api/admin/models/broken-upstream"), 401, "unauthorized");
+    await expectError(await call("/api/admin/models/no-such-model", { headers: ADMIN }), 404, "model_not_found");
+    const fresh = (await (await call("/api/admin/models/broken-upstream", { headers: ADMIN })).json()) as any;
+    expect(fresh.health).toEqual({
+      consecutiveFailures: 0,
+      paused: false,
+      pausedUntil: null,
+      lastError: null,
+      updatedAt: null,
+    });
+    for (let i = 0; i < Number(env.BREAKER_FAILURES); i++) await chat();
+    const paused = (await (await call("/api/admin/models/broken-upstream", { headers: ADMIN })).json()) as any;
+    expect(paused.status).toBe("active"); // the breaker never touches the operator's status
+    expect(paused.health.consecutiveFailures).toBe(Number(env.BREAKER_FAILURES));
+    expect(paused.health.paused).toBe(true);
+    expect(paused.health.pausedUntil).toBeGreaterThan(Date.now());
+    expect(paused.health.lastError).toEqual(expect.any(String));
+    const all = (await (await call("/api/admin/models", { headers: ADMIN })).json()) as any[];
+    expect(all.map((m) => m.id)).toEqual([...all.map((m) => m.id)].sort());
+    expect(all.find((m) => m.id === "broken-upstream").health.paused).toBe(true);
+    expect(all.find((m) => m.id === "demo-pebble").health.paused).toBe(false);
+  });
+
+  it("returns an object that can be PUT back as it is, health included", async () => {
+    const read = (await (await call("/api/admin/models/demo-pebble", { headers: ADMIN })).json()) as any;
+    const put = await call("/api/admin/models/demo-pebble", {
+      method: "PUT",
+      headers: ADMIN,
+      body: JSON.stringify({ ...read, samplingWeight: 3 }),
+    });
+    expect(put.status).toBe(200);
+    expect(((await put.json()) as any).samplingWeight).toBe(3);
+    const bad = await call("/api/admin/models/demo-pebble", {
+      method: "PUT",
+      headers: ADMIN,
+      body: JSON.stringify({ ...read, health: { paused: "yes" } }),
+    });
+    await expectError(bad, 422, "invalid_request");
+  });
+});

@@ -25,6 +25,8 @@ describe("OpenAPI document", () => {
         "POST /api/chat",
         "POST /api/chat/{id}/feedback",
         "PUT /api/admin/models/{id}",
+        "GET /api/admin/models/{id}",
+        "GET /api/admin/models",
         "GET /leaderboard.json",
         "GET /api/leaderboard/history",
         "GET /api/export/battles.jsonl",

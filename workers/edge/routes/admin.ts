@@ -1,7 +1,7 @@
 // Operator API (DESIGN section 4b): bearer ADMIN_TOKEN, compared in constant time.
 import { createRoute } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
-import { db, getModel, upsertModel } from "../../../d1/queries";
+import { db, getModel, listModels, modelHealthRows, upsertModel } from "../../../d1/queries";
 import { timingSafeEqualStrings } from "../../../shared/crypto";
 import { ApiError } from "../../../shared/errors";
 import { jsonProblem, LIMITS } from "../../../shared/validation";
@@ -9,6 +9,8 @@ import {
   assertIdMatches,
   MODEL_WRITE_POLICY,
   ModelId,
+  modelHealth,
+  ModelHealth,
   ModelInput,
   ModelOutput,
   modelOutput,
@@ -53,7 +55,56 @@ const putModel = createRoute({
   },
 });
 
+/** A model as the operator reads it: the stored fields plus the breaker's state (PUT it back as it is). */
+const AdminModel = ModelOutput.extend({ health: ModelHealth }).openapi("AdminModel");
+
+const listAdminModels = createRoute({
+  method: "get",
+  path: "/api/admin/models",
+  summary: "Every model, whatever its status or visibility, with its circuit-breaker state (operator)",
+  security: [{ adminToken: [] }],
+  middleware: [requireAdmin] as const,
+  responses: {
+    200: { description: "Models, by id", content: { "application/json": { schema: z.array(AdminModel) } } },
+    401: errors[401],
+  },
+});
+
+const getAdminModel = createRoute({
+  method: "get",
+  path: "/api/admin/models/{id}",
+  summary: "One model with its circuit-breaker state (operator); the object can be PUT back as it is",
+  security: [{ adminToken: [] }],
+  middleware: [requireAdmin] as const,
+  request: { params: z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) }) },
+  responses: {
+    200: { description: "The model", content: { "application/json": { schema: AdminModel } } },
+    401: errors[401],
+    404: errors[404],
+  },
+});
+
 export function registerAdminRoutes(app: App) {
+  app.openapi(listAdminModels, async (c) => {
+    const d = db(c.env.DB);
+    const [models, health] = await Promise.all([listModels(d), modelHealthRows(d)]);
+    const now = Date.now();
+    const sorted = [...models].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return c.json(
+      sorted.map((m) => ({ ...modelOutput(m), health: modelHealth(health.get(m.id), now) })),
+      200,
+    );
+  });
+
+  app.openapi(getAdminModel, async (c) => {
+    const { id } = c.req.valid("param");
+    const d = db(c.env.DB);
+    const model = await getModel(d, id);
+    if (!model) throw new ApiError(404, "model_not_found", `No model '${id}'.`);
+    const health = (await modelHealthRows(d, id)).get(id);
+    return c.json({ ...modelOutput(model), health: modelHealth(health, Date.now()) }, 200);
+  });
+
   app.openapi(putModel, async (c) => {
     const { id } = c.req.valid("param");
     const input = c.req.valid("json");
