@@ -38,7 +38,7 @@ export default defineConfig(async () => ({
           PROVIDER_CONNECT_TIMEOUT_MS: "300",
           PROVIDER_IDLE_TIMEOUT_MS: "300",
         },
-        // Lowered per-IP limits so test/rate-limit.test.ts can cross them quickly.
+        // Lowered per-IP limits so test/battles/rate-limit.test.ts can cross them quickly.
         ratelimits: {
           RL_BATTLES: { simple: { limit: 3, period: 60 } },
           RL_MESSAGES: { simple: { limit: 3, period: 60 } },

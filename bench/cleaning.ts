@@ -4,7 +4,7 @@
 // battles the load test stored (a JSON file of rows from its local D1), or synthetic rows when none is given.
 //   node scripts/run-ts.mjs bench/cleaning.ts [battles.json]
 import { readFileSync } from "node:fs";
-import { classifyConversation } from "../shared/categories";
+import { classifyConversation } from "../shared/data/categories";
 import {
   addVote,
   fitStrengths,
@@ -13,10 +13,10 @@ import {
   voteP,
   type Outcome,
   type VoterState,
-} from "../shared/cleaning/anomaly";
-import { quantileFromHistogram, sampleBattles } from "../shared/cleaning/dedup";
-import { scrubPii } from "../shared/cleaning/pii";
-import { mulberry32 } from "../shared/random";
+} from "../shared/data/cleaning/anomaly";
+import { quantileFromHistogram, sampleBattles } from "../shared/data/cleaning/dedup";
+import { scrubPii } from "../shared/data/cleaning/pii";
+import { mulberry32 } from "../shared/core/random";
 import coding from "../test/fixtures/categories/coding.json";
 import general from "../test/fixtures/categories/general.json";
 import languages from "../test/fixtures/categories/languages.json";

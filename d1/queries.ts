@@ -1,11 +1,11 @@
 // All D1 access, as small functions over a drizzle client. Callers build the client per invocation: db(env.DB).
 import { and, asc, desc, eq, gt, inArray, sql, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { nextLifecycle } from "../shared/lifecycle";
+import { nextLifecycle } from "../shared/models/lifecycle";
 import type { ModelInput, ModelRecord } from "../shared/models";
 import type { VoteMessage } from "../queues/votes";
 import { WINNER_TO_FASTCHAT } from "../queues/votes";
-import { categoriesOf, CATEGORY_LABELS, HEURISTIC_VERSIONS, type HeuristicLabel } from "../shared/categories";
+import { categoriesOf, CATEGORY_LABELS, HEURISTIC_VERSIONS, type HeuristicLabel } from "../shared/data/categories";
 import { paramChunks } from "./chunks";
 import * as schema from "./schema";
 

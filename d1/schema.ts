@@ -44,7 +44,7 @@ export const models = sqliteTable(
     ownerId: text("owner_id"),
     /** Model line ("family") for the transparency embargo: a release of any model of the line reveals its variants. */
     family: text("family"),
-    /** Lifecycle timestamps (shared/lifecycle.ts): private testing began, first made public, current pause, deprecation. */
+    /** Lifecycle timestamps (shared/models/lifecycle.ts): private testing began, first made public, current pause, deprecation. */
     testingStartedAt: integer("testing_started_at"),
     releasedAt: integer("released_at"),
     pausedAt: integer("paused_at"),
@@ -230,7 +230,7 @@ export const providers = sqliteTable("providers", {
 });
 
 /**
- * Provider API keys. Only a salted SHA-256 of each key is stored (shared/provider-keys.ts); `prefix` is the key's
+ * Provider API keys. Only a salted SHA-256 of each key is stored (shared/accounts/keys.ts); `prefix` is the key's
  * public beginning (`ak_` + 12 hex), shown in listings and used to revoke it.
  */
 export const providerApiKeys = sqliteTable(
@@ -249,7 +249,7 @@ export const providerApiKeys = sqliteTable(
 
 /**
  * The upstream API key a provider submitted for its model, AES-GCM encrypted under PROVIDER_KEYS_SECRET with the
- * model id as associated data (shared/upstream-keys.ts). Never returned by any route.
+ * model id as associated data (shared/accounts/upstream-keys.ts). Never returned by any route.
  */
 export const modelUpstreamKeys = sqliteTable("model_upstream_keys", {
   modelId: text("model_id").primaryKey(),
@@ -259,7 +259,7 @@ export const modelUpstreamKeys = sqliteTable("model_upstream_keys", {
 
 /**
  * Private results of a provider's model, one JSON document per (model, snapshot), written by the cron
- * (docs/provider-results.md; schema `arena-private-results/v1` in shared/provider-results.ts).
+ * (docs/provider-results.md; schema `arena-private-results/v1` in shared/accounts/results.ts).
  */
 export const providerModelResults = sqliteTable(
   "provider_model_results",
@@ -324,7 +324,7 @@ export const voterDailyVotes = sqliteTable(
   (t) => [primaryKey({ columns: [t.voterHash, t.day] }), index("voter_daily_votes_day_idx").on(t.day)],
 );
 
-/** The anomalous-voter test's running state per voter (shared/cleaning/anomaly.ts). */
+/** The anomalous-voter test's running state per voter (shared/data/cleaning/anomaly.ts). */
 export const voterAnomaly = sqliteTable(
   "voter_anomaly",
   {

@@ -6,9 +6,9 @@
 // only after both sides finished, locking the battle (2); the vote is persisted before it is enqueued and the
 // alarm retries the enqueue until it succeeds (3); identity leaks are detected live and exclude the battle (4).
 import { DurableObject } from "cloudflare:workers";
-import { readConfig } from "../shared/config";
-import { fail, type Result } from "../shared/errors";
-import { LeakDetector } from "../shared/leak";
+import { readConfig } from "../shared/core/config";
+import { fail, type Result } from "../shared/core/errors";
+import { LeakDetector } from "../shared/battle/leak";
 import { reveal, type ModelRecord, type ModelReveal } from "../shared/models";
 import {
   effectiveParams,
@@ -18,11 +18,11 @@ import {
   type GenerationParams,
   type ProviderEvent,
 } from "../shared/providers";
-import { countTokens } from "../shared/style";
-import { encodeEvent, sideFailedMessage, type BattleEvent, type Side, type SideFinish } from "../shared/sse";
+import { countTokens } from "../shared/battle/style";
+import { encodeEvent, sideFailedMessage, type BattleEvent, type Side, type SideFinish } from "../shared/battle/sse";
 import { sendDeadLetter } from "../queues/dead-letters";
 import { db, isBattleRecorded, recordModelFailure, recordModelSuccess } from "../d1/queries";
-import { overVoteCap } from "../shared/cleaning/vote-cap";
+import { overVoteCap } from "./vote-cap";
 import { sendVote, VoteMessage } from "../queues/votes";
 import { migrate, schemaExists } from "./battle-schema";
 import { buildVoteMessage, exclusionOf, type Winner } from "./vote";

@@ -1,7 +1,7 @@
 // Turning a finished battle into its vote message, and deciding whether the vote counts (invariant 4).
-import { classifyConversation, HEURISTICS_REVISION } from "../shared/categories";
+import { classifyConversation, HEURISTICS_REVISION } from "../shared/data/categories";
 import type { ModelRecord } from "../shared/models";
-import { countTokens, sideStyle } from "../shared/style";
+import { countTokens, sideStyle } from "../shared/battle/style";
 import { VOTE_MESSAGE_VERSION, type VoteMessage } from "../queues/votes";
 import type { MetaRow, TurnRow } from "./battle-room";
 

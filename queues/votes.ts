@@ -15,7 +15,7 @@ const SideStyle = z
 export const VOTE_MESSAGE_VERSION = 1;
 
 /**
- * The heuristic labels the DO computed from the conversation when the vote was cast (shared/categories). Optional so
+ * The heuristic labels the DO computed from the conversation when the vote was cast (shared/data/categories). Optional so
  * a message produced before this field existed still validates; its battle is labelled later by maintenance.
  */
 export const Classification = z

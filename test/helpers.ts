@@ -1,7 +1,7 @@
 // Helpers for Workers-runtime tests: seed the demo models through the real admin route, run a battle over HTTP.
 import { exports } from "cloudflare:workers";
 import seed from "../d1/seed/models.json";
-import { parseEvents } from "../shared/sse";
+import { parseEvents } from "../shared/battle/sse";
 
 export const ADMIN = { authorization: "Bearer test-admin-token", "content-type": "application/json" };
 export const BASE = "http://arena.test";

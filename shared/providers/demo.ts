@@ -7,7 +7,7 @@
 // model of the pool unless the user typed that name (which is then a real identity leak, and is caught).
 import type { ChatMessage, GenerateRequest, Provider, ProviderEvent } from "./types";
 import { ProviderError } from "./types";
-import { seededRandom } from "../random";
+import { seededRandom } from "../core/random";
 
 export const DEMO_STYLES = ["terse", "verbose", "markdown", "lists", "code"] as const;
 export type DemoStyle = (typeof DEMO_STYLES)[number];

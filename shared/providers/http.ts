@@ -3,7 +3,7 @@
 // of every failure to a ProviderError. Stop (req.signal) is never an error: the readers just return quietly.
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import type { z } from "zod";
-import { readConfig } from "../config";
+import { readConfig } from "../core/config";
 import { ProviderError, type GenerateRequest } from "./types";
 
 export type { EventSourceMessage };

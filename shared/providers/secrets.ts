@@ -1,8 +1,8 @@
 // Operators' models name a Worker secret (`apiKeySecret`); the key itself lives only in the Worker's env
 // (`wrangler secret put`, or `.dev.vars` locally) and is read at call time. It never reaches D1, logs or errors.
 // Providers' models (registered under /v1/provider) carry their own key, stored encrypted in D1 and decrypted here
-// at call time (shared/upstream-keys.ts).
-import { ownedModelApiKey, UpstreamKeyError } from "../upstream-keys";
+// at call time (shared/accounts/upstream-keys.ts).
+import { ownedModelApiKey, UpstreamKeyError } from "../accounts/upstream-keys";
 import type { GenerateRequest } from "./types";
 import { ProviderError } from "./types";
 

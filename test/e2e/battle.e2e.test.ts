@@ -2,7 +2,7 @@
 import { describe, expect, inject, it } from "vitest";
 import seed from "../../d1/seed/models.json";
 import { localD1 } from "../../scripts/arena-process.mjs";
-import { parseEvents } from "../../shared/sse";
+import { parseEvents } from "../../shared/battle/sse";
 
 const base = inject("arenaUrl");
 const state = inject("arenaState");

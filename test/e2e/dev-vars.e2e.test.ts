@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeOpenAI } from "../../bench/fake-openai.mjs";
 import { startArena } from "../../scripts/arena-process.mjs";
-import { parseEvents } from "../../shared/sse";
+import { parseEvents } from "../../shared/battle/sse";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const VENDOR_KEY = "sk-acme-loopback-7f3a9c";

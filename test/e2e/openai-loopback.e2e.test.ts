@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startFakeOpenAI } from "../../bench/fake-openai.mjs";
 import seed from "../../d1/seed/models.json";
-import { parseEvents } from "../../shared/sse";
+import { parseEvents } from "../../shared/battle/sse";
 
 const base = inject("arenaUrl");
 const token = inject("arenaAdminToken");

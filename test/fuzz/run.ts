@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import worker from "../../workers/index";
 import { ADMIN, BASE, call, createBattle, post, seedDemoModels } from "../helpers";
-import { createProvider, demoModel, registerModel, type TestProvider } from "../provider/helpers";
+import { createProvider, demoModel, registerModel, type TestProvider } from "../accounts/helpers";
 import { buildCorpus, type Credential, type FuzzCase } from "./corpus";
 
 /**

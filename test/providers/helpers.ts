@@ -3,12 +3,12 @@
 // arrive torn across network reads as they can in production.
 import { env } from "cloudflare:workers";
 import { expect, vi } from "vitest";
-import { mulberry32 } from "../../shared/random";
+import { mulberry32 } from "../../shared/core/random";
 import { providerFor } from "../../shared/providers";
 import type { ModelRecord } from "../../shared/models";
 import type { ChatMessage, GenerationParams, ProviderEvent } from "../../shared/providers/types";
 import { ProviderError } from "../../shared/providers/types";
-import { makeModel } from "../unit/fixtures";
+import { makeModel } from "../model-fixtures";
 
 const encoder = new TextEncoder();
 

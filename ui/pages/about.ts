@@ -5,7 +5,7 @@
 import { describeError, getJson } from "../lib/api";
 import { h, markReady } from "../lib/dom";
 
-/** The report's shape (zod schema `TransparencyReport` in shared/transparency.ts, schema arena-transparency/v1). */
+/** The report's shape (zod schema `TransparencyReport` in shared/accounts/transparency.ts, schema arena-transparency/v1). */
 export interface TransparencyReport {
   schema: "arena-transparency/v1";
   generatedAt: string;

@@ -5,8 +5,8 @@ import { db, insertBattle, insertDeadLetter, insertHeuristicLabels } from "../..
 import { handleLabelJobs, LABELS_QUEUE, requestJudgeLabels } from "./labels";
 import { describeDeadLetter, sendDeadLetter } from "../../queues/dead-letters";
 import { VoteMessage } from "../../queues/votes";
-import { readConfig } from "../../shared/config";
-import { sha256Hex } from "../../shared/crypto";
+import { readConfig } from "../../shared/core/config";
+import { sha256Hex } from "../../shared/core/crypto";
 
 export const VOTES_QUEUE = "arena-votes";
 export const VOTES_DLQ = "arena-votes-dlq";

@@ -1,5 +1,5 @@
 // Consumer of `arena-labels` (DESIGN section 8): the LLM-judge labels of one battle per job. For each judge prompt
-// (shared/labels/judges/*.json) the verdict comes from the cache (by prompt hash, labeller and prompt version) or
+// (shared/data/labels/judges/*.json) the verdict comes from the cache (by prompt hash, labeller and prompt version) or
 // from the labeller (the demo labeller or a pool model at temperature 0), parsed strictly (ambiguous → no label),
 // then the battle's label rows, categories and judge revision are written in one statement batch. A failing judge
 // call retries the job with backoff; the queue drops it after its retries and maintenance re-queues it later.
@@ -17,8 +17,8 @@ import {
 } from "../../d1/queries";
 import { LabelJob, sendLabelJobs } from "../../queues/labels";
 import type { VoteMessage } from "../../queues/votes";
-import { readConfig } from "../../shared/config";
-import { sha256Hex } from "../../shared/crypto";
+import { readConfig } from "../../shared/core/config";
+import { sha256Hex } from "../../shared/core/crypto";
 import {
   demoJudge,
   JUDGES,
@@ -28,7 +28,7 @@ import {
   modelJudge,
   parseVerdict,
   type JudgeFn,
-} from "../../shared/labels/judge";
+} from "../../shared/data/labels/judge";
 import { loadConversation } from "./transcripts";
 
 export const LABELS_QUEUE = "arena-labels";

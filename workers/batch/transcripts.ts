@@ -2,7 +2,7 @@
 // transcript in R2 when there is one, else the battle's Durable Object while it still lives (BATTLE_TTL_SECONDS
 // after the vote). Null when neither has it: such a battle keeps the labels it was given when the vote was cast.
 import type { Transcript } from "../../durable-objects/battle-room";
-import type { Conversation } from "../../shared/categories";
+import type { Conversation } from "../../shared/data/categories";
 
 export async function loadConversation(
   env: Env,

@@ -11,7 +11,7 @@
 import { modelBattleCounts, ratedBattles, toExportLine } from "../../d1/export";
 import type { Db } from "../../d1/queries";
 import type { ModelRecord } from "../../shared/models";
-import { buildPrivateResults, type BoardEntryLike, type BoardLike } from "../../shared/provider-results";
+import { buildPrivateResults, type BoardEntryLike, type BoardLike } from "../../shared/accounts/results";
 import { rowPasses } from "../../shared/ratings/aggregate";
 import { roundOutput } from "../../shared/ratings/board";
 import { boardFilters, type LeaderboardJson } from "../../shared/ratings/leaderboard";

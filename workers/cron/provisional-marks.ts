@@ -1,4 +1,4 @@
-// The provider rule of `provisional` (issue 7, shared/provisional.ts): a public model whose provider tested many
+// The provider rule of `provisional` (issue 7, shared/accounts/provisional.ts): a public model whose provider tested many
 // private variants in parallel is marked provisional on every board until it has enough post-release votes.
 // The boards themselves are exactly what the ratings CLI computes from the export; these marks come from data the
 // export does not carry (providers, testing periods), so the snapshot lists them in `method.provisionalRule` and a
@@ -12,7 +12,7 @@ import {
   testPeriod,
   type ProvisionalPolicy,
   type TestPeriod,
-} from "../../shared/provisional";
+} from "../../shared/accounts/provisional";
 import type { LeaderboardJson } from "../../shared/ratings/leaderboard";
 
 /** Public models the rule marks now, sorted. */

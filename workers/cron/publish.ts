@@ -17,8 +17,8 @@ import {
   latestSnapshot,
   listModels,
 } from "../../d1/queries";
-import { sha256Hex } from "../../shared/crypto";
-import { provisionalPolicy } from "../../shared/provisional";
+import { sha256Hex } from "../../shared/core/crypto";
+import { provisionalPolicy } from "../../shared/accounts/provisional";
 import { buildLeaderboard, type LeaderboardJson } from "../../shared/ratings/leaderboard";
 import { runRoundsInline } from "../../shared/ratings/style-board";
 import { insertModelResults } from "../../d1/providers";

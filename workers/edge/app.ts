@@ -3,7 +3,7 @@
 import { OpenAPIHono, type z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { ApiError, type ApiErrorBody } from "../../shared/errors";
+import { ApiError, type ApiErrorBody } from "../../shared/core/errors";
 import { openAIError, usesOpenAIErrors } from "./openai-errors";
 import { drainBody, isWorkerPath, servePage } from "./pages";
 import type { ProviderPrincipal } from "./provider-auth";

@@ -1,6 +1,6 @@
 // The model pool as the edge sees it for one request: the registry plus the circuit breaker's pauses.
 import { db, listModels, pausedModels } from "../../d1/queries";
-import { ApiError } from "../../shared/errors";
+import { ApiError } from "../../shared/core/errors";
 import type { ModelRecord } from "../../shared/models";
 
 export interface Pool {

@@ -4,9 +4,9 @@
 import { createMiddleware } from "hono/factory";
 import { apiKeyByPrefix, getProvider, touchApiKey } from "../../d1/providers";
 import { db } from "../../d1/queries";
-import { readConfig } from "../../shared/config";
-import { ApiError } from "../../shared/errors";
-import { bearerToken, keyPrefix, verifyApiKey } from "../../shared/provider-keys";
+import { readConfig } from "../../shared/core/config";
+import { ApiError } from "../../shared/core/errors";
+import { bearerToken, keyPrefix, verifyApiKey } from "../../shared/accounts/keys";
 import type { AppEnv } from "./app";
 
 export interface ProviderPrincipal {

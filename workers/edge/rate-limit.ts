@@ -1,8 +1,8 @@
 // Per-IP rate limits (DESIGN section 4) on the Workers rate-limit bindings declared in wrangler.toml.
 import { createMiddleware } from "hono/factory";
-import { readConfig } from "../../shared/config";
-import { ApiError } from "../../shared/errors";
-import { clientIp } from "../../shared/voter";
+import { readConfig } from "../../shared/core/config";
+import { ApiError } from "../../shared/core/errors";
+import { clientIp } from "./voter";
 import type { AppEnv } from "./app";
 
 type LimiterName = "RL_BATTLES" | "RL_MESSAGES" | "RL_VOTES";

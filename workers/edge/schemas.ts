@@ -1,6 +1,6 @@
 // Schemas shared by several routes: the error envelope, ids in paths, the battle stream.
 import { z } from "@hono/zod-openapi";
-import { SSE_HEADERS } from "../../shared/sse";
+import { SSE_HEADERS } from "../../shared/battle/sse";
 
 export const ErrorSchema = z
   .object({

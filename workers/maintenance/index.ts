@@ -30,7 +30,7 @@ import {
   HEURISTICS_REVISION,
   LONG_QUERY_TOKENS,
   SHORT_QUERY_TOKENS,
-} from "../../shared/categories";
+} from "../../shared/data/categories";
 import {
   addVote,
   fitStrengths,
@@ -41,11 +41,11 @@ import {
   type Outcome,
   type PairCount,
   type VoterState,
-} from "../../shared/cleaning/anomaly";
-import { DEDUP_PERCENTILE, quantileFromHistogram, sampleBattles } from "../../shared/cleaning/dedup";
-import { utcDay } from "../../shared/cleaning/vote-cap";
-import { readConfig } from "../../shared/config";
-import { judgeRevision } from "../../shared/labels/judge";
+} from "../../shared/data/cleaning/anomaly";
+import { DEDUP_PERCENTILE, quantileFromHistogram, sampleBattles } from "../../shared/data/cleaning/dedup";
+import { utcDay } from "../../shared/core/time";
+import { readConfig } from "../../shared/core/config";
+import { judgeRevision } from "../../shared/data/labels/judge";
 import { loadConversation } from "../batch/transcripts";
 
 export const RELABEL_BATCH = 100;

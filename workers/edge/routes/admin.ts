@@ -2,9 +2,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
 import { db, getModel, listModels, modelHealthRows, upsertModel } from "../../../d1/queries";
-import { timingSafeEqualStrings } from "../../../shared/crypto";
-import { ApiError } from "../../../shared/errors";
-import { jsonProblem, LIMITS } from "../../../shared/validation";
+import { timingSafeEqualStrings } from "../../../shared/core/crypto";
+import { ApiError } from "../../../shared/core/errors";
+import { jsonProblem, LIMITS } from "../../../shared/core/validation";
 import {
   assertIdMatches,
   MODEL_WRITE_POLICY,

@@ -1,11 +1,11 @@
 // Direct chat with one named model, and feedback on a reply. Stored, never rated (invariant 4).
 import { createRoute, z } from "@hono/zod-openapi";
 import { db, insertChatFeedback } from "../../../d1/queries";
-import { readConfig } from "../../../shared/config";
-import { isUuid } from "../../../shared/crypto";
-import { ApiError, unwrap } from "../../../shared/errors";
+import { readConfig } from "../../../shared/core/config";
+import { isUuid } from "../../../shared/core/crypto";
+import { ApiError, unwrap } from "../../../shared/core/errors";
 import { ModelId, servesMode } from "../../../shared/models";
-import { clientIp, voterHash } from "../../../shared/voter";
+import { clientIp, voterHash } from "../voter";
 import type { App } from "../app";
 import { assertNotPaused, loadPool } from "../pool";
 import { BattleIdParam, errors, EventStream, jsonBody, sseResponse } from "../schemas";

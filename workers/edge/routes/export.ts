@@ -1,13 +1,13 @@
 // GET /api/export/conversations.jsonl[?snapshot=ID] (DESIGN section 4): the rated battles of a snapshot whose voter
 // consented to release, with their conversations, in FastChat's conv_release style, PII scrubbed
-// (shared/cleaning/pii.ts). Only battles with a retained transcript can be released (TRANSCRIPT_RETENTION keeps the
+// (shared/data/cleaning/pii.ts). Only battles with a retained transcript can be released (TRANSCRIPT_RETENTION keeps the
 // consented ones by default). Streamed: one D1 page and one transcript in memory at a time.
 import { createRoute, z } from "@hono/zod-openapi";
 import { ratedBattles } from "../../../d1/export";
 import { db, latestSnapshot, listModels, snapshotById, type SnapshotRow } from "../../../d1/queries";
 import type { Transcript } from "../../../durable-objects/battle-room";
-import { scrubPii } from "../../../shared/cleaning/pii";
-import { ApiError } from "../../../shared/errors";
+import { scrubPii } from "../../../shared/data/cleaning/pii";
+import { ApiError } from "../../../shared/core/errors";
 import type { App } from "../app";
 import { errors } from "../schemas";
 

@@ -3,7 +3,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ratedBattles, toExportLine } from "../../../d1/export";
 import { db, latestSnapshot, listModels, modelHistory, snapshotById, type SnapshotRow } from "../../../d1/queries";
-import { ApiError } from "../../../shared/errors";
+import { ApiError } from "../../../shared/core/errors";
 import type { App } from "../app";
 import { errors } from "../schemas";
 

@@ -5,8 +5,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { db, recordModelFailure, recordModelSuccess } from "../../../d1/queries";
-import { readConfig } from "../../../shared/config";
-import { ApiError } from "../../../shared/errors";
+import { readConfig } from "../../../shared/core/config";
+import { ApiError } from "../../../shared/core/errors";
 import { servesMode, type ModelRecord } from "../../../shared/models";
 import {
   effectiveParams,
@@ -16,7 +16,7 @@ import {
   type FinishReason,
   type ProviderEvent,
 } from "../../../shared/providers";
-import { countTokens } from "../../../shared/style";
+import { countTokens } from "../../../shared/battle/style";
 import type { App, AppEnv } from "../app";
 import { openAIError, openAIErrors as e } from "../openai-errors";
 import { assertNotPaused, loadPool } from "../pool";

@@ -13,9 +13,9 @@ import {
   rotateApiKey,
 } from "../../../d1/providers";
 import { db } from "../../../d1/queries";
-import { ApiError } from "../../../shared/errors";
-import { issueApiKey, KEY_PREFIX_RE } from "../../../shared/provider-keys";
-import { storedText } from "../../../shared/validation";
+import { ApiError } from "../../../shared/core/errors";
+import { issueApiKey, KEY_PREFIX_RE } from "../../../shared/accounts/keys";
+import { storedText } from "../../../shared/core/validation";
 import type { App } from "../app";
 import { errors, jsonBody } from "../schemas";
 import { requireAdmin } from "./admin";

@@ -5,7 +5,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { modelsOwnedBy, modelsWithUpstreamKey, nameTaken, ownedModel, saveOwnedModel } from "../../../d1/providers";
 import { db } from "../../../d1/queries";
-import { ApiError } from "../../../shared/errors";
+import { ApiError } from "../../../shared/core/errors";
 import type { ModelRecord } from "../../../shared/models";
 import {
   keyRequired,
@@ -17,9 +17,9 @@ import {
   ProviderModelCreate,
   ProviderModelPatch,
   providerModelView,
-} from "../../../shared/provider-models";
-import { encryptUpstreamKey, UpstreamKeyError } from "../../../shared/upstream-keys";
-import { storedText } from "../../../shared/validation";
+} from "../../../shared/accounts/models";
+import { encryptUpstreamKey, UpstreamKeyError } from "../../../shared/accounts/upstream-keys";
+import { storedText } from "../../../shared/core/validation";
 import type { App, AppEnv } from "../app";
 import { requireProviderKey } from "../provider-auth";
 import { openAIErrors as errors } from "../openai-errors";

@@ -5,15 +5,15 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { liveVotes, modelResults, retainedBattles } from "../../../d1/providers";
 import { db } from "../../../d1/queries";
 import type { Transcript } from "../../../durable-objects/battle-room";
-import { readConfig } from "../../../shared/config";
-import { ApiError } from "../../../shared/errors";
+import { readConfig } from "../../../shared/core/config";
+import { ApiError } from "../../../shared/core/errors";
 import {
   outcomeFor,
   PrivateResults,
   PrivateResultsDocument,
   type PrivateResults as PrivateResultsT,
   voteCounts,
-} from "../../../shared/provider-results";
+} from "../../../shared/accounts/results";
 import type { App } from "../app";
 import { requireProviderKey } from "../provider-auth";
 import { openAIErrors as errors } from "../openai-errors";

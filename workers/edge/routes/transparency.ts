@@ -3,11 +3,11 @@
 import { createRoute } from "@hono/zod-openapi";
 import { anonymousBattlePairs, listProviders, postReleaseVotes } from "../../../d1/providers";
 import { db } from "../../../d1/queries";
-import { readConfig } from "../../../shared/config";
+import { readConfig } from "../../../shared/core/config";
 import { servesMode } from "../../../shared/models";
-import { provisionalPolicy } from "../../../shared/provisional";
-import { pairProbabilities } from "../../../shared/sampling";
-import { buildTransparency, TransparencyReport } from "../../../shared/transparency";
+import { provisionalPolicy } from "../../../shared/accounts/provisional";
+import { pairProbabilities } from "../../../shared/battle/sampling";
+import { buildTransparency, TransparencyReport } from "../../../shared/accounts/transparency";
 import type { App } from "../app";
 import { isPaused, loadPool } from "../pool";
 
