@@ -1,12 +1,14 @@
 // The edge worker: one Hono app whose every route is declared with @hono/zod-openapi, so /openapi.json documents
 // each route from the same zod schemas that validate it (DESIGN section 4).
-import { OpenAPIHono, type z } from "@hono/zod-openapi";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ApiError, type ApiErrorBody } from "../../shared/core/errors";
+import { describeIssues } from "../../shared/core/issues";
+import { errorText, log } from "../../shared/core/log";
 import { openAIError, usesOpenAIErrors } from "./openai-errors";
 import { drainBody, isWorkerPath, servePage } from "./pages";
-import type { ProviderPrincipal } from "./provider-auth";
+import { VERSION, type App, type AppEnv } from "./env";
 import { registerAdminRoutes } from "./routes/admin";
 import { registerBattleRoutes } from "./routes/battles";
 import { registerChatRoutes } from "./routes/chat";
@@ -20,14 +22,6 @@ import { registerProviderAdminRoutes } from "./routes/provider-admin";
 import { registerProviderModelRoutes } from "./routes/provider-models";
 import { registerProviderResultsRoute } from "./routes/provider-results";
 import { registerTransparencyRoute } from "./routes/transparency";
-
-export interface AppEnv {
-  Bindings: Env;
-  Variables: { requestId: string; provider: ProviderPrincipal };
-}
-export type App = OpenAPIHono<AppEnv>;
-
-export const VERSION = "0.1.0";
 
 const OPENAPI_CONFIG = {
   openapi: "3.1.0",
@@ -58,14 +52,6 @@ function errorResponse(
  * answer 503 "Your worker restarted mid-request" or reset the connection.
  */
 const discardBody = (c: Context<AppEnv>): Promise<void> => drainBody(c.req.raw);
-
-/** "field: problem; other: problem" from zod issues: precise enough to fix the request, no internals. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((i) => `${i.path.length ? i.path.join(".") : "body"}: ${i.message}`)
-    .join("; ");
-}
 
 export function createApp(): App {
   const app: App = new OpenAPIHono<AppEnv>({
@@ -98,14 +84,7 @@ export function createApp(): App {
     if (err instanceof HTTPException)
       return errorResponse(c, err.status, "http_error", err.message || "Request failed.");
     // Unknown failures: log the detail, answer with a generic message (it could name a provider otherwise).
-    console.error(
-      JSON.stringify({
-        msg: "edge.unhandled",
-        requestId: c.get("requestId"),
-        err: String(err),
-        stack: (err as Error).stack,
-      }),
-    );
+    log.error("edge.unhandled", { requestId: c.get("requestId"), err: errorText(err), stack: (err as Error).stack });
     return errorResponse(c, 500, "internal_error", "Something went wrong on our side. Please try again.");
   });
 

@@ -3,7 +3,7 @@ import { createMiddleware } from "hono/factory";
 import { readConfig } from "../../shared/core/config";
 import { ApiError } from "../../shared/core/errors";
 import { clientIp } from "./voter";
-import type { AppEnv } from "./app";
+import type { AppEnv } from "./env";
 
 type LimiterName = "RL_BATTLES" | "RL_MESSAGES" | "RL_VOTES";
 

@@ -49,3 +49,8 @@ export const jsonBody = <T extends z.ZodType>(schema: T, description?: string) =
  */
 export const sseResponse = (stream: ReadableStream<Uint8Array>): never =>
   new Response(stream, { status: 200, headers: SSE_HEADERS }) as never;
+
+/** The `{id}` of /v1/provider/models/{id} and the routes under it. */
+export const ProviderModelIdParam = z.object({
+  id: z.string().openapi({ param: { name: "id", in: "path" }, example: "acme-llm-3-rc2" }),
+});

@@ -4,6 +4,7 @@
 // refused with 503 (fail closed: an outage must not turn the check off for bots).
 import { readConfig } from "../../shared/core/config";
 import { ApiError } from "../../shared/core/errors";
+import { errorText, log } from "../../shared/core/log";
 
 const TIMEOUT_MS = 5_000;
 
@@ -39,7 +40,7 @@ export async function verifyTurnstile(env: Env, token: string | undefined, ip: s
     if (!res.ok) throw new Error(`siteverify answered ${res.status}`);
     result = (await res.json()) as SiteverifyResponse;
   } catch (err) {
-    console.error(JSON.stringify({ msg: "turnstile.unavailable", err: String(err) }));
+    log.error("turnstile.unavailable", { err: errorText(err) });
     throw new ApiError(503, "turnstile_unavailable", "The human check could not be verified; try again shortly.", {
       "retry-after": "5",
     });

@@ -1,8 +1,6 @@
 // Operator API (DESIGN section 4b): bearer ADMIN_TOKEN, compared in constant time.
 import { createRoute } from "@hono/zod-openapi";
-import { createMiddleware } from "hono/factory";
 import { db, getModel, listModels, modelHealthRows, upsertModel } from "../../../d1/queries";
-import { timingSafeEqualStrings } from "../../../shared/core/crypto";
 import { ApiError } from "../../../shared/core/errors";
 import { jsonProblem, LIMITS } from "../../../shared/core/validation";
 import {
@@ -16,25 +14,9 @@ import {
   modelOutput,
 } from "../../../shared/models";
 import { z } from "@hono/zod-openapi";
-import type { App, AppEnv } from "../app";
+import { requireAdmin } from "../auth";
+import type { App } from "../env";
 import { errors, jsonBody } from "../schemas";
-
-export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
-  const header = c.req.header("authorization") ?? "";
-  const token = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
-  const expected = c.env.ADMIN_TOKEN;
-  if (!expected || !token || !(await timingSafeEqualStrings(token, expected))) {
-    throw new ApiError(
-      401,
-      "unauthorized",
-      "A valid operator token is required (Authorization: Bearer <ADMIN_TOKEN>).",
-      {
-        "www-authenticate": 'Bearer realm="arena-admin"',
-      },
-    );
-  }
-  await next();
-});
 
 const putModel = createRoute({
   method: "put",

@@ -1,7 +1,7 @@
 // GET /api/docs: the OpenAPI document rendered as one readable HTML page, on the server, with no script and no
 // outside assets (it works offline and in any browser). Generated from the same document as /openapi.json.
 import { createRoute, z } from "@hono/zod-openapi";
-import type { App } from "../app";
+import type { App } from "../env";
 
 type Json = Record<string, any>;
 type DocConfig = Parameters<App["getOpenAPI31Document"]>[0];

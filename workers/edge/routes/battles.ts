@@ -13,7 +13,7 @@ import { samplePair } from "../../../shared/battle/sampling";
 import { verifyTurnstile } from "../turnstile";
 import { storedText } from "../../../shared/core/validation";
 import { clientIp, voterHash } from "../voter";
-import type { App, AppEnv } from "../app";
+import type { App, AppEnv } from "../env";
 import { assertNotPaused, isPaused, loadPool } from "../pool";
 import { BattleIdParam, errors, EventStream, jsonBody, sseResponse } from "../schemas";
 

@@ -6,7 +6,7 @@ import { isUuid } from "../../../shared/core/crypto";
 import { ApiError, unwrap } from "../../../shared/core/errors";
 import { ModelId, servesMode } from "../../../shared/models";
 import { clientIp, voterHash } from "../voter";
-import type { App } from "../app";
+import type { App } from "../env";
 import { assertNotPaused, loadPool } from "../pool";
 import { BattleIdParam, errors, EventStream, jsonBody, sseResponse } from "../schemas";
 

@@ -8,7 +8,7 @@ import { db, latestSnapshot, listModels, snapshotById, type SnapshotRow } from "
 import type { Transcript } from "../../../durable-objects/battle-room";
 import { scrubPii } from "../../../shared/data/cleaning/pii";
 import { ApiError } from "../../../shared/core/errors";
-import type { App } from "../app";
+import type { App } from "../env";
 import { errors } from "../schemas";
 
 const Query = z.object({ snapshot: z.string().min(1).max(64).optional() });

@@ -4,7 +4,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ratedBattles, toExportLine } from "../../../d1/export";
 import { db, latestSnapshot, listModels, modelHistory, snapshotById, type SnapshotRow } from "../../../d1/queries";
 import { ApiError } from "../../../shared/core/errors";
-import type { App } from "../app";
+import type { App } from "../env";
 import { errors } from "../schemas";
 
 const CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300";

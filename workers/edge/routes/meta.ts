@@ -1,8 +1,8 @@
 // Health and the public model list.
 import { createRoute, z } from "@hono/zod-openapi";
 import { db, listModels } from "../../../d1/queries";
-import type { App } from "../app";
-import { VERSION } from "../app";
+import type { App } from "../env";
+import { VERSION } from "../env";
 
 const health = createRoute({
   method: "get",

@@ -17,11 +17,12 @@ import {
   type ProviderEvent,
 } from "../../../shared/providers";
 import { countTokens } from "../../../shared/battle/style";
-import type { App, AppEnv } from "../app";
+import type { App, AppEnv } from "../env";
 import { openAIError, openAIErrors as e } from "../openai-errors";
 import { assertNotPaused, loadPool } from "../pool";
-import { rateLimitApiKey, requireProviderKey } from "../provider-auth";
+import { rateLimitApiKey, requireProviderKey } from "../auth";
 import { jsonBody } from "../schemas";
+import { errorText, log } from "../../../shared/core/log";
 
 /** The whole conversation, as for POST /api/chat. */
 const MAX_CONVERSATION_CHARS = 400_000;
@@ -191,15 +192,13 @@ function reportHealth(c: Context<AppEnv>, modelId: string, failure: unknown) {
           failure instanceof ProviderError ? (failure.retryAfterSeconds ?? 0) * 1000 : 0,
         );
   c.executionCtx.waitUntil(
-    work.catch((err) =>
-      console.error(JSON.stringify({ msg: "breaker.report_failed", model: modelId, err: String(err) })),
-    ),
+    work.catch((err) => log.error("breaker.report_failed", { model: modelId, err: errorText(err) })),
   );
 }
 
 function logFailure(modelId: string, err: unknown) {
   // ProviderError messages never contain the key (shared/providers/http.ts); other errors carry no upstream text.
-  console.error(JSON.stringify({ msg: "openai_api.upstream_failed", model: modelId, err: String(err) }));
+  log.error("openai_api.upstream_failed", { model: modelId, err: errorText(err) });
 }
 
 async function usageOf(

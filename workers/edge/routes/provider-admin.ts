@@ -16,9 +16,9 @@ import { db } from "../../../d1/queries";
 import { ApiError } from "../../../shared/core/errors";
 import { issueApiKey, KEY_PREFIX_RE } from "../../../shared/accounts/keys";
 import { storedText } from "../../../shared/core/validation";
-import type { App } from "../app";
+import type { App } from "../env";
 import { errors, jsonBody } from "../schemas";
-import { requireAdmin } from "./admin";
+import { requireAdmin } from "../auth";
 
 const ProviderIdParam = z.object({
   id: z.string().openapi({ param: { name: "id", in: "path" }, example: "prov_3f2a9c1b7d4e" }),

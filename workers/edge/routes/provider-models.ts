@@ -2,8 +2,7 @@
 // Every route needs a provider key; another provider's model answers exactly like an unknown id (404). The
 // upstream API key a provider submits is encrypted before it reaches D1 and never comes back in any response.
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import { modelsOwnedBy, modelsWithUpstreamKey, nameTaken, ownedModel, saveOwnedModel } from "../../../d1/providers";
+import { modelsOwnedBy, modelsWithUpstreamKey, nameTaken, saveOwnedModel } from "../../../d1/providers";
 import { db } from "../../../d1/queries";
 import { ApiError } from "../../../shared/core/errors";
 import type { ModelRecord } from "../../../shared/models";
@@ -20,14 +19,11 @@ import {
 } from "../../../shared/accounts/models";
 import { encryptUpstreamKey, UpstreamKeyError } from "../../../shared/accounts/upstream-keys";
 import { storedText } from "../../../shared/core/validation";
-import type { App, AppEnv } from "../app";
-import { requireProviderKey } from "../provider-auth";
+import type { App } from "../env";
+import { callerModel, modelNotFound, requireProviderKey } from "../auth";
 import { openAIErrors as errors } from "../openai-errors";
-import { jsonBody } from "../schemas";
-
-export const ProviderModelIdParam = z.object({
-  id: z.string().openapi({ param: { name: "id", in: "path" }, example: "acme-llm-3-rc2" }),
-});
+import { jsonBody, ProviderModelIdParam } from "../schemas";
+import { log } from "../../../shared/core/log";
 
 const provider = { security: [{ providerKey: [] }], middleware: requireProviderKey, tags: ["Provider"] };
 const json = (schema: z.ZodType) => ({ "application/json": { schema } });
@@ -110,22 +106,13 @@ const routes = {
   }),
 };
 
-export const modelNotFound = () => new ApiError(404, "model_not_found", "You have no model with this id.");
-
-/** The caller's model, or 404 whether the id is unknown, malformed or another provider's. */
-export async function callerModel(c: Context<AppEnv>, id: string): Promise<ModelRecord> {
-  const model = id.length <= 128 ? await ownedModel(db(c.env.DB), c.get("provider").id, id) : undefined;
-  if (!model) throw modelNotFound();
-  return model;
-}
-
 async function sealKey(env: Env, modelId: string, apiKey: string | null | undefined) {
   if (apiKey === undefined || apiKey === null) return apiKey;
   try {
     return await encryptUpstreamKey(env.PROVIDER_KEYS_SECRET, modelId, apiKey);
   } catch (err) {
     if (!(err instanceof UpstreamKeyError)) throw err;
-    console.error(JSON.stringify({ msg: "provider.upstream_key_unavailable", model: modelId, err: err.message }));
+    log.error("provider.upstream_key_unavailable", { model: modelId, err: err.message });
     throw new ApiError(
       503,
       "not_configured",

@@ -14,10 +14,11 @@ import {
   type PrivateResults as PrivateResultsT,
   voteCounts,
 } from "../../../shared/accounts/results";
-import type { App } from "../app";
-import { requireProviderKey } from "../provider-auth";
+import type { App } from "../env";
+import { callerModel, requireProviderKey } from "../auth";
+import { ProviderModelIdParam } from "../schemas";
 import { openAIErrors as errors } from "../openai-errors";
-import { callerModel, ProviderModelIdParam } from "./provider-models";
+import { log } from "../../../shared/core/log";
 
 const ResultsQuery = z.object({
   snapshot: z
@@ -101,14 +102,11 @@ export function registerProviderResultsRoute(app: App) {
       const parsed = PrivateResultsDocument.safeParse(stored.document);
       if (parsed.success) results = parsed.data;
       else {
-        console.error(
-          JSON.stringify({
-            msg: "provider.results_invalid",
-            model: model.id,
-            snapshot: stored.snapshotId,
-            issues: parsed.error.issues.length,
-          }),
-        );
+        log.error("provider.results_invalid", {
+          model: model.id,
+          snapshot: stored.snapshotId,
+          issues: parsed.error.issues.length,
+        });
       }
     }
     return c.json(

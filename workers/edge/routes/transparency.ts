@@ -8,7 +8,7 @@ import { servesMode } from "../../../shared/models";
 import { provisionalPolicy } from "../../../shared/accounts/provisional";
 import { pairProbabilities } from "../../../shared/battle/sampling";
 import { buildTransparency, TransparencyReport } from "../../../shared/accounts/transparency";
-import type { App } from "../app";
+import type { App } from "../env";
 import { isPaused, loadPool } from "../pool";
 
 const DAY_MS = 86_400_000;

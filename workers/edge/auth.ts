@@ -1,20 +1,36 @@
-// Provider API keys on /v1/* (DESIGN section 4b): `Authorization: Bearer ak_…`, checked against the salted hash
-// stored for the key's prefix. A missing, malformed, unknown or revoked key is a 401 in OpenAI's error shape.
-// Also the per-key rate limit of the OpenAI-compatible API.
+// Who may call what, in one module: the operator's bearer ADMIN_TOKEN (compared in constant time) on /api/admin/*;
+// provider API keys on /v1/* (DESIGN section 4b: `Authorization: Bearer ak_…`, checked against the salted hash stored
+// for the key's prefix; a missing, malformed, unknown or revoked key is a 401 in OpenAI's error shape) with the
+// per-key rate limit of the OpenAI-compatible API; and the provider's own models, which another provider's key
+// cannot tell apart from unknown ids.
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import { apiKeyByPrefix, getProvider, touchApiKey } from "../../d1/providers";
+import { apiKeyByPrefix, getProvider, ownedModel, touchApiKey } from "../../d1/providers";
 import { db } from "../../d1/queries";
-import { readConfig } from "../../shared/core/config";
-import { ApiError } from "../../shared/core/errors";
 import { bearerToken, keyPrefix, verifyApiKey } from "../../shared/accounts/keys";
-import type { AppEnv } from "./app";
+import { readConfig } from "../../shared/core/config";
+import { timingSafeEqualStrings } from "../../shared/core/crypto";
+import { ApiError } from "../../shared/core/errors";
+import { errorText, log } from "../../shared/core/log";
+import type { ModelRecord } from "../../shared/models";
+import type { AppEnv } from "./env";
 
-export interface ProviderPrincipal {
-  id: string;
-  name: string;
-  /** The public prefix of the key this request used. */
-  keyPrefix: string;
-}
+export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
+  const header = c.req.header("authorization") ?? "";
+  const token = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
+  const expected = c.env.ADMIN_TOKEN;
+  if (!expected || !token || !(await timingSafeEqualStrings(token, expected))) {
+    throw new ApiError(
+      401,
+      "unauthorized",
+      "A valid operator token is required (Authorization: Bearer <ADMIN_TOKEN>).",
+      {
+        "www-authenticate": 'Bearer realm="arena-admin"',
+      },
+    );
+  }
+  await next();
+});
 
 const CHALLENGE = { "www-authenticate": 'Bearer realm="arena-provider"' };
 
@@ -47,7 +63,7 @@ export const requireProviderKey = createMiddleware<AppEnv>(async (c, next) => {
   c.set("provider", { id: provider.id, name: provider.name, keyPrefix: prefix });
   c.executionCtx.waitUntil(
     touchApiKey(d, prefix, Date.now()).catch((err) =>
-      console.error(JSON.stringify({ msg: "provider.key_touch_failed", prefix, err: String(err) })),
+      log.error("provider.key_touch_failed", { prefix, err: errorText(err) }),
     ),
   );
   await next();
@@ -71,3 +87,12 @@ export const rateLimitApiKey = createMiddleware<AppEnv>(async (c, next) => {
   }
   await next();
 });
+
+export const modelNotFound = () => new ApiError(404, "model_not_found", "You have no model with this id.");
+
+/** The caller's model, or 404 whether the id is unknown, malformed or another provider's. */
+export async function callerModel(c: Context<AppEnv>, id: string): Promise<ModelRecord> {
+  const model = id.length <= 128 ? await ownedModel(db(c.env.DB), c.get("provider").id, id) : undefined;
+  if (!model) throw modelNotFound();
+  return model;
+}

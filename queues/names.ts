@@ -1,0 +1,11 @@
+// The queues of wrangler.toml ([[queues.producers]] / [[queues.consumers]]), by name. The batch worker dispatches on
+// these names (workers/batch/index.ts), so a queue added to wrangler.toml needs a name here and a branch there.
+
+/** Finished battles' votes, produced by the battle Durable Object's outbox (durable-objects/outbox.ts). */
+export const VOTES_QUEUE = "arena-votes";
+/** Votes the consumer could not use: poison messages with their reason, and messages out of retries. */
+export const VOTES_DLQ = "arena-votes-dlq";
+/** LLM-judge label jobs (queues/labels.ts), one battle per message. */
+export const LABELS_QUEUE = "arena-labels";
+
+export type QueueName = typeof VOTES_QUEUE | typeof VOTES_DLQ | typeof LABELS_QUEUE;
