@@ -9,7 +9,8 @@ import { DurableObject } from "cloudflare:workers";
 import { readConfig } from "../shared/core/config";
 import { fail, type Result } from "../shared/core/errors";
 import { LeakDetector } from "../shared/battle/leak";
-import { reveal, type ModelRecord, type ModelReveal } from "../shared/models";
+import { reveal, type ModelRecord } from "../shared/models";
+import type { BattleView, RevealedPair, TurnView, VoteOutcome, Winner } from "../shared/battle/contract";
 import {
   effectiveParams,
   ProviderError,
@@ -25,7 +26,7 @@ import { db, isBattleRecorded, recordModelFailure, recordModelSuccess } from "..
 import { overVoteCap } from "./vote-cap";
 import { sendVote, VoteMessage } from "../queues/votes";
 import { migrate, schemaExists } from "./battle-schema";
-import { buildVoteMessage, exclusionOf, type Winner } from "./vote";
+import { buildVoteMessage, exclusionOf } from "./vote";
 
 export type BattleMode = "anonymous" | "side-by-side" | "chat";
 
@@ -48,31 +49,6 @@ export interface ChatInit {
   messages: ChatMessage[];
   params: Partial<GenerationParams>;
   creatorHash: string;
-}
-
-export interface TurnView {
-  user: string;
-  a: string;
-  b: string;
-}
-
-export interface BattleView {
-  id: string;
-  mode: "anonymous" | "side-by-side";
-  status: "open" | "voted";
-  turns: TurnView[];
-  models: { a: ModelReveal; b: ModelReveal } | null;
-  counted: boolean;
-  reason: string | null;
-  /** True when the latest turn has finished on both sides and the battle is still open. */
-  canVote: boolean;
-}
-
-export interface VoteOutcome {
-  winner: Winner;
-  models: { a: ModelReveal; b: ModelReveal };
-  counted: boolean;
-  reason: string | null;
 }
 
 /** What the batch worker copies to R2 when transcript retention applies. */
@@ -666,7 +642,7 @@ export class BattleRoom extends DurableObject<Env> {
     return out;
   }
 
-  private reveals(meta: MetaRow): { a: ModelReveal; b: ModelReveal } {
+  private reveals(meta: MetaRow): RevealedPair {
     return { a: reveal(JSON.parse(meta.model_a)), b: reveal(JSON.parse(meta.model_b!)) };
   }
 }

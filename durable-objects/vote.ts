@@ -5,8 +5,6 @@ import { countTokens, sideStyle } from "../shared/battle/style";
 import { VOTE_MESSAGE_VERSION, type VoteMessage } from "../queues/votes";
 import type { MetaRow, TurnRow } from "./battle-room";
 
-export type Winner = VoteMessage["winner"];
-
 /**
  * Whether a vote on this battle counts toward the public boards, and if not why. The reason never names a model.
  * - `identity_leak`: an answer named a model of the pool (sticky: the voter has seen it, even after regenerate);

@@ -1,6 +1,7 @@
 // The vote message (DESIGN section 8): everything the batch worker needs to write one `battles` row, and nothing
 // it must not see (no transcript, no raw IP). Produced by the BattleRoom DO, consumed by workers/batch.
 import { z } from "zod";
+import { Winner } from "../shared/battle/contract";
 
 const count = z.number().int().min(0);
 const SideStyle = z
@@ -38,7 +39,7 @@ export const VoteMessage = z
     mode: z.enum(["anonymous", "side-by-side"]),
     modelA: z.string().min(1),
     modelB: z.string().min(1),
-    winner: z.enum(["a", "b", "tie", "bothbad"]),
+    winner: Winner,
     /** Salted SHA-256 of CF-Connecting-IP; the raw IP never leaves the edge. */
     voterHash: z.string().regex(/^[0-9a-f]{64}$/),
     createdAt: z.number().int().positive(),

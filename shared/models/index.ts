@@ -3,6 +3,7 @@ import { z } from "@hono/zod-openapi";
 import { ApiError } from "../core/errors";
 import { DEMO_STYLES } from "../providers/demo";
 import { PROVIDER_KINDS } from "../providers/kinds";
+import type { ModelReveal } from "./reveal";
 import { isWellFormed, jsonObject, LIMITS, NOT_WELL_FORMED, storedText } from "../core/validation";
 
 export const MODES = ["battle", "side-by-side", "chat"] as const;
@@ -38,17 +39,9 @@ export interface ModelRecord {
   deprecationReason?: string | null;
 }
 
-/** `M` in DESIGN section 4: what a vote reveals. Private models are revealed by codename only. */
-export interface ModelReveal {
-  id: string;
-  name: string;
-  organization: string;
-}
+export { ModelRevealSchema, type ModelReveal } from "./reveal";
 
-export const ModelRevealSchema = z
-  .object({ id: z.string(), name: z.string(), organization: z.string() })
-  .openapi("ModelReveal");
-
+/** What a vote reveals of `m`: private models by codename only. */
 export function reveal(m: ModelRecord): ModelReveal {
   if (m.visibility === "private") {
     const codename = m.codename ?? "undisclosed";

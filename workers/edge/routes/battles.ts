@@ -3,12 +3,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { db, getBattleRow, insertReport, isBattleRecorded, listModels } from "../../../d1/queries";
-import type { BattleView, Transcript } from "../../../durable-objects/battle-room";
+import type { Transcript } from "../../../durable-objects/battle-room";
+import { BattleMode, BattleView, RevealedPair, VoteOutcome, Winner } from "../../../shared/battle/contract";
 import { readConfig } from "../../../shared/core/config";
 import { isUuid } from "../../../shared/core/crypto";
 import { ApiError, unwrap } from "../../../shared/core/errors";
 import { identityTerms } from "../../../shared/battle/leak";
-import { ModelId, ModelRevealSchema, reveal, servesMode } from "../../../shared/models";
+import { ModelId, reveal, servesMode } from "../../../shared/models";
 import { samplePair } from "../../../shared/battle/sampling";
 import { verifyTurnstile } from "../turnstile";
 import { storedText } from "../../../shared/core/validation";
@@ -38,8 +39,8 @@ const CreateBattle = z
 const BattleCreated = z
   .object({
     id: z.string(),
-    mode: z.enum(["anonymous", "side-by-side"]),
-    models: z.object({ a: ModelRevealSchema, b: ModelRevealSchema }).nullable(),
+    mode: BattleMode,
+    models: RevealedPair.nullable(),
   })
   .openapi("BattleCreated");
 
@@ -49,35 +50,17 @@ const Message = z
 
 const Vote = z
   .object({
-    winner: z.enum(["a", "b", "tie", "bothbad"]),
+    winner: Winner,
     turnstileToken: z.string().max(4096).optional(),
   })
   .openapi("Vote");
 
-const VoteResult = z
-  .object({
-    winner: z.enum(["a", "b", "tie", "bothbad"]),
-    models: z.object({ a: ModelRevealSchema, b: ModelRevealSchema }),
-    counted: z.boolean(),
-    reason: z.string().nullable(),
-  })
-  .openapi("VoteResult");
+const VoteResult = VoteOutcome.openapi("VoteResult");
 
 const Report = z.object({ reason: storedText(2000) }).openapi("Report");
 
-const BattleState = z
-  .object({
-    id: z.string(),
-    mode: z.enum(["anonymous", "side-by-side"]),
-    status: z.enum(["open", "voted"]),
-    turns: z.array(z.object({ user: z.string(), a: z.string(), b: z.string() })),
-    models: z.object({ a: ModelRevealSchema, b: ModelRevealSchema }).nullable(),
-    counted: z.boolean(),
-    reason: z.string().nullable(),
-    canVote: z.boolean().openapi({ description: "The latest turn finished on both sides and no vote was cast yet" }),
-    recorded: z.boolean(),
-  })
-  .openapi("Battle");
+/** The DO's view plus whether the vote has reached D1 (an expired battle is rebuilt from D1 and R2). */
+const BattleState = BattleView.extend({ recorded: z.boolean() }).openapi("Battle");
 
 const streamResponses = {
   200: { description: "The turn, streamed", content: EventStream },
