@@ -11,6 +11,7 @@ import { fail, type Result } from "../shared/core/errors";
 import { LeakDetector } from "../shared/battle/leak";
 import { reveal, type ModelRecord } from "../shared/models";
 import type { BattleView, RevealedPair, TurnView, VoteOutcome, Winner } from "../shared/battle/contract";
+import type { Transcript } from "../shared/battle/transcript";
 import {
   effectiveParams,
   ProviderError,
@@ -49,15 +50,6 @@ export interface ChatInit {
   messages: ChatMessage[];
   params: Partial<GenerationParams>;
   creatorHash: string;
-}
-
-/** What the batch worker copies to R2 when transcript retention applies. */
-export interface Transcript {
-  id: string;
-  modelA: string;
-  modelB: string;
-  conversationA: ChatMessage[];
-  conversationB: ChatMessage[];
 }
 
 interface MetaRow extends Record<string, SqlStorageValue> {

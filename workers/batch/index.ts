@@ -7,11 +7,10 @@ import { describeDeadLetter, sendDeadLetter } from "../../queues/dead-letters";
 import { VoteMessage } from "../../queues/votes";
 import { readConfig } from "../../shared/core/config";
 import { sha256Hex } from "../../shared/core/crypto";
+import { retainTranscript } from "../../shared/battle/transcript";
 
 export const VOTES_QUEUE = "arena-votes";
 export const VOTES_DLQ = "arena-votes-dlq";
-/** Deliveries after which a vote is written without its transcript if the copy to R2 keeps failing. */
-const TRANSCRIPT_ATTEMPTS = 3;
 
 /** Exponential backoff for a failed batch: 2, 4, 8 … seconds, at most 5 minutes. */
 export const retryDelaySeconds = (attempts: number) => Math.min(300, 2 ** Math.max(1, attempts));
@@ -97,31 +96,6 @@ const faultPoint = (): "before" | "after" => (Math.random() < 0.5 ? "before" : "
 function changesOf(result: unknown): number {
   const meta = (result as { meta?: { changes?: number } } | undefined)?.meta;
   return typeof meta?.changes === "number" ? meta.changes : 0;
-}
-
-/**
- * Copies the transcript from the battle's DO to R2 when retention applies; returns the R2 key or null.
- * A failure fails the batch (so it is retried) for the first few attempts only: after that the vote is written
- * without its transcript rather than being held back, or dead-lettered, because of it.
- */
-async function retainTranscript(
-  env: Env,
-  vote: VoteMessage,
-  retention: "consented" | "all" | "off",
-  attempts: number,
-): Promise<string | null> {
-  if (retention === "off" || (retention === "consented" && !vote.consent)) return null;
-  try {
-    const result = await env.BATTLE.getByName(vote.battleId).transcript();
-    if (!result.ok) return null; // the battle expired before its vote was processed: metadata only
-    const key = `transcripts/${new Date(vote.votedAt).toISOString().slice(0, 10)}/${vote.battleId}.json`;
-    await env.STORE.put(key, JSON.stringify(result.transcript), { httpMetadata: { contentType: "application/json" } });
-    return key;
-  } catch (err) {
-    if (attempts < TRANSCRIPT_ATTEMPTS) throw err;
-    log("error", "vote.transcript_dropped", { battle: vote.battleId, attempts, err: String(err) });
-    return null;
-  }
 }
 
 async function recordDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {

@@ -29,7 +29,7 @@ import {
   parseVerdict,
   type JudgeFn,
 } from "../../shared/data/labels/judge";
-import { loadConversation } from "./transcripts";
+import { loadConversation } from "../../shared/battle/transcript";
 
 export const LABELS_QUEUE = "arena-labels";
 const OUTPUT_CHARS = 2_000;

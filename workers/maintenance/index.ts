@@ -46,7 +46,7 @@ import { DEDUP_PERCENTILE, quantileFromHistogram, sampleBattles } from "../../sh
 import { utcDay } from "../../shared/core/time";
 import { readConfig } from "../../shared/core/config";
 import { judgeRevision } from "../../shared/data/labels/judge";
-import { loadConversation } from "../batch/transcripts";
+import { loadConversation } from "../../shared/battle/transcript";
 
 export const RELABEL_BATCH = 100;
 export const JUDGE_BATCH = 500;

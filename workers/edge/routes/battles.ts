@@ -3,8 +3,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { db, getBattleRow, insertReport, isBattleRecorded, listModels } from "../../../d1/queries";
-import type { Transcript } from "../../../durable-objects/battle-room";
 import { BattleMode, BattleView, RevealedPair, VoteOutcome, Winner } from "../../../shared/battle/contract";
+import { readTranscript, turnsOf } from "../../../shared/battle/transcript";
 import { readConfig } from "../../../shared/core/config";
 import { isUuid } from "../../../shared/core/crypto";
 import { ApiError, unwrap } from "../../../shared/core/errors";
@@ -272,19 +272,8 @@ async function archivedBattle(env: Env, d: ReturnType<typeof db>, id: string): P
     const m = all.find((x) => x.id === mid);
     return m ? reveal(m) : { id: mid, name: mid, organization: "unknown" };
   };
-  let turns: BattleView["turns"] = [];
-  if (row.transcriptKey) {
-    const object = await env.STORE.get(row.transcriptKey);
-    if (object) {
-      const t = (await object.json()) as Transcript;
-      const answers = (conv: Transcript["conversationA"]) =>
-        conv.filter((m) => m.role === "assistant").map((m) => m.content);
-      const [as, bs] = [answers(t.conversationA), answers(t.conversationB)];
-      turns = t.conversationA
-        .filter((m) => m.role === "user")
-        .map((m, i) => ({ user: m.content, a: as[i] ?? "", b: bs[i] ?? "" }));
-    }
-  }
+  const transcript = row.transcriptKey ? await readTranscript(env.STORE, row.transcriptKey) : null;
+  const turns = transcript ? turnsOf(transcript) : [];
   const excluded = row.excludedReason;
   return {
     id: row.id,

@@ -5,7 +5,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ratedBattles } from "../../../d1/export";
 import { db, latestSnapshot, listModels, snapshotById, type SnapshotRow } from "../../../d1/queries";
-import type { Transcript } from "../../../durable-objects/battle-room";
+import { readTranscript, type Transcript } from "../../../shared/battle/transcript";
 import { scrubPii } from "../../../shared/data/cleaning/pii";
 import { ApiError } from "../../../shared/core/errors";
 import type { App } from "../env";
@@ -59,9 +59,8 @@ function conversations(env: Env, snap: SnapshotRow): ReadableStream<Uint8Array> 
         if (next.done) return controller.close();
         const row = next.value;
         if (!row.consent || !row.transcriptKey) continue;
-        const object = await env.STORE.get(row.transcriptKey);
-        if (!object) continue;
-        const t = (await object.json()) as Transcript;
+        const t = await readTranscript(env.STORE, row.transcriptKey);
+        if (!t) continue;
         const line: ConversationLine = {
           id: row.id,
           tstamp: row.votedAt / 1000,

@@ -4,7 +4,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { liveVotes, modelResults, retainedBattles } from "../../../d1/providers";
 import { db } from "../../../d1/queries";
-import type { Transcript } from "../../../durable-objects/battle-room";
+import { readTranscript, turnsOf } from "../../../shared/battle/transcript";
 import { readConfig } from "../../../shared/core/config";
 import { ApiError } from "../../../shared/core/errors";
 import {
@@ -59,17 +59,11 @@ async function sampleBattles(env: Env, modelId: string, limit: number): Promise<
   const rows = await retainedBattles(db(env.DB), modelId, limit);
   const out = await Promise.all(
     rows.map(async (row): Promise<Sample | null> => {
-      const object = row.transcriptKey ? await env.STORE.get(row.transcriptKey) : null;
-      if (!object) return null;
-      const t = (await object.json()) as Transcript;
+      const t = row.transcriptKey ? await readTranscript(env.STORE, row.transcriptKey) : null;
+      if (!t) return null;
       const side = row.modelA === modelId ? "a" : "b";
-      const [own, other] = side === "a" ? [t.conversationA, t.conversationB] : [t.conversationB, t.conversationA];
-      const answers = (conv: Transcript["conversationA"]) =>
-        conv.filter((m) => m.role === "assistant").map((m) => m.content);
-      const [mine, theirs] = [answers(own), answers(other)];
-      const turns = own
-        .filter((m) => m.role === "user")
-        .map((m, i) => ({ user: m.content, model: mine[i] ?? "", opponent: theirs[i] ?? "" }));
+      const other = side === "a" ? "b" : "a";
+      const turns = turnsOf(t).map((turn) => ({ user: turn.user, model: turn[side], opponent: turn[other] }));
       return {
         id: row.id,
         votedAt: row.votedAt,
