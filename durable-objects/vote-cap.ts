@@ -3,6 +3,7 @@
 // RATE_LIMITS=off turns it off, as it does the per-IP limits.
 import { countVoterVote, db } from "../d1/queries";
 import { readConfig } from "../shared/core/config";
+import { errorText, log } from "../shared/core/log";
 import { utcDay } from "../shared/core/time";
 
 /**
@@ -16,7 +17,7 @@ export async function overVoteCap(env: Env, voterHash: string, now: number): Pro
     const votes = await countVoterVote(db(env.DB), voterHash, utcDay(now));
     return votes > config.voteCapPerDay;
   } catch (err) {
-    console.error(JSON.stringify({ msg: "vote_cap.count_failed", err: String(err) }));
+    log.error("vote_cap.count_failed", { err: errorText(err) });
     return false;
   }
 }

@@ -376,7 +376,7 @@ describe("BattleRoom resilience", () => {
   it("a turn that fails unexpectedly still ends with error, side-done and done, and stays votable", async () => {
     const id = await createBattle();
     const stream = await runInDurableObject(stubOf(id), async (instance: BattleRoom) => {
-      (instance as any).runSide = async () => {
+      (instance as any).runner.runSide = async () => {
         throw new Error("storage exploded");
       };
       const result = await instance.sendMessage("Hello?");
