@@ -18,7 +18,7 @@ import {
   type GenerationParams,
   type ProviderEvent,
 } from "../shared/providers";
-import { db, recordModelFailure, recordModelSuccess } from "../d1/queries";
+import { reportModelHealth } from "../d1/model-health";
 import { exclusionFacts, type BattleStore, type MetaRow } from "./battle-store";
 
 /** The in-memory state of the turn being generated right now (at most one per battle). */
@@ -191,29 +191,8 @@ export class TurnRunner {
     const [count = 0] = await countTokens([text]);
     this.store.finishSide(live.turn, side, finish, count, Date.now());
     this.emit(live, { event: "side-done", data: { side, finish, tokens: count } });
-    if (finish !== "stopped") await this.reportHealth(this.host.env(), model.id, failure);
-  }
-
-  /** Feeds the per-model circuit breaker. Best effort: a D1 hiccup must not disturb the battle. */
-  private async reportHealth(env: Env, modelId: string, failure: unknown): Promise<void> {
-    try {
-      const d = db(env.DB);
-      const now = Date.now();
-      if (failure === undefined) return await recordModelSuccess(d, modelId, now);
-      const config = readConfig(env);
-      const code = failure instanceof ProviderError ? failure.code : "internal";
-      const retryAfterMs = failure instanceof ProviderError ? (failure.retryAfterSeconds ?? 0) * 1000 : 0;
-      await recordModelFailure(
-        d,
-        modelId,
-        code,
-        now,
-        { failures: config.breakerFailures, cooldownMs: config.breakerCooldownMs },
-        retryAfterMs,
-      );
-    } catch (err) {
-      log.error("breaker.report_failed", { model: modelId, err: errorText(err) });
-    }
+    // Feeds the per-model circuit breaker (never throws).
+    if (finish !== "stopped") await reportModelHealth(this.host.env(), model.id, failure);
   }
 
   /** Sends an event to every listener; a listener that went away is dropped, the generation goes on. */

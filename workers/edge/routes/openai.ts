@@ -4,13 +4,12 @@
 // provider adapters as battles; a failing upstream is a neutral error (its own text is logged, never sent).
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { db, recordModelFailure, recordModelSuccess } from "../../../d1/queries";
+import { reportModelHealth } from "../../../d1/model-health";
 import { readConfig } from "../../../shared/core/config";
 import { ApiError } from "../../../shared/core/errors";
 import { servesMode, type ModelRecord } from "../../../shared/models";
 import {
   effectiveParams,
-  ProviderError,
   providerFor,
   type ChatMessage,
   type FinishReason,
@@ -177,23 +176,7 @@ function checkSizes(env: Env, messages: ChatMessage[]) {
 
 /** Feeds the per-model circuit breaker, as battles do; never disturbs the response. */
 function reportHealth(c: Context<AppEnv>, modelId: string, failure: unknown) {
-  const d = db(c.env.DB);
-  const config = readConfig(c.env);
-  const now = Date.now();
-  const work =
-    failure === undefined
-      ? recordModelSuccess(d, modelId, now)
-      : recordModelFailure(
-          d,
-          modelId,
-          failure instanceof ProviderError ? failure.code : "internal",
-          now,
-          { failures: config.breakerFailures, cooldownMs: config.breakerCooldownMs },
-          failure instanceof ProviderError ? (failure.retryAfterSeconds ?? 0) * 1000 : 0,
-        );
-  c.executionCtx.waitUntil(
-    work.catch((err) => log.error("breaker.report_failed", { model: modelId, err: errorText(err) })),
-  );
+  c.executionCtx.waitUntil(reportModelHealth(c.env, modelId, failure));
 }
 
 function logFailure(modelId: string, err: unknown) {
