@@ -1,9 +1,10 @@
 // D1 access for provider accounts, their API keys, their models' encrypted upstream keys, private results and the
 // aggregates of the transparency report. Small functions over a drizzle client, as in d1/queries.ts.
 import { and, asc, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import { decryptUpstreamKey } from "../shared/accounts/upstream-keys";
 import type { ModelRecord } from "../shared/models";
 import { selectInChunks } from "./chunks";
-import type { Db } from "./queries";
+import { db, type Db } from "./queries";
 import * as schema from "./schema";
 
 export type ProviderRow = typeof schema.providers.$inferSelect;
@@ -181,6 +182,15 @@ export async function upstreamKeyCiphertext(d: Db, modelId: string): Promise<str
     .where(eq(schema.modelUpstreamKeys.modelId, modelId))
     .get();
   return row?.ciphertext ?? null;
+}
+
+/**
+ * The decrypted upstream key of a provider-registered model, or null when the provider gave none. The callers of a
+ * provider adapter hand it over as `GenerateRequest.resolveOwnedKey`, so the adapters never read D1 themselves.
+ */
+export async function ownedModelApiKey(env: Env, modelId: string): Promise<string | null> {
+  const stored = await upstreamKeyCiphertext(db(env.DB), modelId);
+  return stored === null ? null : decryptUpstreamKey(env.PROVIDER_KEYS_SECRET, modelId, stored);
 }
 
 /** Which of these models have an upstream key stored (never the key itself). */

@@ -19,6 +19,7 @@ import {
   type ProviderEvent,
 } from "../shared/providers";
 import { reportModelHealth } from "../d1/model-health";
+import { ownedModelApiKey } from "../d1/providers";
 import { exclusionFacts, type BattleStore, type MetaRow } from "./battle-store";
 
 /** The in-memory state of the turn being generated right now (at most one per battle). */
@@ -163,6 +164,7 @@ export class TurnRunner {
         signal: live.controller.signal,
         attempt,
         env: this.host.env(),
+        resolveOwnedKey: () => ownedModelApiKey(this.host.env(), model.id),
       });
       for await (const ev of untilAborted(events, live.controller.signal)) {
         if (ev.type === "finish") {

@@ -1,9 +1,8 @@
 // Upstream API keys that providers submit for their models (DESIGN section 4b): encrypted with AES-256-GCM under a
 // key derived (HKDF-SHA-256) from the Worker secret PROVIDER_KEYS_SECRET, with the model id as associated data so
 // a ciphertext cannot be moved to another model. Stored as `v1.<iv>.<ciphertext>` (base64url) in D1
-// `model_upstream_keys`; decrypted only at call time, inside the provider adapter. Never returned, never logged.
-import { db } from "../../d1/queries";
-import { upstreamKeyCiphertext } from "../../d1/providers";
+// `model_upstream_keys`; decrypted only at call time (d1/providers.ts ownedModelApiKey, handed to the provider
+// adapter as `resolveOwnedKey`). Never returned, never logged.
 
 const VERSION = "v1";
 const encoder = new TextEncoder();
@@ -69,10 +68,4 @@ export async function decryptUpstreamKey(secret: string | undefined, modelId: st
       `model ${modelId}: the stored upstream key does not decrypt (PROVIDER_KEYS_SECRET changed?)`,
     );
   }
-}
-
-/** The decrypted upstream key of a provider-registered model, or null when the provider gave none. */
-export async function ownedModelApiKey(env: Env, modelId: string): Promise<string | null> {
-  const stored = await upstreamKeyCiphertext(db(env.DB), modelId);
-  return stored === null ? null : decryptUpstreamKey(env.PROVIDER_KEYS_SECRET, modelId, stored);
 }

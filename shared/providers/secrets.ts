@@ -1,8 +1,8 @@
 // Operators' models name a Worker secret (`apiKeySecret`); the key itself lives only in the Worker's env
 // (`wrangler secret put`, or `.dev.vars` locally) and is read at call time. It never reaches D1, logs or errors.
-// Providers' models (registered under /v1/provider) carry their own key, stored encrypted in D1 and decrypted here
-// at call time (shared/accounts/upstream-keys.ts).
-import { ownedModelApiKey, UpstreamKeyError } from "../accounts/upstream-keys";
+// Providers' models (registered under /v1/provider) carry their own key, stored encrypted in D1 and decrypted at
+// call time by the `resolveOwnedKey` their caller hands over (d1/providers.ts, shared/accounts/upstream-keys.ts).
+import { UpstreamKeyError } from "../accounts/upstream-keys";
 import type { GenerateRequest } from "./types";
 import { ProviderError } from "./types";
 
@@ -12,9 +12,9 @@ import { ProviderError } from "./types";
  */
 export async function apiKeyFor(req: GenerateRequest, required = false): Promise<string | null> {
   const name = req.model.apiKeySecret;
-  if (!name && req.model.ownerId) {
+  if (!name && req.model.ownerId && req.resolveOwnedKey) {
     try {
-      const owned = await ownedModelApiKey(req.env, req.model.id);
+      const owned = await req.resolveOwnedKey();
       if (owned) return owned;
     } catch (err) {
       // Never the key: only what went wrong (missing master secret, undecryptable row).

@@ -29,6 +29,11 @@ export interface GenerateRequest {
   attempt: number;
   /** Worker env: providers read secrets by name from it. */
   env: Env;
+  /**
+   * The decrypted upstream key of a provider-registered model (`model.ownerId`), or null when it has none; filled in
+   * by the caller (d1/providers.ts ownedModelApiKey), so adapters never read D1. Absent: the model has no own key.
+   */
+  resolveOwnedKey?: () => Promise<string | null>;
 }
 
 export interface Provider {

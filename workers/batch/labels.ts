@@ -3,6 +3,7 @@
 // from the labeller (the demo labeller or a pool model at temperature 0), parsed strictly (ambiguous → no label),
 // then the battle's label rows, categories and judge revision are written in one statement batch. A failing judge
 // call retries the job with backoff; the queue drops it after its retries and maintenance re-queues it later.
+import { ownedModelApiKey } from "../../d1/providers";
 import * as schema from "../../d1/schema";
 import {
   cachedVerdicts,
@@ -19,8 +20,8 @@ import { LabelJob, sendLabelJobs } from "../../queues/labels";
 import type { VoteMessage } from "../../queues/votes";
 import { readConfig } from "../../shared/core/config";
 import { sha256Hex } from "../../shared/core/crypto";
+import { demoJudge } from "../../shared/data/labels/demo-judge";
 import {
-  demoJudge,
   JUDGES,
   judgeInput,
   judgeMessages,
@@ -49,7 +50,7 @@ export async function currentLabeller(env: Env): Promise<{ name: string; judge: 
     log("error", "labels.unknown_labeller", { labeller: name });
     return null;
   }
-  return { name, judge: modelJudge(model, env) };
+  return { name, judge: modelJudge(model, env, { resolveOwnedKey: () => ownedModelApiKey(env, model.id) }) };
 }
 
 /**

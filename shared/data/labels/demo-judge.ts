@@ -2,7 +2,7 @@
 // judge is asked for, from simple cues in the prompt. It exists so the judge path (queue, cache, parser, labels,
 // categories, export) runs end to end offline; its labels are only as good as these cues.
 import type { ChatMessage } from "../../providers";
-import type { JudgeSpec } from "./judge";
+import type { JudgeFn, JudgeSpec } from "./judge";
 
 const MATH =
   /\b(?:solve|equation|integral|derivative|probability|prove|theorem|calculate|compute|sum of|factor|matrix|algebra|geometry|percent|how many|radius|area of|catch(?:es)? up)\b|\b\d+\s*(?:km\/h|mph|m\/s)|[0-9]\s*[-+*/^=]\s*[0-9a-z(]|x²|√|∫|\b(?:berechne|calcul|résous|résoudre|ecuación|calcula|решите|вычисли)\w*|(?:方程|计算|概率|積分|方程式)/i;
@@ -44,3 +44,6 @@ export function demoJudgeAnswer(spec: JudgeSpec, messages: ChatMessage[]): strin
     }
   }
 }
+
+/** The built-in deterministic labeller (LABELLER=demo): offline, so the whole path runs in `npm start` and CI. */
+export const demoJudge: JudgeFn = async (spec, messages) => demoJudgeAnswer(spec, messages);

@@ -8,7 +8,6 @@ import creativeWriting from "./judges/creative_writing.json";
 import hardPrompts from "./judges/hard_prompts.json";
 import instructionFollowing from "./judges/instruction_following.json";
 import math from "./judges/math.json";
-import { demoJudgeAnswer } from "./demo-judge";
 
 /** The judge sees the user turns only, cut at this many characters (Arena-Hard / FastChat practice). */
 export const JUDGE_INPUT_CHARS = 12_500;
@@ -89,14 +88,21 @@ export function parseVerdict(rule: ParseRule, output: string): Verdict {
   return { value: null, detail: "ambiguous: neither yes nor no" };
 }
 
-/** Something that answers a judge prompt: the demo labeller or a pool model. */
+/** Something that answers a judge prompt: the demo labeller (./demo-judge.ts) or a pool model. */
 export type JudgeFn = (spec: JudgeSpec, messages: ChatMessage[]) => Promise<string>;
 
-/** The built-in deterministic labeller (LABELLER=demo): offline, so the whole path runs in `npm start` and CI. */
-export const demoJudge: JudgeFn = async (spec, messages) => demoJudgeAnswer(spec, messages);
+export interface ModelJudgeOptions {
+  timeoutMs?: number;
+  /** The model's own upstream key when a provider registered it (GenerateRequest.resolveOwnedKey). */
+  resolveOwnedKey?: () => Promise<string | null>;
+}
 
 /** A pool model as the judge, through its provider, at temperature 0. Failures throw (the queue retries). */
-export function modelJudge(model: ModelRecord, env: Env, timeoutMs = 60_000): JudgeFn {
+export function modelJudge(
+  model: ModelRecord,
+  env: Env,
+  { timeoutMs = 60_000, resolveOwnedKey }: ModelJudgeOptions = {},
+): JudgeFn {
   return async (spec, messages) => {
     const provider = providerFor(model.provider);
     if (!provider) throw new ProviderError("config", `no provider for kind ${model.provider}`);
@@ -109,6 +115,7 @@ export function modelJudge(model: ModelRecord, env: Env, timeoutMs = 60_000): Ju
       signal,
       attempt: 0,
       env,
+      resolveOwnedKey,
     })) {
       if (ev.type === "text") text += ev.text;
     }

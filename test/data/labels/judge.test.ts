@@ -14,10 +14,10 @@ import {
   judgeRevision,
   modelJudge,
   parseVerdict,
-  demoJudge,
   judgeMessages,
   judgeInput,
 } from "../../../shared/data/labels/judge";
+import { demoJudge } from "../../../shared/data/labels/demo-judge";
 import { labelBattle } from "../../../workers/batch/labels";
 import worker from "../../../workers/index";
 import math from "../../fixtures/categories/math.json";

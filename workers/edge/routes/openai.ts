@@ -5,6 +5,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { reportModelHealth } from "../../../d1/model-health";
+import { ownedModelApiKey } from "../../../d1/providers";
 import { readConfig } from "../../../shared/core/config";
 import { ApiError } from "../../../shared/core/errors";
 import { servesMode, type ModelRecord } from "../../../shared/models";
@@ -236,7 +237,15 @@ export function registerOpenAIRoutes(app: App) {
     );
     const controller = new AbortController();
     const events = provider
-      .generate({ model, messages, params, signal: controller.signal, attempt: 0, env: c.env })
+      .generate({
+        model,
+        messages,
+        params,
+        signal: controller.signal,
+        attempt: 0,
+        env: c.env,
+        resolveOwnedKey: () => ownedModelApiKey(c.env, model.id),
+      })
       [Symbol.asyncIterator]();
     const id = `chatcmpl-${crypto.randomUUID().replace(/-/g, "")}`;
     const created = Math.floor(Date.now() / 1000);
