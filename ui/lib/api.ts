@@ -1,48 +1,32 @@
 // The arena's HTTP API (DESIGN section 4) as seen by the browser: JSON calls with the one error envelope, and
 // the battle stream (Server-Sent Events over a POST response, read with fetch).
 import { EventSourceParserStream } from "eventsource-parser/stream";
+// The wire types are the server's own (type-only imports: esbuild erases them, no server code reaches the bundle).
+import type { BattleView, VoteOutcome } from "../../shared/battle/contract";
+import type { BattleEvent } from "../../shared/battle/sse";
+import type { ModelReveal } from "../../shared/models/reveal";
 
-export interface ModelReveal {
-  id: string;
-  name: string;
-  organization: string;
-}
+export type { Side, SideFinish as Finish } from "../../shared/battle/sse";
+export type { Winner } from "../../shared/battle/contract";
+export type { ModelReveal } from "../../shared/models/reveal";
 
+/** GET /api/models (its schema is `PublicModel` in workers/edge/routes/meta.ts). */
 export interface PublicModel extends ModelReveal {
   license: string;
   modes: string[];
   demo?: boolean;
 }
 
-export type Side = "a" | "b";
-export type Finish = "stop" | "length" | "error" | "stopped";
-export type Winner = "a" | "b" | "tie" | "bothbad";
+/** The data of one battle stream event. */
+type EventData<E extends BattleEvent["event"]> = Extract<BattleEvent, { event: E }>["data"];
 
-export interface DoneEvent {
-  turn: number;
-  canVote: boolean;
-  counted: boolean;
-  reason: string | null;
-}
+export type DoneEvent = EventData<"done">;
 
-export interface BattleState {
-  id: string;
-  mode: "anonymous" | "side-by-side";
-  status: "open" | "voted";
-  turns: { user: string; a: string; b: string }[];
-  models: { a: ModelReveal; b: ModelReveal } | null;
-  counted: boolean;
-  reason: string | null;
-  canVote?: boolean;
-  recorded: boolean;
-}
+/** GET /api/battles/:id: the battle's view, and whether its vote has reached D1. */
+export type BattleState = BattleView & { recorded: boolean };
 
-export interface VoteResult {
-  winner: Winner;
-  models: { a: ModelReveal; b: ModelReveal };
-  counted: boolean;
-  reason: string | null;
-}
+/** POST /api/battles/:id/vote. */
+export type VoteResult = VoteOutcome;
 
 /** An error answer of the API: `{"error": {"code", "message"}}`, or a network failure (status 0). */
 export class ApiError extends Error {
@@ -98,10 +82,10 @@ export async function postJson<T>(path: string, body?: unknown): Promise<T> {
 }
 
 export interface StreamHandlers {
-  meta?(data: { id: string }): void;
-  token(data: { side: Side; text: string }): void;
-  sideDone(data: { side: Side; finish: Finish; tokens: number }): void;
-  error(data: { side: Side; message: string }): void;
+  meta?(data: EventData<"meta">): void;
+  token(data: EventData<"token">): void;
+  sideDone(data: EventData<"side-done">): void;
+  error(data: EventData<"error">): void;
   done(data: DoneEvent): void;
 }
 
@@ -132,16 +116,16 @@ export async function streamEvents(
       }
       switch (value.event) {
         case "meta":
-          handlers.meta?.(data as { id: string });
+          handlers.meta?.(data as EventData<"meta">);
           break;
         case "token":
-          handlers.token(data as { side: Side; text: string });
+          handlers.token(data as EventData<"token">);
           break;
         case "side-done":
-          handlers.sideDone(data as { side: Side; finish: Finish; tokens: number });
+          handlers.sideDone(data as EventData<"side-done">);
           break;
         case "error":
-          handlers.error(data as { side: Side; message: string });
+          handlers.error(data as EventData<"error">);
           break;
         case "done":
           sawDone = true;

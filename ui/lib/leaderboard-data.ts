@@ -1,14 +1,8 @@
 // The published leaderboard (DESIGN section 6, schema arena-leaderboard/v1) and helpers to present it.
+import type { BoardModel } from "../../shared/ratings/board";
 
-export interface ModelRow {
-  model: string;
-  rating: number;
-  ci: [number, number] | null;
-  votes: number;
-  rank: number;
-  elo?: number;
-  provisional?: true;
-}
+/** One model's row of a board, as the ratings engine writes it (type-only: esbuild erases it). */
+export type ModelRow = BoardModel;
 
 export interface Board {
   battles: number;
