@@ -3,9 +3,7 @@ import { and, asc, desc, eq, gt, inArray, sql, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { nextLifecycle } from "../shared/models/lifecycle";
 import type { ModelInput, ModelRecord } from "../shared/models";
-import type { VoteMessage } from "../queues/votes";
-import { WINNER_TO_FASTCHAT } from "../queues/votes";
-import { categoriesOf, CATEGORY_LABELS, HEURISTIC_VERSIONS, type HeuristicLabel } from "../shared/data/categories";
+import { CATEGORY_LABELS } from "../shared/data/categories";
 import { paramChunks } from "./chunks";
 import * as schema from "./schema";
 
@@ -70,72 +68,24 @@ export async function upsertModel(
   return row;
 }
 
+export type BattleInsert = typeof schema.battles.$inferInsert;
+
 /**
- * The insert for one vote message; a redelivered message hits the primary key and changes nothing. A vote from a
- * voter already flagged as anomalous is stored excluded straight away (maintenance also sweeps the ones in between).
+ * The insert for one battle row (workers/batch/vote-row.ts maps a vote to it); a redelivered vote hits the primary
+ * key and changes nothing. An anonymous battle of a voter already flagged as anomalous is stored excluded straight
+ * away (maintenance also sweeps the ones in between).
  */
-export function insertBattle(d: Db, m: VoteMessage, recordedAt: number, transcriptKey: string | null) {
-  const c = m.classification;
-  const flagged = sql`(SELECT 'anomalous_voter' FROM ${schema.voterAnomaly} WHERE ${schema.voterAnomaly.voterHash} = ${m.voterHash} AND ${schema.voterAnomaly.flaggedAt} IS NOT NULL)`;
+export function insertBattle(d: Db, row: BattleInsert) {
+  const flagged = sql`(SELECT 'anomalous_voter' FROM ${schema.voterAnomaly} WHERE ${schema.voterAnomaly.voterHash} = ${row.voterHash} AND ${schema.voterAnomaly.flaggedAt} IS NOT NULL)`;
   return d
     .insert(schema.battles)
-    .values({
-      id: m.battleId,
-      mode: m.mode,
-      anony: m.mode === "anonymous",
-      modelA: m.modelA,
-      modelB: m.modelB,
-      winner: WINNER_TO_FASTCHAT[m.winner],
-      voterHash: m.voterHash,
-      createdAt: m.createdAt,
-      votedAt: m.votedAt,
-      turns: m.turns,
-      userTokens: m.userTokens,
-      tokensA: m.style.a.tokens,
-      tokensB: m.style.b.tokens,
-      headerCountA: m.style.a.header,
-      headerCountB: m.style.b.header,
-      listCountA: m.style.a.list,
-      listCountB: m.style.b.list,
-      boldCountA: m.style.a.bold,
-      boldCountB: m.style.b.bold,
-      language: m.language,
-      categories: c ? categoriesOf(c.labels) : [],
-      excludedReason: m.excludedReason ?? (m.mode === "anonymous" ? flagged : null),
-      samplingProbability: m.samplingProbability,
-      consent: m.consent,
-      transcriptKey,
-      recordedAt,
-      promptHash: c?.promptHash ?? null,
-      labelsRev: c ? c.rev : null,
-    })
+    .values({ ...row, excludedReason: row.excludedReason ?? (row.anony ? flagged : null) })
     .onConflictDoNothing({ target: schema.battles.id });
 }
 
-/** The heuristic label rows of a vote message (none when the message predates classification). */
-export function insertHeuristicLabels(d: Db, m: VoteMessage, now: number) {
-  const c = m.classification;
-  if (!c) return null;
-  const rows: (typeof schema.battleLabels.$inferInsert)[] = [
-    ...Object.entries(c.labels).map(([label, value]) => ({
-      battleId: m.battleId,
-      label,
-      version: HEURISTIC_VERSIONS[label as HeuristicLabel],
-      value,
-      detail: null,
-      source: "heuristic",
-      labelledAt: now,
-    })),
-    {
-      battleId: m.battleId,
-      label: "language",
-      version: HEURISTIC_VERSIONS.language,
-      value: m.language !== null,
-      detail: m.language,
-      source: "heuristic",
-      labelledAt: now,
-    },
-  ];
+/** Inserts label rows a battle does not have yet (a redelivered vote changes nothing); null when there are none. */
+export function insertNewLabels(d: Db, rows: LabelRow[]) {
+  if (rows.length === 0) return null;
   return d.insert(schema.battleLabels).values(rows).onConflictDoNothing();
 }
 

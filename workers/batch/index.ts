@@ -4,8 +4,9 @@
 // arena-votes-dlq: record every dead letter in D1 so nothing is silently dropped (invariant 3).
 // arena-labels: LLM-judge label jobs (./labels.ts).
 // Any other queue is a configuration error: logged, and its messages retried, never taken for votes.
-import { db, insertBattle, insertDeadLetter, insertHeuristicLabels } from "../../d1/queries";
+import { db, insertBattle, insertDeadLetter, insertNewLabels } from "../../d1/queries";
 import { handleLabelJobs, requestJudgeLabels } from "./labels";
+import { voteLabelRows, voteToRow } from "./vote-row";
 import { describeDeadLetter, sendDeadLetter } from "../../queues/dead-letters";
 import { LABELS_QUEUE, VOTES_DLQ, VOTES_QUEUE } from "../../queues/names";
 import { VoteMessage } from "../../queues/votes";
@@ -73,12 +74,12 @@ async function writeVotes(batch: MessageBatch<unknown>, env: Env): Promise<void>
     );
     const d = db(env.DB);
     // One statement batch (one transaction): each battle row, then its heuristic label rows.
-    const statements: (ReturnType<typeof insertBattle> | NonNullable<ReturnType<typeof insertHeuristicLabels>>)[] = [];
+    const statements: (ReturnType<typeof insertBattle> | NonNullable<ReturnType<typeof insertNewLabels>>)[] = [];
     const battlePositions: number[] = [];
     valid.forEach(({ vote }, i) => {
       battlePositions.push(statements.length);
-      statements.push(insertBattle(d, vote, now, keys[i] ?? null));
-      const labels = insertHeuristicLabels(d, vote, now);
+      statements.push(insertBattle(d, voteToRow(vote, now, keys[i] ?? null)));
+      const labels = insertNewLabels(d, voteLabelRows(vote, now));
       if (labels) statements.push(labels);
     });
     const results = await d.batch(statements as [(typeof statements)[number], ...typeof statements]);
@@ -160,10 +161,10 @@ async function recordDeadLetters(batch: MessageBatch<unknown>, env: Env): Promis
       // dead letter stays as the audit trail of what happened.
       const vote = VoteMessage.safeParse(l.raw);
       if (!vote.success) return [record];
-      const labels = insertHeuristicLabels(d, vote.data, now);
+      const labels = insertNewLabels(d, voteLabelRows(vote.data, now));
       return labels
-        ? [record, insertBattle(d, vote.data, now, null), labels]
-        : [record, insertBattle(d, vote.data, now, null)];
+        ? [record, insertBattle(d, voteToRow(vote.data, now, null)), labels]
+        : [record, insertBattle(d, voteToRow(vote.data, now, null))];
     });
     if (rows.length) await d.batch(rows as [(typeof rows)[number], ...typeof rows]);
     batch.ackAll();
