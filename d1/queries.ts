@@ -1,7 +1,7 @@
 // All D1 access, as small functions over a drizzle client. Callers build the client per invocation: db(env.DB).
 import { and, asc, desc, eq, gt, inArray, sql, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { nextLifecycle } from "../shared/models/lifecycle";
+import type { LifecycleState } from "../shared/models/lifecycle";
 import type { ModelInput, ModelRecord } from "../shared/models";
 import { CATEGORY_LABELS } from "../shared/data/categories";
 import { paramChunks } from "./chunks";
@@ -29,18 +29,17 @@ export async function getModel(d: Db, id: string): Promise<ModelRecord | undefin
 
 /**
  * Creates or updates a model. Fields left out of `input` keep their stored value (or the schema default).
- * `existing` is the stored model when the caller has already read it (undefined: read it here; null: none).
+ * `existing` is the stored model (null: none); `lifecycle` is its visibility, status and lifecycle timestamps after
+ * this write, which the caller decides (shared/models/lifecycle.ts).
  */
 export async function upsertModel(
   d: Db,
   id: string,
   input: ModelInput,
   now: number,
-  existing: ModelRecord | null | undefined = undefined,
+  existing: ModelRecord | null,
+  lifecycle: LifecycleState,
 ): Promise<ModelRecord> {
-  if (existing === undefined) existing = (await getModel(d, id)) ?? null;
-  const visibility = input.visibility ?? existing?.visibility ?? "public";
-  const status = input.status ?? existing?.status ?? "active";
   const row: ModelRecord = {
     id,
     name: input.name,
@@ -52,16 +51,14 @@ export async function upsertModel(
     upstreamModel: input.upstreamModel,
     apiKeySecret: input.apiKeySecret !== undefined ? input.apiKeySecret : (existing?.apiKeySecret ?? null),
     samplingWeight: input.samplingWeight ?? existing?.samplingWeight ?? 1,
-    visibility,
     codename: input.codename !== undefined ? input.codename : (existing?.codename ?? null),
-    status,
     modes: input.modes ?? existing?.modes ?? ["battle", "side-by-side", "chat"],
     params: input.params ?? existing?.params ?? {},
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
     ownerId: existing?.ownerId ?? null,
     family: input.family !== undefined ? input.family : (existing?.family ?? null),
-    ...nextLifecycle(existing ?? undefined, { visibility, status, reason: input.deprecationReason }, now),
+    ...lifecycle,
   };
   const { id: _id, createdAt: _c, ...changes } = row;
   await d.insert(schema.models).values(row).onConflictDoUpdate({ target: schema.models.id, set: changes });
