@@ -3,7 +3,8 @@
 import type { Winner } from "../api";
 import { h } from "../dom";
 import { readHistory, saveHistory, type HistoryEntry } from "../storage";
-import { WINNER_TEXT, type DuelMode } from "./view";
+import type { DuelMode } from "./mode";
+import { WINNER_TEXT } from "./view";
 
 /** Saves a battle's entry: its first prompt (140 characters), its turns, and when it started (kept once set). */
 export function saveToHistory(battle: { id: string; mode: DuelMode; prompt: string; turns: number }): void {

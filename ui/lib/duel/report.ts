@@ -2,7 +2,7 @@
 // /api/battles/:id/report). The duel enables the button once a battle exists and closes the form on a new round.
 import { describeError, postJson } from "../api";
 import { h } from "../dom";
-import type { DuelMode } from "./view";
+import type { DuelMode } from "./mode";
 
 export interface ReportWidget {
   button: HTMLButtonElement;

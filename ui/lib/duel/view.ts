@@ -2,9 +2,10 @@
 // here holds state; ui/lib/duel/index.ts drives these elements. DESIGN section 4a fixes the data-testids used here.
 import type { ModelReveal, Side, Winner } from "../api";
 import { h } from "../dom";
+import type { DuelMode } from "./mode";
 import type { ReportWidget } from "./report";
 
-export type DuelMode = "anonymous" | "side-by-side";
+export type { DuelMode };
 
 /**
  * The prompt box's maxlength, the default of the server's limit (MAX_PROMPT_CHARS in wrangler.toml, read by
