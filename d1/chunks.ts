@@ -2,6 +2,7 @@
 // input (an `IN (…)` list, a multi-row INSERT) is split through these helpers. Every such statement in the codebase
 // goes through them; statements with a fixed parameter count do not need to.
 import { getTableColumns, type Table } from "drizzle-orm";
+import { chunk } from "../shared/core/chunk";
 
 /** D1's limit on bound parameters per statement (developers.cloudflare.com/d1/platform/limits). */
 export const D1_MAX_BOUND_PARAMS = 100;
@@ -18,10 +19,7 @@ export function itemsPerStatement(perItem: number, fixed = 0): number {
 
 /** `items` in order, split into slices of at most `itemsPerStatement(perItem, fixed)`. */
 export function paramChunks<T>(items: readonly T[], perItem = 1, fixed = 0): T[][] {
-  const size = itemsPerStatement(perItem, fixed);
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
+  return chunk(items, itemsPerStatement(perItem, fixed));
 }
 
 /**

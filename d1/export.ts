@@ -2,7 +2,8 @@
 // field names, sorted by (tstamp, id). The cron worker writes exactly these lines to R2 and rates exactly these
 // lines, so `npm run ratings` on the export reproduces the published boards (invariant 5).
 import { and, asc, eq, isNull, lte, or, sql, type SQL } from "drizzle-orm";
-import type { Db } from "./queries";
+import type { ModelRecord } from "../shared/models";
+import { latestSnapshot, listModels, snapshotById, type Db, type SnapshotRow } from "./queries";
 import * as schema from "./schema";
 
 type BattleRow = typeof schema.battles.$inferSelect;
@@ -80,6 +81,21 @@ export async function ratedBattleCapacity(d: Db, opts: { recordedUpTo?: number }
   return row?.n ?? 0;
 }
 
+/** The ids of the public models among `models`: a public board rates only battles between two of them. */
+export function publicIdsOf(models: readonly ModelRecord[]): Set<string> {
+  return new Set(models.filter((m) => m.visibility === "public").map((m) => m.id));
+}
+
+/** The ids of the public models now. */
+export async function publicModelIds(d: Db): Promise<Set<string>> {
+  return publicIdsOf(await listModels(d));
+}
+
+/** The snapshot named `id`, or the latest one when no id is given; undefined when there is none. */
+export async function snapshotFor(d: Db, id: string | undefined): Promise<SnapshotRow | undefined> {
+  return id ? snapshotById(d, id) : latestSnapshot(d);
+}
+
 /**
  * Pages through the battles a public board may rate — anonymous, not excluded, both models public — in export
  * order, keyset-paginated on (voted_at, id) so each page is one indexed range read.
@@ -135,4 +151,35 @@ export async function modelBattleCounts(d: Db, modelId: string, recordedUpTo: nu
     .from(b)
     .where(and(eq(b.anony, true), lte(b.recordedAt, recordedUpTo), or(eq(b.modelA, modelId), eq(b.modelB, modelId))))
     .groupBy(b.modelA, b.modelB, b.winner, b.excludedReason);
+}
+
+/** `ratedBattles` over the models that are public when the first row is asked for (nothing is read before that). */
+export async function* publicRatedBattles(
+  d: Db,
+  opts: Parameters<typeof ratedBattles>[2] = {},
+): AsyncGenerator<BattleRow> {
+  yield* ratedBattles(d, await publicModelIds(d), opts);
+}
+
+/**
+ * A JSON Lines response body over `rows`: one line per pull, so one D1 page (and whatever `toLine` reads) is in
+ * memory at a time. `toLine` returns null to leave a row out.
+ */
+export function jsonlStream<T>(
+  rows: AsyncIterator<T>,
+  toLine: (row: T) => object | null | Promise<object | null>,
+): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      for (;;) {
+        const next = await rows.next();
+        if (next.done) return controller.close();
+        const line = await toLine(next.value);
+        if (line === null) continue;
+        controller.enqueue(encoder.encode(`${JSON.stringify(line)}\n`));
+        return;
+      }
+    },
+  });
 }

@@ -1,11 +1,9 @@
 // All D1 access, as small functions over a drizzle client. Callers build the client per invocation: db(env.DB).
 import { and, asc, desc, eq, gt, inArray, sql, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { nextLifecycle } from "../shared/models/lifecycle";
+import type { LifecycleState } from "../shared/models/lifecycle";
 import type { ModelInput, ModelRecord } from "../shared/models";
-import type { VoteMessage } from "../queues/votes";
-import { WINNER_TO_FASTCHAT } from "../queues/votes";
-import { categoriesOf, CATEGORY_LABELS, HEURISTIC_VERSIONS, type HeuristicLabel } from "../shared/data/categories";
+import { CATEGORY_LABELS } from "../shared/data/categories";
 import { paramChunks } from "./chunks";
 import * as schema from "./schema";
 
@@ -31,18 +29,17 @@ export async function getModel(d: Db, id: string): Promise<ModelRecord | undefin
 
 /**
  * Creates or updates a model. Fields left out of `input` keep their stored value (or the schema default).
- * `existing` is the stored model when the caller has already read it (undefined: read it here; null: none).
+ * `existing` is the stored model (null: none); `lifecycle` is its visibility, status and lifecycle timestamps after
+ * this write, which the caller decides (shared/models/lifecycle.ts).
  */
 export async function upsertModel(
   d: Db,
   id: string,
   input: ModelInput,
   now: number,
-  existing: ModelRecord | null | undefined = undefined,
+  existing: ModelRecord | null,
+  lifecycle: LifecycleState,
 ): Promise<ModelRecord> {
-  if (existing === undefined) existing = (await getModel(d, id)) ?? null;
-  const visibility = input.visibility ?? existing?.visibility ?? "public";
-  const status = input.status ?? existing?.status ?? "active";
   const row: ModelRecord = {
     id,
     name: input.name,
@@ -54,88 +51,38 @@ export async function upsertModel(
     upstreamModel: input.upstreamModel,
     apiKeySecret: input.apiKeySecret !== undefined ? input.apiKeySecret : (existing?.apiKeySecret ?? null),
     samplingWeight: input.samplingWeight ?? existing?.samplingWeight ?? 1,
-    visibility,
     codename: input.codename !== undefined ? input.codename : (existing?.codename ?? null),
-    status,
     modes: input.modes ?? existing?.modes ?? ["battle", "side-by-side", "chat"],
     params: input.params ?? existing?.params ?? {},
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
     ownerId: existing?.ownerId ?? null,
     family: input.family !== undefined ? input.family : (existing?.family ?? null),
-    ...nextLifecycle(existing ?? undefined, { visibility, status, reason: input.deprecationReason }, now),
+    ...lifecycle,
   };
   const { id: _id, createdAt: _c, ...changes } = row;
   await d.insert(schema.models).values(row).onConflictDoUpdate({ target: schema.models.id, set: changes });
   return row;
 }
 
+export type BattleInsert = typeof schema.battles.$inferInsert;
+
 /**
- * The insert for one vote message; a redelivered message hits the primary key and changes nothing. A vote from a
- * voter already flagged as anomalous is stored excluded straight away (maintenance also sweeps the ones in between).
+ * The insert for one battle row (workers/batch/vote-row.ts maps a vote to it); a redelivered vote hits the primary
+ * key and changes nothing. An anonymous battle of a voter already flagged as anomalous is stored excluded straight
+ * away (maintenance also sweeps the ones in between).
  */
-export function insertBattle(d: Db, m: VoteMessage, recordedAt: number, transcriptKey: string | null) {
-  const c = m.classification;
-  const flagged = sql`(SELECT 'anomalous_voter' FROM ${schema.voterAnomaly} WHERE ${schema.voterAnomaly.voterHash} = ${m.voterHash} AND ${schema.voterAnomaly.flaggedAt} IS NOT NULL)`;
+export function insertBattle(d: Db, row: BattleInsert) {
+  const flagged = sql`(SELECT 'anomalous_voter' FROM ${schema.voterAnomaly} WHERE ${schema.voterAnomaly.voterHash} = ${row.voterHash} AND ${schema.voterAnomaly.flaggedAt} IS NOT NULL)`;
   return d
     .insert(schema.battles)
-    .values({
-      id: m.battleId,
-      mode: m.mode,
-      anony: m.mode === "anonymous",
-      modelA: m.modelA,
-      modelB: m.modelB,
-      winner: WINNER_TO_FASTCHAT[m.winner],
-      voterHash: m.voterHash,
-      createdAt: m.createdAt,
-      votedAt: m.votedAt,
-      turns: m.turns,
-      userTokens: m.userTokens,
-      tokensA: m.style.a.tokens,
-      tokensB: m.style.b.tokens,
-      headerCountA: m.style.a.header,
-      headerCountB: m.style.b.header,
-      listCountA: m.style.a.list,
-      listCountB: m.style.b.list,
-      boldCountA: m.style.a.bold,
-      boldCountB: m.style.b.bold,
-      language: m.language,
-      categories: c ? categoriesOf(c.labels) : [],
-      excludedReason: m.excludedReason ?? (m.mode === "anonymous" ? flagged : null),
-      samplingProbability: m.samplingProbability,
-      consent: m.consent,
-      transcriptKey,
-      recordedAt,
-      promptHash: c?.promptHash ?? null,
-      labelsRev: c ? c.rev : null,
-    })
+    .values({ ...row, excludedReason: row.excludedReason ?? (row.anony ? flagged : null) })
     .onConflictDoNothing({ target: schema.battles.id });
 }
 
-/** The heuristic label rows of a vote message (none when the message predates classification). */
-export function insertHeuristicLabels(d: Db, m: VoteMessage, now: number) {
-  const c = m.classification;
-  if (!c) return null;
-  const rows: (typeof schema.battleLabels.$inferInsert)[] = [
-    ...Object.entries(c.labels).map(([label, value]) => ({
-      battleId: m.battleId,
-      label,
-      version: HEURISTIC_VERSIONS[label as HeuristicLabel],
-      value,
-      detail: null,
-      source: "heuristic",
-      labelledAt: now,
-    })),
-    {
-      battleId: m.battleId,
-      label: "language",
-      version: HEURISTIC_VERSIONS.language,
-      value: m.language !== null,
-      detail: m.language,
-      source: "heuristic",
-      labelledAt: now,
-    },
-  ];
+/** Inserts label rows a battle does not have yet (a redelivered vote changes nothing); null when there are none. */
+export function insertNewLabels(d: Db, rows: LabelRow[]) {
+  if (rows.length === 0) return null;
   return d.insert(schema.battleLabels).values(rows).onConflictDoNothing();
 }
 

@@ -2,6 +2,7 @@
 // batch worker with the reason; messages that exhausted their retries arrive here raw, moved by the platform.
 // The DLQ consumer records both in D1 `dead_letters`, so nothing accepted is ever silently dropped.
 import { z } from "zod";
+import { VOTES_QUEUE } from "./names";
 
 export const DeadLetterEnvelope = z.object({
   kind: z.literal("dead-letter"),
@@ -23,5 +24,5 @@ export function describeDeadLetter(
 ): { reason: string; sourceQueue: string; attempts: number; body: unknown } {
   const parsed = DeadLetterEnvelope.safeParse(body);
   if (parsed.success) return parsed.data;
-  return { reason: "max_retries_exceeded", sourceQueue: "arena-votes", attempts, body };
+  return { reason: "max_retries_exceeded", sourceQueue: VOTES_QUEUE, attempts, body };
 }

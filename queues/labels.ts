@@ -1,6 +1,8 @@
 // The LLM-judge label job (DESIGN section 8): one battle per message on `arena-labels`, produced by the vote consumer
 // for each new clean anonymous battle and by maintenance for battles whose judge labels are stale or missing.
 import { z } from "zod";
+import { chunk } from "../shared/core/chunk";
+import { QUEUE_SEND_BATCH_MAX } from "./limits";
 
 export const LabelJob = z
   .object({
@@ -12,9 +14,9 @@ export const LabelJob = z
   .strict();
 export type LabelJob = z.infer<typeof LabelJob>;
 
-/** Queue sendBatch takes at most 100 messages. */
+/** Sends the jobs in as few sendBatch calls as the queue allows, validating each. */
 export async function sendLabelJobs(queue: Queue, jobs: readonly LabelJob[]): Promise<void> {
-  for (let i = 0; i < jobs.length; i += 100) {
-    await queue.sendBatch(jobs.slice(i, i + 100).map((body) => ({ body: LabelJob.parse(body), contentType: "json" })));
+  for (const slice of chunk(jobs, QUEUE_SEND_BATCH_MAX)) {
+    await queue.sendBatch(slice.map((body) => ({ body: LabelJob.parse(body), contentType: "json" })));
   }
 }

@@ -1,8 +1,7 @@
 // The model registry's types and the operator-facing model schema (DESIGN section 5).
 import { z } from "@hono/zod-openapi";
 import { ApiError } from "../core/errors";
-import { DEMO_STYLES } from "../providers/demo";
-import { PROVIDER_KINDS } from "../providers/kinds";
+import { DEMO_STYLES, PROVIDER_KINDS } from "../providers/kinds";
 import type { ModelReveal } from "./reveal";
 import { isWellFormed, jsonObject, LIMITS, NOT_WELL_FORMED, storedText } from "../core/validation";
 

@@ -49,6 +49,24 @@ export function nextLifecycle(
 }
 
 /**
+ * The state an operator's write (PUT /api/admin/models/{id}) leaves a model in: the visibility and status asked for,
+ * else the stored ones, else public and active; the timestamps follow from the change. `prev` is null for a new model.
+ */
+export function operatorLifecycle(
+  prev: (Partial<Lifecycle> & { visibility: Visibility; status: Status }) | null,
+  requested: { visibility?: Visibility; status?: Status; deprecationReason?: string | null },
+  now: number,
+): LifecycleState {
+  const visibility = requested.visibility ?? prev?.visibility ?? "public";
+  const status = requested.status ?? prev?.status ?? "active";
+  return {
+    visibility,
+    status,
+    ...nextLifecycle(prev ?? undefined, { visibility, status, reason: requested.deprecationReason }, now),
+  };
+}
+
+/**
  * A provider's requested change, checked against the lifecycle rules; returns an error message or null.
  * - a private model is `testing` (or `paused`); releasing it (visibility → public) makes it `active`;
  * - a public model is never made private again;

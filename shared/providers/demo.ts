@@ -8,9 +8,9 @@
 import type { ChatMessage, GenerateRequest, Provider, ProviderEvent } from "./types";
 import { ProviderError } from "./types";
 import { seededRandom } from "../core/random";
+import { DEMO_STYLES, type DemoStyle } from "./kinds";
 
-export const DEMO_STYLES = ["terse", "verbose", "markdown", "lists", "code"] as const;
-export type DemoStyle = (typeof DEMO_STYLES)[number];
+export { DEMO_STYLES, type DemoStyle };
 
 /** Default pace per style, in tokens (words) per second, before the DEMO_SPEEDUP multiplier. */
 const DEFAULT_TPS: Record<DemoStyle, number> = { terse: 12, verbose: 60, markdown: 45, lists: 40, code: 50 };

@@ -31,11 +31,13 @@ it("a failing maintenance pass is logged and the snapshot is still published", a
     .run();
   const run = async (e: Env, at: number) => {
     const logs: string[] = [];
-    const spy = vi.spyOn(console, "log").mockImplementation((...args) => void logs.push(args.join(" ")));
+    const capture = (...args: unknown[]) => void logs.push(args.join(" "));
+    // Failures are logged at level error (console.error), the rest on console.log.
+    const spies = [vi.spyOn(console, "log"), vi.spyOn(console, "error")].map((s) => s.mockImplementation(capture));
     try {
       await worker.scheduled(createScheduledController({ scheduledTime: at, cron: "*/5 * * * *" }), e);
     } finally {
-      spy.mockRestore();
+      for (const spy of spies) spy.mockRestore();
     }
     return logs;
   };

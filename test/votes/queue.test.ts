@@ -5,7 +5,8 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { retryDelaySeconds, VOTES_DLQ, VOTES_QUEUE } from "../../workers/batch/index";
+import { retryDelaySeconds } from "../../workers/batch/index";
+import { VOTES_DLQ, VOTES_QUEUE } from "../../queues/names";
 import worker from "../../workers/index";
 import { VoteMessage } from "../../queues/votes";
 
@@ -450,5 +451,31 @@ describe("arena-votes consumer: mixed batches", () => {
     expect(dlq.sent).toHaveLength(1);
     expect((dlq.sent[0] as any).body).toEqual(bad);
     expect(await battleRows(good.battleId)).toHaveLength(0);
+  });
+});
+
+// ---------------------------------------------------------------- 6. dispatch by queue name
+
+describe("queue dispatch", () => {
+  it("a batch from an unknown queue is logged and retried whole: nothing is written or dead-lettered", async () => {
+    const vote = voteMessage();
+    const msgs = [message(vote), message({ not: "a vote" })];
+    const dlq = capturingDlq();
+    const batch = createMessageBatch<unknown>("arena-unknown", msgs);
+    const ctx = createExecutionContext();
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((...args) => void errors.push(args.join(" ")));
+    try {
+      await worker.queue(batch, { ...env, VOTES_DLQ: dlq.queue });
+    } finally {
+      spy.mockRestore();
+    }
+    const result = await getQueueResult(batch, ctx);
+    expect(result.retryBatch.retry).toBe(true);
+    expect(result.ackAll).toBe(false);
+    expect(result.explicitAcks).toEqual([]);
+    expect(await battleRows(vote.battleId)).toHaveLength(0);
+    expect(dlq.sent).toEqual([]);
+    expect(errors.some((l) => l.includes('"queue.unknown"') && l.includes('"arena-unknown"'))).toBe(true);
   });
 });

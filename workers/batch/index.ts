@@ -1,27 +1,37 @@
-// Queue consumer (DESIGN section 8). arena-votes: validate, copy retained transcripts to R2, write the whole batch
-// to D1 in one idempotent statement batch, retry with backoff on failure, forward poison messages to the DLQ.
+// Queue consumer (DESIGN section 8): one handler for the three queues of queues/names.ts, dispatched by name.
+// arena-votes: validate, copy retained transcripts to R2, write the whole batch to D1 in one idempotent statement
+// batch, retry with backoff on failure, forward poison messages to the DLQ.
 // arena-votes-dlq: record every dead letter in D1 so nothing is silently dropped (invariant 3).
-import { db, insertBattle, insertDeadLetter, insertHeuristicLabels } from "../../d1/queries";
-import { handleLabelJobs, LABELS_QUEUE, requestJudgeLabels } from "./labels";
+// arena-labels: LLM-judge label jobs (./labels.ts).
+// Any other queue is a configuration error: logged, and its messages retried, never taken for votes.
+import { db, insertBattle, insertDeadLetter, insertNewLabels } from "../../d1/queries";
+import { handleLabelJobs, requestJudgeLabels } from "./labels";
+import { voteLabelRows, voteToRow } from "./vote-row";
 import { describeDeadLetter, sendDeadLetter } from "../../queues/dead-letters";
+import { LABELS_QUEUE, VOTES_DLQ, VOTES_QUEUE } from "../../queues/names";
 import { VoteMessage } from "../../queues/votes";
 import { readConfig } from "../../shared/core/config";
 import { sha256Hex } from "../../shared/core/crypto";
 import { retainTranscript } from "../../shared/battle/transcript";
-
-export const VOTES_QUEUE = "arena-votes";
-export const VOTES_DLQ = "arena-votes-dlq";
+import { describeIssues } from "../../shared/core/issues";
+import { log } from "../../shared/core/log";
 
 /** Exponential backoff for a failed batch: 2, 4, 8 … seconds, at most 5 minutes. */
 export const retryDelaySeconds = (attempts: number) => Math.min(300, 2 ** Math.max(1, attempts));
 
-const log = (level: "info" | "error", msg: string, fields: Record<string, unknown>) =>
-  console[level === "error" ? "error" : "log"](JSON.stringify({ level, msg, ...fields }));
-
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  if (batch.queue === VOTES_DLQ) return recordDeadLetters(batch, env);
-  if (batch.queue === LABELS_QUEUE) return handleLabelJobs(batch, env);
-  return writeVotes(batch, env);
+  switch (batch.queue) {
+    case VOTES_QUEUE:
+      return writeVotes(batch, env);
+    case VOTES_DLQ:
+      return recordDeadLetters(batch, env);
+    case LABELS_QUEUE:
+      return handleLabelJobs(batch, env);
+    default:
+      // A consumer in wrangler.toml without a branch here: keep the messages (the queue's retries and DLQ apply).
+      log.error("queue.unknown", { queue: batch.queue, count: batch.messages.length });
+      batch.retryAll();
+  }
 }
 
 async function writeVotes(batch: MessageBatch<unknown>, env: Env): Promise<void> {
@@ -34,17 +44,18 @@ async function writeVotes(batch: MessageBatch<unknown>, env: Env): Promise<void>
     }
     // A poison message would fail forever: forward it with the reason, then ack. If forwarding fails, retry it.
     try {
-      const reason = `invalid: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"} ${i.message}`).join("; ")}`;
+      // Every issue, "path message" ("(root)" for the message itself): the stored reason format.
+      const reason = `invalid: ${describeIssues(parsed.error, { root: "(root)", separator: " ", max: Infinity })}`;
       await sendDeadLetter(env.VOTES_DLQ, {
         reason: reason.slice(0, 1000),
         sourceQueue: batch.queue,
         attempts: msg.attempts,
         body: msg.body,
       });
-      log("error", "vote.poison", { queue: batch.queue, messageId: msg.id });
+      log.error("vote.poison", { queue: batch.queue, messageId: msg.id });
       msg.ack();
     } catch (err) {
-      log("error", "vote.dlq_send_failed", { messageId: msg.id, err: String(err) });
+      log.error("vote.dlq_send_failed", { messageId: msg.id, err: String(err) });
       msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
     }
   }
@@ -61,19 +72,19 @@ async function writeVotes(batch: MessageBatch<unknown>, env: Env): Promise<void>
     );
     const d = db(env.DB);
     // One statement batch (one transaction): each battle row, then its heuristic label rows.
-    const statements: (ReturnType<typeof insertBattle> | NonNullable<ReturnType<typeof insertHeuristicLabels>>)[] = [];
+    const statements: (ReturnType<typeof insertBattle> | NonNullable<ReturnType<typeof insertNewLabels>>)[] = [];
     const battlePositions: number[] = [];
     valid.forEach(({ vote }, i) => {
       battlePositions.push(statements.length);
-      statements.push(insertBattle(d, vote, now, keys[i] ?? null));
-      const labels = insertHeuristicLabels(d, vote, now);
+      statements.push(insertBattle(d, voteToRow(vote, now, keys[i] ?? null)));
+      const labels = insertNewLabels(d, voteLabelRows(vote, now));
       if (labels) statements.push(labels);
     });
     const results = await d.batch(statements as [(typeof statements)[number], ...typeof statements]);
     const inserted = battlePositions.reduce((n, i) => n + changesOf(results[i]), 0);
     if (fault === "after") throw new Error("injected fault after the D1 write");
     for (const { msg } of valid) msg.ack();
-    log("info", "vote.batch_written", {
+    log.info("vote.batch_written", {
       queue: batch.queue,
       count: valid.length,
       inserted,
@@ -85,7 +96,7 @@ async function writeVotes(batch: MessageBatch<unknown>, env: Env): Promise<void>
       now,
     );
   } catch (err) {
-    log("error", "vote.batch_failed", { queue: batch.queue, count: valid.length, err: String(err) });
+    log.error("vote.batch_failed", { queue: batch.queue, count: valid.length, err: String(err) });
     for (const { msg } of valid) msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
   }
 }
@@ -123,16 +134,16 @@ async function recordDeadLetters(batch: MessageBatch<unknown>, env: Env): Promis
       // dead letter stays as the audit trail of what happened.
       const vote = VoteMessage.safeParse(l.raw);
       if (!vote.success) return [record];
-      const labels = insertHeuristicLabels(d, vote.data, now);
+      const labels = insertNewLabels(d, voteLabelRows(vote.data, now));
       return labels
-        ? [record, insertBattle(d, vote.data, now, null), labels]
-        : [record, insertBattle(d, vote.data, now, null)];
+        ? [record, insertBattle(d, voteToRow(vote.data, now, null)), labels]
+        : [record, insertBattle(d, voteToRow(vote.data, now, null))];
     });
     if (rows.length) await d.batch(rows as [(typeof rows)[number], ...typeof rows]);
     batch.ackAll();
-    log("info", "dlq.recorded", { count: rows.length });
+    log.info("dlq.recorded", { count: rows.length });
   } catch (err) {
-    log("error", "dlq.record_failed", { count: batch.messages.length, err: String(err) });
+    log.error("dlq.record_failed", { count: batch.messages.length, err: String(err) });
     for (const msg of batch.messages) msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
   }
 }

@@ -20,6 +20,7 @@ import { LabelJob, sendLabelJobs } from "../../queues/labels";
 import type { VoteMessage } from "../../queues/votes";
 import { readConfig } from "../../shared/core/config";
 import { sha256Hex } from "../../shared/core/crypto";
+import { log } from "../../shared/core/log";
 import { demoJudge } from "../../shared/data/labels/demo-judge";
 import {
   JUDGES,
@@ -32,11 +33,7 @@ import {
 } from "../../shared/data/labels/judge";
 import { loadConversation } from "../../shared/battle/transcript";
 
-export const LABELS_QUEUE = "arena-labels";
 const OUTPUT_CHARS = 2_000;
-
-const log = (level: "info" | "error", msg: string, fields: Record<string, unknown>) =>
-  console[level === "error" ? "error" : "log"](JSON.stringify({ level, msg, ...fields }));
 
 const retryDelaySeconds = (attempts: number) => Math.min(600, 5 * 2 ** Math.max(0, attempts - 1));
 
@@ -47,7 +44,7 @@ export async function currentLabeller(env: Env): Promise<{ name: string; judge: 
   if (name === "demo") return { name, judge: demoJudge };
   const model = await getModel(db(env.DB), name);
   if (!model) {
-    log("error", "labels.unknown_labeller", { labeller: name });
+    log.error("labels.unknown_labeller", { labeller: name });
     return null;
   }
   return { name, judge: modelJudge(model, env, { resolveOwnedKey: () => ownedModelApiKey(env, model.id) }) };
@@ -70,7 +67,7 @@ export async function requestJudgeLabels(env: Env, votes: readonly VoteMessage[]
     );
     await markJudgeRequested(db(env.DB), ids, now);
   } catch (err) {
-    log("error", "labels.request_failed", { count: votes.length, err: String(err) });
+    log.error("labels.request_failed", { count: votes.length, err: String(err) });
   }
 }
 
@@ -86,7 +83,7 @@ export async function handleLabelJobs(batch: MessageBatch<unknown>, env: Env): P
       await labelBattle(env, job.data, labeller);
       msg.ack();
     } catch (err) {
-      log("error", "labels.job_failed", { battle: job.data.battleId, attempts: msg.attempts, err: String(err) });
+      log.error("labels.job_failed", { battle: job.data.battleId, attempts: msg.attempts, err: String(err) });
       msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
     }
   }

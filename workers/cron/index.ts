@@ -1,7 +1,8 @@
 // Scheduled handler: data maintenance (re-labelling, judge re-queue, dedup tags, anomalous voters; bounded work,
 // docs/data.md), then recompute and publish the leaderboard. It awaits the work, so triggering it locally
 // (`/__scheduled`, which `npm start` does every minute) returns only once the snapshot is published.
-import { runMaintenance } from "../maintenance";
+import { errorText, log } from "../../shared/core/log";
+import { runMaintenance } from "./maintenance";
 import { publishSnapshot } from "./publish";
 
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
@@ -11,19 +12,15 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
   try {
     await runMaintenance(env);
   } catch (err) {
-    console.log(JSON.stringify({ msg: "maintenance.failed", error: err instanceof Error ? err.message : String(err) }));
+    log.error("maintenance.failed", { error: errorText(err) });
   }
   const published = await publishSnapshot(env, controller.scheduledTime || started);
-  console.log(
-    JSON.stringify({
-      msg: !published
-        ? "leaderboard.nothing_to_rate"
-        : published.unchanged
-          ? "leaderboard.unchanged"
-          : "leaderboard.published",
-      cron: controller.cron,
-      ...(published ?? {}),
-      ms: Date.now() - started,
-    }),
+  log.info(
+    !published
+      ? "leaderboard.nothing_to_rate"
+      : published.unchanged
+        ? "leaderboard.unchanged"
+        : "leaderboard.published",
+    { cron: controller.cron, ...(published ?? {}), ms: Date.now() - started },
   );
 }

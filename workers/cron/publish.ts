@@ -6,7 +6,7 @@
 // Memory (a Worker has 128 MB): only the compact battle table stays resident (about 25 bytes per battle, sized
 // once from a count so it never doubles), plus one D1 page and one R2 part in flight. Scale: docs/ratings.md.
 import { insertChunks } from "../../d1/chunks";
-import { ratedBattleCapacity, ratedBattles, toExportLine } from "../../d1/export";
+import { publicIdsOf, ratedBattleCapacity, ratedBattles, toExportLine } from "../../d1/export";
 import * as schema from "../../d1/schema";
 import {
   battlesWatermark,
@@ -46,12 +46,11 @@ function snapshotId(now: number): string {
 export async function publishSnapshot(env: Env, now = Date.now()): Promise<Published | null> {
   const d = db(env.DB);
   const models = await listModels(d);
-  const publicIds = models.filter((m) => m.visibility === "public").map((m) => m.id);
-  const publicModels = new Set(publicIds);
+  const publicModels = publicIdsOf(models);
   // Nothing new since the latest snapshot (no vote recorded, same public models): keep it, rewrite nothing.
   const mark = await battlesWatermark(d);
   // Labels, dedup tags and exclusions change rows without a new vote (changed_at): they publish anew too.
-  const sourceKey = `${mark.count}|${mark.lastRecordedAt}|${mark.lastChangedAt}|${await sha256Hex(publicIds.sort().join("\n"))}`;
+  const sourceKey = `${mark.count}|${mark.lastRecordedAt}|${mark.lastChangedAt}|${await sha256Hex([...publicModels].sort().join("\n"))}`;
   const latest = await latestSnapshot(d);
   if (latest && latest.sourceKey === sourceKey) {
     return { id: latest.id, battles: latest.battles, sha256: latest.sha256, unchanged: true };

@@ -17,7 +17,7 @@
 // - Checkpoints: the k-th falls at a position drawn (from a hash of the voter and k) in the window
 //   [10·2^(k−1), 10·2^k) votes, and is tested at level α_k = α / 2^k, so Σ α_k ≤ α over an unbounded number of
 //   votes (Bonferroni). α defaults to 0.01 (ANOMALY_ALPHA).
-// Pure: no I/O; workers/maintenance runs it incrementally over new votes.
+// Pure: no I/O; workers/cron/maintenance runs it incrementally over new votes.
 import { fnv1a } from "../../core/random";
 
 export type Outcome = "model_a" | "model_b" | "tie" | "tie (bothbad)";

@@ -9,7 +9,7 @@ import { db, excludedCounts, getBattleRow } from "../../../d1/queries";
 import * as schema from "../../../d1/schema";
 import { mulberry32 } from "../../../shared/core/random";
 import worker from "../../../workers/index";
-import { runMaintenance } from "../../../workers/maintenance";
+import { runMaintenance } from "../../../workers/cron/maintenance";
 import { hex64, vote, writeVotes } from "./helpers";
 import { putModel } from "../../helpers";
 import type { VoteMessage } from "../../../queues/votes";

@@ -9,7 +9,7 @@ import { db } from "../../../d1/queries";
 import * as schema from "../../../d1/schema";
 import { quantileFromHistogram, sampleBattles } from "../../../shared/data/cleaning/dedup";
 import { parseBattles } from "../../../shared/ratings/parse";
-import { runDedup } from "../../../workers/maintenance";
+import { runDedup } from "../../../workers/cron/maintenance";
 import { hex64, vote, writeVotes } from "./helpers";
 
 const classified = (promptHash: string) => ({

@@ -1,6 +1,7 @@
 // Builders for maintenance tests: vote messages written straight to D1 through the batch worker's own insert.
 import { env } from "cloudflare:workers";
-import { db, insertBattle, insertHeuristicLabels } from "../../../d1/queries";
+import { db, insertBattle, insertNewLabels } from "../../../d1/queries";
+import { voteLabelRows, voteToRow } from "../../../workers/batch/vote-row";
 import type { VoteMessage } from "../../../queues/votes";
 import { HEURISTICS_REVISION } from "../../../shared/data/categories";
 
@@ -44,8 +45,8 @@ export async function writeVotes(votes: readonly { vote: VoteMessage; recordedAt
   const d = db(env.DB);
   for (let i = 0; i < votes.length; i += 40) {
     const statements = votes.slice(i, i + 40).flatMap(({ vote: v, recordedAt, transcriptKey }) => {
-      const labels = insertHeuristicLabels(d, v, recordedAt);
-      const battle = insertBattle(d, v, recordedAt, transcriptKey ?? null);
+      const labels = insertNewLabels(d, voteLabelRows(v, recordedAt));
+      const battle = insertBattle(d, voteToRow(v, recordedAt, transcriptKey ?? null));
       return labels ? [battle, labels] : [battle];
     });
     await d.batch(statements as [(typeof statements)[number], ...typeof statements]);

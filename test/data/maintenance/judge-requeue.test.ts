@@ -8,7 +8,7 @@ import { countVoterVote, db, getBattleRow } from "../../../d1/queries";
 import * as schema from "../../../d1/schema";
 import { utcDay } from "../../../shared/core/time";
 import { judgeRevision } from "../../../shared/data/labels/judge";
-import { JUDGE_REQUEUE_MS, runMaintenance } from "../../../workers/maintenance";
+import { JUDGE_REQUEUE_MS, runMaintenance } from "../../../workers/cron/maintenance";
 import { vote, writeVotes } from "./helpers";
 
 describe("maintenance: judge re-queue and pruning", () => {

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { db, getBattleRow } from "../../../d1/queries";
 import * as schema from "../../../d1/schema";
 import { HEURISTIC_VERSIONS, HEURISTICS_REVISION } from "../../../shared/data/categories";
-import { runMaintenance } from "../../../workers/maintenance";
+import { runMaintenance } from "../../../workers/cron/maintenance";
 import { vote, writeVotes } from "./helpers";
 
 describe("maintenance: heuristic re-labelling", () => {

@@ -3,6 +3,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { db, getModel, listModels, modelHealthRows, upsertModel } from "../../../d1/queries";
 import { ApiError } from "../../../shared/core/errors";
 import { jsonProblem, LIMITS } from "../../../shared/core/validation";
+import { operatorLifecycle } from "../../../shared/models/lifecycle";
 import {
   assertIdMatches,
   MODEL_WRITE_POLICY,
@@ -103,7 +104,8 @@ export function registerAdminRoutes(app: App) {
         `params: the stored params are invalid (${stored}); send params to replace them`,
       );
     }
-    const model = await upsertModel(d, id, input, Date.now(), existing);
+    const now = Date.now();
+    const model = await upsertModel(d, id, input, now, existing, operatorLifecycle(existing, input, now));
     return c.json(modelOutput(model), 200);
   });
 }

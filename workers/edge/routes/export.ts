@@ -1,15 +1,36 @@
-// GET /api/export/conversations.jsonl[?snapshot=ID] (DESIGN section 4): the rated battles of a snapshot whose voter
-// consented to release, with their conversations, in FastChat's conv_release style, PII scrubbed
-// (shared/data/cleaning/pii.ts). Only battles with a retained transcript can be released (TRANSCRIPT_RETENTION keeps the
-// consented ones by default). Streamed: one D1 page and one transcript in memory at a time.
+// The data exports of a snapshot (DESIGN sections 4 and 7, invariant 5), both JSON Lines:
+// - GET /api/export/battles.jsonl[?snapshot=ID][&include=excluded]: the battles the snapshot rated, in the ratings
+//   CLI's input format: the frozen file the cron wrote to R2, or (include=excluded) the audit view from D1.
+// - GET /api/export/conversations.jsonl[?snapshot=ID]: the rated battles of a snapshot whose voter consented to
+//   release, with their conversations, in FastChat's conv_release style, PII scrubbed (shared/data/cleaning/pii.ts).
+//   Only battles with a retained transcript can be released (TRANSCRIPT_RETENTION keeps the consented ones by
+//   default). Streamed: one D1 page and one transcript in memory at a time.
 import { createRoute, z } from "@hono/zod-openapi";
-import { ratedBattles } from "../../../d1/export";
-import { db, latestSnapshot, listModels, snapshotById, type SnapshotRow } from "../../../d1/queries";
+import { jsonlStream, publicRatedBattles, snapshotFor, toExportLine, type ExportLine } from "../../../d1/export";
+import { db, type SnapshotRow } from "../../../d1/queries";
 import { readTranscript, type Transcript } from "../../../shared/battle/transcript";
 import { scrubPii } from "../../../shared/data/cleaning/pii";
 import { ApiError } from "../../../shared/core/errors";
 import type { App } from "../env";
 import { errors } from "../schemas";
+
+const ExportQuery = z.object({
+  snapshot: z.string().min(1).max(64).optional(),
+  include: z.enum(["excluded"]).optional(),
+});
+
+const exportBattles = createRoute({
+  method: "get",
+  path: "/api/export/battles.jsonl",
+  summary: "The battles a snapshot rated, in the ratings CLI's input format (JSONL)",
+  request: { query: ExportQuery },
+  responses: {
+    200: { description: "JSON Lines", content: { "application/x-ndjson": { schema: z.string() } } },
+    404: errors[404],
+    422: errors[422],
+    503: errors[503],
+  },
+});
 
 const Query = z.object({ snapshot: z.string().min(1).max(64).optional() });
 
@@ -26,69 +47,80 @@ const route = createRoute({
   },
 });
 
-export interface ConversationLine {
-  id: string;
-  tstamp: number;
-  model_a: string;
-  model_b: string;
-  winner: string;
-  judge: string;
-  turn: number;
-  anony: boolean;
-  language: string | null;
-  categories: string[];
+/** A released battle: the export line's FastChat fields that conv_release has, then both conversations. */
+export type ConversationLine = Pick<
+  ExportLine,
+  "id" | "tstamp" | "model_a" | "model_b" | "winner" | "judge" | "turn" | "anony" | "language" | "categories"
+> & {
   conversation_a: { role: string; content: string }[];
   conversation_b: { role: string; content: string }[];
-}
+};
 
 const scrub = (conv: Transcript["conversationA"]) => conv.map((m) => ({ role: m.role, content: scrubPii(m.content) }));
 
+const notFound = (id: string) => new ApiError(404, "snapshot_not_found", `No snapshot '${id}'.`);
+
+/** The audit view: every anonymous battle recorded by the snapshot's time, excluded ones with their reason. */
+function auditStream(env: Env, snap: SnapshotRow): ReadableStream<Uint8Array> {
+  const rows = publicRatedBattles(db(env.DB), { includeExcluded: true, recordedUpTo: snap.generatedAt });
+  return jsonlStream(rows, (row) => toExportLine(row, true));
+}
+
 function conversations(env: Env, snap: SnapshotRow): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  const d = db(env.DB);
-  let rows: ReturnType<typeof ratedBattles> | null = null;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (!rows) {
-        const publicModels = new Set((await listModels(d)).filter((m) => m.visibility === "public").map((m) => m.id));
-        rows = ratedBattles(d, publicModels, { recordedUpTo: snap.generatedAt });
-      }
-      // Skip to the next battle that may be released; emit one line per pull.
-      for (;;) {
-        const next = await rows.next();
-        if (next.done) return controller.close();
-        const row = next.value;
-        if (!row.consent || !row.transcriptKey) continue;
-        const t = await readTranscript(env.STORE, row.transcriptKey);
-        if (!t) continue;
-        const line: ConversationLine = {
-          id: row.id,
-          tstamp: row.votedAt / 1000,
-          model_a: row.modelA,
-          model_b: row.modelB,
-          winner: row.winner,
-          judge: row.voterHash,
-          turn: row.turns,
-          anony: row.anony,
-          language: row.language,
-          categories: row.categories,
-          conversation_a: scrub(t.conversationA),
-          conversation_b: scrub(t.conversationB),
-        };
-        controller.enqueue(encoder.encode(`${JSON.stringify(line)}\n`));
-        return;
-      }
-    },
+  const rows = publicRatedBattles(db(env.DB), { recordedUpTo: snap.generatedAt });
+  // Only battles that may be released: consented, with a retained transcript.
+  return jsonlStream(rows, async (row): Promise<ConversationLine | null> => {
+    if (!row.consent || !row.transcriptKey) return null;
+    const t = await readTranscript(env.STORE, row.transcriptKey);
+    if (!t) return null;
+    const { id, tstamp, model_a, model_b, winner, judge, turn, anony, language, categories } = toExportLine(row);
+    return {
+      id,
+      tstamp,
+      model_a,
+      model_b,
+      winner,
+      judge,
+      turn,
+      anony,
+      language,
+      categories,
+      conversation_a: scrub(t.conversationA),
+      conversation_b: scrub(t.conversationB),
+    };
   });
 }
 
 export function registerExportRoutes(app: App) {
+  app.openapi(exportBattles, async (c) => {
+    const q = c.req.valid("query");
+    const snap = await snapshotFor(db(c.env.DB), q.snapshot);
+    if (!snap) {
+      if (q.snapshot) throw notFound(q.snapshot);
+      throw new ApiError(
+        503,
+        "not_ready",
+        "No leaderboard has been published yet; the first one is computed within a minute.",
+        { "retry-after": "60" },
+      );
+    }
+    // A named snapshot's export never changes; "the latest" does, so it must not outlive /leaderboard.json in a cache.
+    const headers = {
+      "content-type": "application/x-ndjson; charset=utf-8",
+      "x-arena-snapshot": snap.id,
+      "cache-control": q.snapshot ? "public, max-age=31536000, immutable" : "no-cache",
+    };
+    if (q.include === "excluded") return new Response(auditStream(c.env, snap), { headers }) as never;
+    const object = await c.env.STORE.get(snap.exportKey);
+    if (!object) throw new ApiError(404, "export_not_found", `The export of snapshot '${snap.id}' is missing.`);
+    return new Response(object.body, { headers: { ...headers, "x-arena-sha256": snap.sha256 } }) as never;
+  });
+
   app.openapi(route, async (c) => {
     const q = c.req.valid("query");
-    const d = db(c.env.DB);
-    const snap = q.snapshot ? await snapshotById(d, q.snapshot) : await latestSnapshot(d);
+    const snap = await snapshotFor(db(c.env.DB), q.snapshot);
     if (!snap) {
-      if (q.snapshot) throw new ApiError(404, "snapshot_not_found", `No snapshot '${q.snapshot}'.`);
+      if (q.snapshot) throw notFound(q.snapshot);
       throw new ApiError(503, "not_ready", "No leaderboard has been published yet.", { "retry-after": "60" });
     }
     return new Response(conversations(c.env, snap), {

@@ -1,8 +1,7 @@
-// The published leaderboard (DESIGN sections 4 and 6): the latest snapshot from R2 with ETag/304 and caching, a
-// model's history from the D1 index, and the frozen export each snapshot rated (invariant 5).
+// The published leaderboard (DESIGN sections 4 and 6): the latest snapshot from R2 with ETag/304 and caching, and a
+// model's history from the D1 index. The export each snapshot rated is served by routes/export.ts.
 import { createRoute, z } from "@hono/zod-openapi";
-import { ratedBattles, toExportLine } from "../../../d1/export";
-import { db, latestSnapshot, listModels, modelHistory, snapshotById, type SnapshotRow } from "../../../d1/queries";
+import { db, latestSnapshot, modelHistory } from "../../../d1/queries";
 import { ApiError } from "../../../shared/core/errors";
 import type { App } from "../env";
 import { errors } from "../schemas";
@@ -58,24 +57,6 @@ const history = createRoute({
   },
 });
 
-const ExportQuery = z.object({
-  snapshot: z.string().min(1).max(64).optional(),
-  include: z.enum(["excluded"]).optional(),
-});
-
-const exportBattles = createRoute({
-  method: "get",
-  path: "/api/export/battles.jsonl",
-  summary: "The battles a snapshot rated, in the ratings CLI's input format (JSONL)",
-  request: { query: ExportQuery },
-  responses: {
-    200: { description: "JSON Lines", content: { "application/x-ndjson": { schema: z.string() } } },
-    404: errors[404],
-    422: errors[422],
-    503: errors[503],
-  },
-});
-
 const quoted = (etag: string) => `"${etag}"`;
 
 function matches(ifNoneMatch: string | undefined, etag: string): boolean {
@@ -83,31 +64,6 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
   return ifNoneMatch.split(",").some((t) => {
     const v = t.trim().replace(/^W\//, "");
     return v === "*" || v === quoted(etag);
-  });
-}
-
-async function snapshotFor(env: Env, id: string | undefined): Promise<SnapshotRow> {
-  const d = db(env.DB);
-  const snap = id ? await snapshotById(d, id) : await latestSnapshot(d);
-  if (!snap) throw id ? new ApiError(404, "snapshot_not_found", `No snapshot '${id}'.`) : notReady();
-  return snap;
-}
-
-/** The audit view: every anonymous battle recorded by the snapshot's time, excluded ones with their reason. */
-function auditStream(env: Env, snap: SnapshotRow): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  const d = db(env.DB);
-  let rows: ReturnType<typeof ratedBattles> | null = null;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (!rows) {
-        const publicModels = new Set((await listModels(d)).filter((m) => m.visibility === "public").map((m) => m.id));
-        rows = ratedBattles(d, publicModels, { includeExcluded: true, recordedUpTo: snap.generatedAt });
-      }
-      const next = await rows.next();
-      if (next.done) return controller.close();
-      controller.enqueue(encoder.encode(`${JSON.stringify(toExportLine(next.value, true))}\n`));
-    },
   });
 }
 
@@ -141,20 +97,5 @@ export function registerLeaderboardRoutes(app: App) {
         })),
       200,
     );
-  });
-
-  app.openapi(exportBattles, async (c) => {
-    const q = c.req.valid("query");
-    const snap = await snapshotFor(c.env, q.snapshot);
-    // A named snapshot's export never changes; "the latest" does, so it must not outlive /leaderboard.json in a cache.
-    const headers = {
-      "content-type": "application/x-ndjson; charset=utf-8",
-      "x-arena-snapshot": snap.id,
-      "cache-control": q.snapshot ? "public, max-age=31536000, immutable" : "no-cache",
-    };
-    if (q.include === "excluded") return new Response(auditStream(c.env, snap), { headers }) as never;
-    const object = await c.env.STORE.get(snap.exportKey);
-    if (!object) throw new ApiError(404, "export_not_found", `The export of snapshot '${snap.id}' is missing.`);
-    return new Response(object.body, { headers: { ...headers, "x-arena-sha256": snap.sha256 } }) as never;
   });
 }

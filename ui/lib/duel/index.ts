@@ -1,6 +1,6 @@
-// The two-pane battle used by `/` (anonymous) and `/compare` (named side by side): prompt box, both answers
-// streaming at once, stop, regenerate, retry, the vote bar once both sides finished, the reveal, "New round",
-// reporting and the local history. DESIGN section 4a fixes the data-testids used here.
+// The two-pane battle used by `/` (anonymous) and `/compare` (named side by side): both answers streaming at once,
+// stop, regenerate, retry, the vote bar once both sides finished, the reveal and "New round". This file is the state
+// machine and its actions; the markup is ./view.ts, the report form ./report.ts, the local history ./history.ts.
 import {
   ApiError,
   describeError,
@@ -12,16 +12,27 @@ import {
   type Side,
   type VoteResult,
   type Winner,
-} from "./api";
-import { h, show } from "./dom";
-import { renderMarkdown } from "./markdown";
-import { readHistory, saveHistory, type HistoryEntry } from "./storage";
+} from "../api";
+import { h, show } from "../dom";
+import { renderMarkdown } from "../markdown";
+import { renderHistory, saveToHistory, saveVoteToHistory } from "./history";
+import { buildReport, type ReportWidget } from "./report";
+import {
+  buildAnswer,
+  buildDuelView,
+  emptyHint,
+  nameView,
+  PROMPT_PLACEHOLDER,
+  voteResultView,
+  VOTES,
+  type DuelMode,
+  type DuelView,
+} from "./view";
 
 const SIDES: Side[] = ["a", "b"];
-const MAX_PROMPT_CHARS = 30_000;
 
 export interface DuelOptions {
-  mode: "anonymous" | "side-by-side";
+  mode: DuelMode;
   /** The body of POST /api/battles, or null when the battle cannot start yet (e.g. models not picked). */
   createBody(): Record<string, unknown> | null;
   /** Called whenever a battle starts or ends, e.g. to lock the model pickers of /compare. */
@@ -37,20 +48,6 @@ interface SideView {
 }
 
 type Phase = "idle" | "streaming" | "ready" | "voted";
-
-const VOTES: { winner: Winner; label: string; key: string; testid: string }[] = [
-  { winner: "a", label: "A is better", key: "1", testid: "vote-a" },
-  { winner: "b", label: "B is better", key: "2", testid: "vote-b" },
-  { winner: "tie", label: "Tie", key: "3", testid: "vote-tie" },
-  { winner: "bothbad", label: "Both are bad", key: "4", testid: "vote-bothbad" },
-];
-
-const WINNER_TEXT: Record<Winner, string> = {
-  a: "A is better",
-  b: "B is better",
-  tie: "a tie",
-  bothbad: "both are bad",
-};
 
 /** Why a vote will not count, in words (never naming a model). */
 export function reasonText(reason: string | null): string | null {
@@ -75,6 +72,8 @@ export function reasonText(reason: string | null): string | null {
 export class Duel {
   readonly el: HTMLElement;
   private readonly opts: DuelOptions;
+  private readonly view: DuelView;
+  private readonly report: ReportWidget;
   private battleId: string | null = null;
   private phase: Phase = "idle";
   private turnCount = 0;
@@ -86,169 +85,29 @@ export class Duel {
   private frame = 0;
   private shownNames: { a: ModelReveal | null; b: ModelReveal | null } = { a: null, b: null };
 
-  // Elements
-  private readonly transcripts: Record<Side, HTMLElement>;
-  private readonly names: Record<Side, HTMLElement>;
-  private readonly statuses: Record<Side, HTMLElement>;
-  private readonly voteBar: HTMLElement;
-  private readonly voteButtons: HTMLButtonElement[];
-  private readonly result: HTMLElement;
-  private readonly warning: HTMLElement;
-  private readonly errorBanner: HTMLElement;
-  private readonly prompt: HTMLTextAreaElement;
-  private readonly sendButton: HTMLButtonElement;
-  private readonly stopButton: HTMLButtonElement;
-  private readonly regenButton: HTMLButtonElement;
-  private readonly newButton: HTMLButtonElement;
-  private readonly reportButton: HTMLButtonElement;
-  private readonly reportForm: HTMLFormElement;
-  private readonly historyList: HTMLElement;
-
   constructor(opts: DuelOptions) {
     this.opts = opts;
-    const anonymous = opts.mode === "anonymous";
-    const pane = (side: Side) => {
-      const upper = side.toUpperCase();
-      const name = h("span", { class: "model-name", "data-testid": `model-${side}` });
-      const status = h("span", { class: "pane-status", "aria-live": "polite" });
-      const transcript = h("div", {
-        class: "transcript",
-        tabindex: 0,
-        role: "region",
-        "aria-label": `Conversation with model ${upper}`,
-      });
-      this.transcripts[side] = transcript;
-      this.names[side] = name;
-      this.statuses[side] = status;
-      return h(
-        "section",
-        { class: `pane pane-${side}`, "aria-labelledby": `pane-${side}-title` },
-        h("header", { class: "pane-head" }, h("h2", { id: `pane-${side}-title` }, `Model ${upper}`), name, status),
-        transcript,
-      );
-    };
-    this.transcripts = {} as Record<Side, HTMLElement>;
-    this.names = {} as Record<Side, HTMLElement>;
-    this.statuses = {} as Record<Side, HTMLElement>;
-
-    this.voteButtons = VOTES.map((v) =>
-      h(
-        "button",
-        {
-          type: "button",
-          class: `vote vote-${v.winner}`,
-          "data-testid": v.testid,
-          "aria-keyshortcuts": `${v.key} Alt+${v.key}`,
-          onclick: () => void this.vote(v.winner),
-        },
-        v.label,
-        " ",
-        h("kbd", { "aria-hidden": "true" }, v.key),
-      ),
-    );
-    this.voteBar = h(
-      "div",
-      { class: "vote-bar", role: "group", "aria-labelledby": "vote-title", hidden: true },
-      h(
-        "p",
-        { id: "vote-title", class: "vote-title" },
-        anonymous ? "Which answer is better? Your vote reveals the models." : "Which answer is better?",
-        h("span", { class: "hint" }, " Keys 1–4 (Alt+1–4 while typing)."),
-      ),
-      h("div", { class: "vote-buttons" }, this.voteButtons),
-    );
-    this.result = h("div", { class: "result", "data-testid": "vote-result", role: "status", hidden: true });
-    this.warning = h("div", { class: "banner warn", "data-testid": "leak-warning", role: "status", hidden: true });
-    this.errorBanner = h("div", { class: "banner error", "data-testid": "error-banner", role: "alert", hidden: true });
-
-    this.prompt = h("textarea", {
-      id: `prompt-${opts.mode}`,
-      "data-testid": "prompt-input",
-      rows: 3,
-      maxlength: MAX_PROMPT_CHARS,
-      placeholder: "Ask anything… (Enter to send, Shift+Enter for a new line)",
-      autocomplete: "off",
-    }) as HTMLTextAreaElement;
-    this.sendButton = h("button", { type: "submit", class: "primary", "data-testid": "send", disabled: true }, "Send");
-    this.stopButton = h(
-      "button",
-      { type: "button", "data-testid": "stop", disabled: true, onclick: () => void this.stop() },
-      "Stop",
-    );
-    this.regenButton = h(
-      "button",
-      { type: "button", "data-testid": "regenerate", disabled: true, onclick: () => void this.regenerate() },
-      "Regenerate",
-    );
-    this.newButton = h(
-      "button",
-      { type: "button", "data-testid": "new-round", onclick: () => this.newRound() },
-      "New round",
-    );
-    this.reportButton = h(
-      "button",
-      {
-        type: "button",
-        class: "link",
-        "data-testid": "report",
-        disabled: true,
-        "aria-expanded": "false",
-        onclick: () => this.toggleReport(),
+    this.report = buildReport(opts.mode, () => this.battleId);
+    this.view = buildDuelView({
+      mode: opts.mode,
+      report: this.report,
+      on: {
+        send: () => void this.send(),
+        stop: () => void this.stop(),
+        regenerate: () => void this.regenerate(),
+        newRound: () => this.newRound(),
+        vote: (winner) => void this.vote(winner),
       },
-      "Report this battle",
-    );
-    this.reportForm = this.buildReportForm();
-    this.historyList = h("ol", { class: "history-list" });
-
-    const composer = h(
-      "form",
-      {
-        class: "composer",
-        onsubmit: (e: Event) => {
-          e.preventDefault();
-          void this.send();
-        },
-      },
-      h("label", { for: this.prompt.id, class: "sr-only" }, "Your prompt"),
-      this.prompt,
-      h(
-        "div",
-        { class: "actions" },
-        this.sendButton,
-        this.stopButton,
-        this.regenButton,
-        this.newButton,
-        h("span", { class: "spacer" }),
-        this.reportButton,
-      ),
-      this.reportForm,
-    );
-
-    this.el = h(
-      "div",
-      { class: "duel" },
-      this.warning,
-      this.errorBanner,
-      h("div", { class: "panes" }, pane("a"), pane("b")),
-      this.voteBar,
-      this.result,
-      composer,
-      h(
-        "details",
-        { class: "history" },
-        h("summary", {}, anonymous ? "Your past battles" : "Your past comparisons"),
-        h("p", { class: "muted small" }, "Kept in this browser only."),
-        this.historyList,
-      ),
-    );
-
-    this.prompt.addEventListener("keydown", (e) => {
+    });
+    this.el = this.view.el;
+    const prompt = this.view.prompt;
+    prompt.addEventListener("keydown", (e) => {
       if (e.key === "Enter" && !e.shiftKey && !e.isComposing && !e.altKey && !e.ctrlKey && !e.metaKey) {
         e.preventDefault();
         void this.send();
       }
     });
-    this.prompt.addEventListener("input", () => this.sync());
+    prompt.addEventListener("input", () => this.sync());
     document.addEventListener("keydown", (e) => this.onKey(e));
     this.reset();
     this.renderHistory();
@@ -257,16 +116,11 @@ export class Duel {
   /** Shows model names in the pane headers (compare: the picked models before the battle starts). */
   setNames(models: { a: ModelReveal | null; b: ModelReveal | null }): void {
     this.shownNames = models;
-    for (const side of SIDES) {
-      const m = models[side];
-      this.names[side].replaceChildren(
-        ...(m ? [h("strong", {}, m.name), h("span", { class: "org" }, ` · ${m.organization}`)] : []),
-      );
-    }
+    for (const side of SIDES) this.view.names[side].replaceChildren(...nameView(models[side]));
   }
 
   focusPrompt(): void {
-    this.prompt.focus();
+    this.view.prompt.focus();
   }
 
   get active(): boolean {
@@ -276,6 +130,7 @@ export class Duel {
   // ------------------------------------------------------------------ state and rendering
 
   private reset(): void {
+    const v = this.view;
     this.battleId = null;
     this.phase = "idle";
     this.turnCount = 0;
@@ -283,48 +138,38 @@ export class Duel {
     this.firstPrompt = "";
     this.sides = {} as Record<Side, SideView>;
     for (const side of SIDES) {
-      const hint = h(
-        "p",
-        { class: "empty-hint" },
-        this.opts.mode === "anonymous"
-          ? `Model ${side.toUpperCase()}'s answer appears here. Its name is revealed after you vote.`
-          : `Model ${side.toUpperCase()}'s answer appears here.`,
-      );
-      this.transcripts[side].replaceChildren(hint);
+      v.transcripts[side].replaceChildren(emptyHint(this.opts.mode, side));
       this.sides[side] = this.newSideView(side);
-      this.transcripts[side].append(this.sides[side].answer.parentElement!);
-      this.statuses[side].textContent = "";
+      v.transcripts[side].append(this.sides[side].answer.parentElement!);
+      v.statuses[side].textContent = "";
     }
     if (this.opts.mode === "anonymous") this.setNames({ a: null, b: null });
-    show(this.voteBar, false);
-    show(this.result, false);
-    show(this.warning, false);
-    show(this.errorBanner, false);
-    this.prompt.readOnly = false;
-    this.prompt.placeholder = "Ask anything… (Enter to send, Shift+Enter for a new line)";
-    this.closeReport();
+    show(v.voteBar, false);
+    show(v.result, false);
+    show(v.warning, false);
+    show(v.errorBanner, false);
+    v.prompt.readOnly = false;
+    v.prompt.placeholder = PROMPT_PLACEHOLDER;
+    this.report.close();
     this.sync();
   }
 
   private newSideView(side: Side): SideView {
-    const answer = h("div", { class: "md answer", "data-testid": `answer-${side}` });
-    const note = h("div", { class: "side-note" });
-    h("div", { class: "msg bot" }, answer, note);
-    return { text: "", finish: null, error: null, answer, note };
+    return { text: "", finish: null, error: null, ...buildAnswer(side) };
   }
 
   /** Enables and disables the controls for the current phase. */
   private sync(): void {
     const streaming = this.phase === "streaming";
     const voted = this.phase === "voted";
-    this.sendButton.disabled = streaming || voted || this.prompt.value.trim() === "";
-    this.stopButton.disabled = !streaming;
-    this.regenButton.disabled = this.phase !== "ready";
-    this.reportButton.disabled = this.battleId === null;
-    this.prompt.readOnly = voted;
+    this.view.sendButton.disabled = streaming || voted || this.view.prompt.value.trim() === "";
+    this.view.stopButton.disabled = !streaming;
+    this.view.regenButton.disabled = this.phase !== "ready";
+    this.report.button.disabled = this.battleId === null;
+    this.view.prompt.readOnly = voted;
     this.el.dataset.phase = this.phase;
-    show(this.voteBar, this.phase === "ready" && this.canVote);
-    for (const b of this.voteButtons) b.disabled = !(this.phase === "ready" && this.canVote);
+    show(this.view.voteBar, this.phase === "ready" && this.canVote);
+    for (const b of this.view.voteButtons) b.disabled = !(this.phase === "ready" && this.canVote);
   }
 
   private scheduleRender(side: Side): void {
@@ -336,7 +181,7 @@ export class Duel {
     this.frame = 0;
     for (const side of this.dirty) {
       const view = this.sides[side];
-      const t = this.transcripts[side];
+      const t = this.view.transcripts[side];
       const stick = t.scrollHeight - t.scrollTop - t.clientHeight < 40;
       renderMarkdown(view.answer, view.text);
       if (stick) t.scrollTop = t.scrollHeight;
@@ -366,27 +211,27 @@ export class Duel {
   }
 
   private setStatus(side: Side, text: string): void {
-    this.statuses[side].textContent = text;
-    this.statuses[side].classList.toggle("writing", text === "Writing…");
+    this.view.statuses[side].textContent = text;
+    this.view.statuses[side].classList.toggle("writing", text === "Writing…");
   }
 
   private showError(message: string, retry?: () => void): void {
-    this.errorBanner.replaceChildren(h("span", {}, message));
+    this.view.errorBanner.replaceChildren(h("span", {}, message));
     if (retry) {
-      this.errorBanner.append(
+      this.view.errorBanner.append(
         " ",
         h("button", { type: "button", class: "link", "data-testid": "retry", onclick: retry }, "Retry"),
       );
     }
-    show(this.errorBanner, true);
+    show(this.view.errorBanner, true);
   }
 
   // ------------------------------------------------------------------ actions
 
   private async send(): Promise<void> {
-    const content = this.prompt.value.trim();
+    const content = this.view.prompt.value.trim();
     if (!content || this.phase === "streaming" || this.phase === "voted") return;
-    show(this.errorBanner, false);
+    show(this.view.errorBanner, false);
     if (!this.battleId) {
       const body = this.opts.createBody();
       if (!body) return;
@@ -408,7 +253,7 @@ export class Duel {
         return;
       }
     }
-    this.prompt.value = "";
+    this.view.prompt.value = "";
     this.startTurn(content);
     await this.runStream(`/api/battles/${this.battleId}/messages`, { content }, content);
   }
@@ -417,7 +262,7 @@ export class Duel {
   private startTurn(content: string): void {
     this.turnCount += 1;
     for (const side of SIDES) {
-      const t = this.transcripts[side];
+      const t = this.view.transcripts[side];
       const old = this.sides[side];
       const user = h("div", { class: "msg user" }, h("span", { class: "sr-only" }, "You: "), content);
       if (this.turnCount === 1) {
@@ -451,7 +296,7 @@ export class Duel {
   private async runStream(path: string, body: unknown, resendContent: string | null): Promise<void> {
     this.phase = "streaming";
     this.canVote = false;
-    show(this.warning, false);
+    show(this.view.warning, false);
     this.sync();
     for (const side of SIDES) this.setStatus(side, "Writing…");
     let started = false;
@@ -503,7 +348,7 @@ export class Duel {
       this.battleId = id;
     } else {
       for (const side of SIDES) {
-        const t = this.transcripts[side];
+        const t = this.view.transcripts[side];
         t.lastElementChild?.remove();
         t.lastElementChild?.remove();
         const answers = t.querySelectorAll<HTMLElement>(".answer");
@@ -513,7 +358,7 @@ export class Duel {
       this.turnCount -= 1;
       this.phase = "ready";
     }
-    this.prompt.value = content;
+    this.view.prompt.value = content;
     this.sync();
   }
 
@@ -549,7 +394,7 @@ export class Duel {
     for (const side of SIDES) if (!this.sides[side].finish) this.setStatus(side, "");
     this.sync();
     this.showError(`${describeError(err)} Retry to generate this turn again.`, () => {
-      show(this.errorBanner, false);
+      show(this.view.errorBanner, false);
       void this.regenerate();
     });
   }
@@ -558,12 +403,12 @@ export class Duel {
     this.phase = "ready";
     this.canVote = d.canVote;
     const note = reasonText(d.reason);
-    this.warning.textContent = note
+    this.view.warning.textContent = note
       ? `${note} You can still vote${this.opts.mode === "anonymous" ? " to see who it was" : ""}, or start a new round.`
       : "";
-    show(this.warning, note !== null);
-    if (d.reason === "identity_leak") this.warning.dataset.reason = "identity_leak";
-    else delete this.warning.dataset.reason;
+    show(this.view.warning, note !== null);
+    if (d.reason === "identity_leak") this.view.warning.dataset.reason = "identity_leak";
+    else delete this.view.warning.dataset.reason;
     for (const side of SIDES) if (!this.sides[side].finish) this.setStatus(side, "Done");
     this.flush();
     this.sync();
@@ -572,7 +417,7 @@ export class Duel {
 
   private async stop(): Promise<void> {
     if (this.phase !== "streaming" || !this.battleId) return;
-    this.stopButton.disabled = true;
+    this.view.stopButton.disabled = true;
     try {
       await postJson(`/api/battles/${this.battleId}/stop`);
     } catch (err) {
@@ -582,14 +427,14 @@ export class Duel {
 
   private async regenerate(): Promise<void> {
     if (!this.battleId || this.phase === "streaming" || this.phase === "voted" || this.turnCount === 0) return;
-    show(this.errorBanner, false);
+    show(this.view.errorBanner, false);
     this.resetLastTurn();
     await this.runStream(`/api/battles/${this.battleId}/regenerate`, undefined, null);
   }
 
   private async vote(winner: Winner): Promise<void> {
     if (this.phase !== "ready" || !this.canVote || !this.battleId) return;
-    for (const b of this.voteButtons) b.disabled = true;
+    for (const b of this.view.voteButtons) b.disabled = true;
     let result: VoteResult;
     try {
       result = await postJson<VoteResult>(`/api/battles/${this.battleId}/vote`, { winner });
@@ -600,41 +445,21 @@ export class Duel {
     }
     this.phase = "voted";
     this.setNames(result.models);
-    const pick = winner === "a" || winner === "b" ? result.models[winner].name : null;
     const counted = result.counted
       ? "Your vote counts toward the leaderboard."
       : this.opts.mode === "side-by-side"
         ? "Named votes are stored but not rated."
         : (reasonText(result.reason) ?? "This vote will not count toward the leaderboard.");
-    this.result.replaceChildren(
-      h("p", {}, h("strong", {}, `You voted: ${WINNER_TEXT[winner]}`), pick ? ` (${pick}).` : ".", " ", counted),
-      h(
-        "p",
-        { class: "reveal" },
-        `Model A was `,
-        h("strong", {}, result.models.a.name),
-        ` (${result.models.a.organization}); model B was `,
-        h("strong", {}, result.models.b.name),
-        ` (${result.models.b.organization}).`,
-      ),
-      h(
-        "p",
-        {},
-        h("a", { href: `/battle/${this.battleId}`, "data-testid": "share-link" }, "Shareable link to this battle"),
-        " · Start a new round to keep going.",
-      ),
+    this.view.result.replaceChildren(
+      ...voteResultView({ winner, models: result.models, counted, battleId: this.battleId }),
     );
-    show(this.result, true);
-    show(this.warning, false);
-    this.prompt.placeholder = "This battle is over. Press “New round” to start another.";
+    show(this.view.result, true);
+    show(this.view.warning, false);
+    this.view.prompt.placeholder = "This battle is over. Press “New round” to start another.";
     this.sync();
-    saveHistory({
-      id: this.battleId,
-      winner,
-      models: { a: result.models.a.name, b: result.models.b.name },
-    });
+    saveVoteToHistory(this.battleId, winner, { a: result.models.a.name, b: result.models.b.name });
     this.renderHistory();
-    this.newButton.focus();
+    this.view.newButton.focus();
   }
 
   newRound(): void {
@@ -650,7 +475,7 @@ export class Duel {
     this.reset();
     if (this.opts.mode === "side-by-side") this.setNames(this.shownNames);
     this.opts.onBattleChange?.(false);
-    this.prompt.focus();
+    this.view.prompt.focus();
   }
 
   private onKey(e: KeyboardEvent): void {
@@ -662,86 +487,13 @@ export class Duel {
     void this.vote(VOTES[Number(e.key) - 1]!.winner);
   }
 
-  // ------------------------------------------------------------------ report and history
-
-  private buildReportForm(): HTMLFormElement {
-    const id = `report-reason-${this.opts.mode}`;
-    const area = h("textarea", { id, rows: 2, maxlength: 2000, required: true }) as HTMLTextAreaElement;
-    const status = h("span", { class: "muted", role: "status" });
-    const form = h(
-      "form",
-      {
-        class: "report-form",
-        hidden: true,
-        onsubmit: async (e: Event) => {
-          e.preventDefault();
-          if (!this.battleId || !area.value.trim()) return;
-          try {
-            await postJson(`/api/battles/${this.battleId}/report`, { reason: area.value.trim() });
-            status.textContent = "Thank you. A moderator will look at this battle.";
-            area.value = "";
-          } catch (err) {
-            status.textContent = describeError(err);
-          }
-        },
-      },
-      h("label", { for: id }, "What is wrong with this battle? (harmful content, a broken answer, …)"),
-      area,
-      h("div", { class: "actions" }, h("button", { type: "submit" }, "Send report"), status),
-    ) as HTMLFormElement;
-    return form;
-  }
-
-  private toggleReport(): void {
-    const open = this.reportForm.hidden;
-    this.reportForm.hidden = !open;
-    this.reportButton.setAttribute("aria-expanded", String(open));
-    if (open) this.reportForm.querySelector("textarea")?.focus();
-  }
-
-  private closeReport(): void {
-    this.reportForm.hidden = true;
-    this.reportButton.setAttribute("aria-expanded", "false");
-    const status = this.reportForm.querySelector("[role=status]");
-    if (status) status.textContent = "";
-  }
-
   private saveToHistory(): void {
     if (!this.battleId) return;
-    saveHistory({
-      id: this.battleId,
-      mode: this.opts.mode,
-      prompt: this.firstPrompt.slice(0, 140),
-      createdAt: readHistory().find((e) => e.id === this.battleId)?.createdAt ?? Date.now(),
-      turns: this.turnCount,
-    });
+    saveToHistory({ id: this.battleId, mode: this.opts.mode, prompt: this.firstPrompt, turns: this.turnCount });
     this.renderHistory();
   }
 
   private renderHistory(): void {
-    const entries = readHistory().filter((e: HistoryEntry) => e.mode === this.opts.mode);
-    if (entries.length === 0) {
-      this.historyList.replaceChildren(h("li", { class: "muted" }, "No battles yet."));
-      return;
-    }
-    this.historyList.replaceChildren(
-      ...entries.map((e) =>
-        h(
-          "li",
-          {},
-          h("a", { href: `/battle/${e.id}` }, e.prompt || "(no prompt)"),
-          h(
-            "span",
-            { class: "muted small" },
-            ` · ${new Date(e.createdAt).toLocaleString()} · ${e.turns} turn${e.turns === 1 ? "" : "s"}`,
-            e.winner && e.models
-              ? ` · ${e.models.a} vs ${e.models.b}: ${WINNER_TEXT[e.winner]}`
-              : e.winner
-                ? ""
-                : " · not voted",
-          ),
-        ),
-      ),
-    );
+    renderHistory(this.view.historyList, this.opts.mode);
   }
 }
