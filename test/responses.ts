@@ -13,7 +13,6 @@ import type { TransparencyReport } from "../shared/accounts/transparency";
 import type { LeaderboardJson } from "../shared/ratings/leaderboard";
 import leaderboardJsonSchema from "../shared/ratings/leaderboard.schema.json";
 import { createApp } from "../workers/edge/app";
-import { call } from "./helpers";
 
 /** One route's success response: the status it declares and the schema of its JSON body. */
 export interface RouteResponse<T> {
@@ -165,6 +164,3 @@ function publishedLeaderboard(): RouteResponse<LeaderboardJson> {
   // An imported JSON file's type widens its literals ("object" to string), so it never matches zod's JSONSchema type.
   return { ...declared, schema: z.fromJSONSchema(leaderboardJsonSchema as unknown as z.core.JSONSchema.JSONSchema) };
 }
-
-/** GET /api/battles/:id, asserted 200 and typed. */
-export const getBattle = (id: string) => read(call(`/api/battles/${id}`), R.battle);
