@@ -162,5 +162,28 @@ export const R = {
 function publishedLeaderboard(): RouteResponse<LeaderboardJson> {
   const declared = route<LeaderboardJson>("get", "/leaderboard.json");
   // An imported JSON file's type widens its literals ("object" to string), so it never matches zod's JSONSchema type.
-  return { ...declared, schema: z.fromJSONSchema(leaderboardJsonSchema as unknown as z.core.JSONSchema.JSONSchema) };
+  const contract = arrayConstsAsTuples(leaderboardJsonSchema) as z.core.JSONSchema.JSONSchema;
+  return { ...declared, schema: z.fromJSONSchema(contract) };
+}
+
+/**
+ * zod 4.6's fromJSONSchema turns `{"const": ["length", …]}` into z.literal([...]), which accepts any one of the
+ * items instead of the whole array; the same constraint written as a fixed tuple converts correctly.
+ */
+function arrayConstsAsTuples(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(arrayConstsAsTuples);
+  if (schema === null || typeof schema !== "object") return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) out[key] = arrayConstsAsTuples(value);
+  if (Array.isArray(out.const)) {
+    const items: unknown[] = out.const;
+    delete out.const;
+    Object.assign(out, {
+      type: "array",
+      prefixItems: items.map((item) => ({ const: item })),
+      items: false,
+      minItems: items.length,
+    });
+  }
+  return out;
 }
