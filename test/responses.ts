@@ -12,7 +12,7 @@ import type { PrivateResults } from "../shared/accounts/results";
 import type { TransparencyReport } from "../shared/accounts/transparency";
 import type { LeaderboardJson } from "../shared/ratings/leaderboard";
 import leaderboardJsonSchema from "../shared/ratings/leaderboard.schema.json";
-import { createApp } from "../workers/edge/app";
+import { edge } from "../workers/edge/index";
 
 /** One route's success response: the status it declares and the schema of its JSON body. */
 export interface RouteResponse<T> {
@@ -24,7 +24,8 @@ export interface RouteResponse<T> {
   readonly _type?: T;
 }
 
-const routesInApp = createApp().openAPIRegistry.definitions.flatMap((d) => (d.type === "route" ? [d.route] : []));
+// The app the Worker serves (its entry module; only that one may import app.ts, per the dependency rules).
+const routesInApp = edge.openAPIRegistry.definitions.flatMap((d) => (d.type === "route" ? [d.route] : []));
 
 /**
  * The route's one 2xx JSON response (`path` in OpenAPI form, `/api/battles/{id}`). Throws when the app has no
