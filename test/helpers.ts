@@ -2,6 +2,7 @@
 import { exports } from "cloudflare:workers";
 import seed from "../d1/seed/models.json";
 import { parseEvents } from "../shared/battle/sse";
+import { R, read } from "./responses";
 
 export const ADMIN = { authorization: "Bearer test-admin-token", "content-type": "application/json" };
 export const BASE = "http://arena.test";
@@ -33,10 +34,11 @@ export async function seedDemoModels(): Promise<typeof seed> {
 }
 
 export async function createBattle(body: unknown = { mode: "anonymous" }): Promise<string> {
-  const res = await post("/api/battles", body);
-  if (res.status !== 201) throw new Error(`create: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { id: string }).id;
+  return (await read(post("/api/battles", body), R.battleCreated)).id;
 }
+
+/** GET /api/battles/:id, asserted 200 and read through the route's schema. */
+export const getBattle = (id: string) => read(call(`/api/battles/${id}`), R.battle);
 
 export interface StreamedTurn {
   raw: string;

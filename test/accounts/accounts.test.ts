@@ -4,6 +4,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ADMIN, call, expectError } from "../helpers";
 import { asProvider, createProvider } from "./helpers";
+import { R, read } from "../responses";
 
 const admin = (path: string, method = "GET", body?: unknown) =>
   call(path, { method, headers: ADMIN, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -22,7 +23,7 @@ describe("provider accounts", () => {
     await expectError(await admin("/api/admin/providers", "POST", { name: "acme ai" }), 409, "provider_exists");
     await expectError(await admin("/api/admin/providers", "POST", { name: "" }), 422, "invalid_request");
     await expectError(await admin("/api/admin/providers", "POST", { name: "X", extra: 1 }), 422, "invalid_request");
-    const list = (await (await admin("/api/admin/providers")).json()) as any[];
+    const list = await read(admin("/api/admin/providers"), R.providers);
     expect(list.find((x) => x.id === p.id)).toEqual({
       id: p.id,
       name: "Acme AI",
@@ -34,7 +35,7 @@ describe("provider accounts", () => {
 
   it("stores only a salted hash: the key is nowhere in D1 and listings show prefixes only", async () => {
     const p = await createProvider();
-    const second = (await (await admin(`/api/admin/providers/${p.id}/keys`, "POST")).json()) as any;
+    const second = await read(admin(`/api/admin/providers/${p.id}/keys`, "POST"), R.issuedKey);
     expect(second.apiKey).toMatch(/^ak_/);
     const rows = await env.DB.prepare("SELECT * FROM provider_api_keys WHERE provider_id = ?").bind(p.id).all();
     expect(rows.results).toHaveLength(2);
@@ -44,8 +45,8 @@ describe("provider accounts", () => {
       expect(dump).not.toContain(key.split("_")[2]); // not even the secret part alone
     }
     // Two keys never share a salt, so equal secrets would still hash differently.
-    expect(new Set(rows.results.map((r: any) => r.salt)).size).toBe(2);
-    const keys = (await (await admin(`/api/admin/providers/${p.id}/keys`)).json()) as any[];
+    expect(new Set(rows.results.map((r) => r.salt)).size).toBe(2);
+    const keys = await read(admin(`/api/admin/providers/${p.id}/keys`), R.keys);
     expect(keys.map((k) => k.prefix).sort()).toEqual([p.prefix, second.prefix].sort());
     for (const k of keys) expect(Object.keys(k).sort()).toEqual(["createdAt", "lastUsedAt", "prefix", "revokedAt"]);
     expect(JSON.stringify(keys)).not.toContain(p.apiKey);
@@ -54,31 +55,30 @@ describe("provider accounts", () => {
     await expect
       .poll(
         async () =>
-          ((await (await admin(`/api/admin/providers/${p.id}/keys`)).json()) as any[]).find(
-            (k) => k.prefix === second.prefix,
-          ).lastUsedAt,
+          (await read(admin(`/api/admin/providers/${p.id}/keys`), R.keys)).find((k) => k.prefix === second.prefix)
+            ?.lastUsedAt,
       )
       .toEqual(expect.any(Number));
   });
 
   it("revokes a key (idempotently) and rotates one: the old key stops working at once", async () => {
     const p = await createProvider();
-    const extra = (await (await admin(`/api/admin/providers/${p.id}/keys`, "POST")).json()) as any;
+    const extra = await read(admin(`/api/admin/providers/${p.id}/keys`, "POST"), R.issuedKey);
     const revoked = await admin(`/api/admin/providers/${p.id}/keys/${extra.prefix}`, "DELETE");
     expect(revoked.status).toBe(200);
-    expect(await revoked.json()).toMatchObject({ prefix: extra.prefix, revokedAt: expect.any(Number) });
+    expect(await read(revoked, R.revokedKey)).toMatchObject({ prefix: extra.prefix, revokedAt: expect.any(Number) });
     expect((await admin(`/api/admin/providers/${p.id}/keys/${extra.prefix}`, "DELETE")).status).toBe(200);
     expect(await works(extra.apiKey)).toBe(401);
     expect(await works(p.apiKey)).toBe(200);
 
     const rotated = await admin(`/api/admin/providers/${p.id}/keys/${p.prefix}/rotate`, "POST");
     expect(rotated.status).toBe(201);
-    const fresh = (await rotated.json()) as any;
+    const fresh = await read(rotated, R.rotatedKey);
     expect(fresh).toMatchObject({ revoked: p.prefix, apiKey: expect.stringMatching(/^ak_/) });
     expect(await works(p.apiKey)).toBe(401);
     expect(await works(fresh.apiKey)).toBe(200);
     await expectError(await admin(`/api/admin/providers/${p.id}/keys/${p.prefix}/rotate`, "POST"), 409, "key_revoked");
-    const keys = (await (await admin(`/api/admin/providers/${p.id}/keys`)).json()) as any[];
+    const keys = await read(admin(`/api/admin/providers/${p.id}/keys`), R.keys);
     expect(keys.filter((k) => k.revokedAt === null).map((k) => k.prefix)).toEqual([fresh.prefix]);
   });
 
@@ -119,7 +119,7 @@ describe("provider accounts", () => {
     }
     // Nothing happened: the key still works and no model or account was made.
     expect(await works(p.apiKey)).toBe(200);
-    const list = (await (await admin("/api/admin/providers")).json()) as any[];
+    const list = await read(admin("/api/admin/providers"), R.providers);
     expect(list.map((x) => x.name)).not.toContain("Sneaky");
   });
 });

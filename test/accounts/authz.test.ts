@@ -1,29 +1,17 @@
 // Authorization on every /v1/* route: missing, malformed, unknown, revoked keys and the operator token are 401 in
 // OpenAI's error shape; another provider's key sees another provider's models as absent (404).
 import { beforeAll, describe, expect, it } from "vitest";
-import { ADMIN, call, seedDemoModels } from "../helpers";
-import {
-  asProvider,
-  createProvider,
-  demoModel,
-  expectOpenAIError,
-  jsonInit,
-  registerModel,
-  type TestProvider,
-} from "./helpers";
+import { ADMIN, call } from "../helpers";
+import { asProvider, demoModel, expectOpenAIError, jsonInit, setupProviders, type TestProvider } from "./helpers";
+import { R, read } from "../responses";
 
 let p: TestProvider;
 let q: TestProvider;
 let revoked: string;
 
 beforeAll(async () => {
-  await seedDemoModels();
-  p = await createProvider();
-  q = await createProvider();
-  await registerModel(p.apiKey, demoModel("authz-owned"));
-  const extra = (await (
-    await call(`/api/admin/providers/${p.id}/keys`, { method: "POST", headers: ADMIN })
-  ).json()) as any;
+  [p, q] = await setupProviders({ models: [demoModel("authz-owned")] }, {});
+  const extra = await read(call(`/api/admin/providers/${p.id}/keys`, { method: "POST", headers: ADMIN }), R.issuedKey);
   await call(`/api/admin/providers/${p.id}/keys/${extra.prefix}`, { method: "DELETE", headers: ADMIN });
   revoked = extra.apiKey;
 });
@@ -66,7 +54,7 @@ describe("provider key authorization", () => {
       }
     }
     // Nothing changed hands.
-    const mine = (await (await asProvider(p.apiKey, "/v1/provider/models/authz-owned")).json()) as any;
+    const mine = await read(asProvider(p.apiKey, "/v1/provider/models/authz-owned"), R.providerModel);
     expect(mine).toMatchObject({ name: "authz-owned full name", status: "testing" });
   });
 
@@ -90,7 +78,7 @@ describe("provider key authorization", () => {
       409,
     );
     expect(taken.message).not.toContain(p.name);
-    const mine = (await (await asProvider(p.apiKey, "/v1/provider/models/authz-owned")).json()) as any;
+    const mine = await read(asProvider(p.apiKey, "/v1/provider/models/authz-owned"), R.providerModel);
     expect(mine).toMatchObject({ name: "authz-owned full name", status: "testing", codename: "cn-authz-owned" });
   });
 

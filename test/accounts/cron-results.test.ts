@@ -7,8 +7,9 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../../workers/index";
 import { Rng } from "../../shared/ratings/rng";
-import { call, seedDemoModels } from "../helpers";
-import { asProvider, createProvider, demoModel, jsonInit, registerModel, type TestProvider } from "./helpers";
+import { call } from "../helpers";
+import { asProvider, demoModel, jsonInit, setupProviders, type TestProvider } from "./helpers";
+import { R, read } from "../responses";
 
 const DEMOS = ["demo-abacus", "demo-gazette", "demo-origami", "demo-pebble", "demo-wisteria"];
 let r: TestProvider;
@@ -44,15 +45,11 @@ async function insertBattles(rows: { a: string; b: string; winner: string; exclu
 }
 
 beforeAll(async () => {
-  await seedDemoModels();
-  r = await createProvider("Redwood Research");
-  stranger = await createProvider("Someone Else");
   // Eleven private variants in testing at once (more than N = 10), then one of them is released.
-  for (let k = 0; k < 11; k++)
-    await registerModel(
-      r.apiKey,
-      demoModel(`rw-v${k}`, { name: `Redwood V${k}`, codename: `cn-rw-v${k}`, family: "rw" }),
-    );
+  const variants = Array.from({ length: 11 }, (_, k) =>
+    demoModel(`rw-v${k}`, { name: `Redwood V${k}`, codename: `cn-rw-v${k}`, family: "rw" }),
+  );
+  [r, stranger] = await setupProviders({ name: "Redwood Research", models: variants }, { name: "Someone Else" });
   const release = await asProvider(
     r.apiKey,
     "/v1/provider/models/rw-v0",
@@ -96,50 +93,51 @@ beforeAll(async () => {
 
 describe("the cron's private results and provider rule", () => {
   it("places a private model on the public boards: rating, interval, rank against the public field", async () => {
-    const board = (await (await call("/leaderboard.json")).json()) as any;
+    const board = await read(call("/leaderboard.json"), R.leaderboard);
+    const overall = board.categories.overall!;
     expect(JSON.stringify(board)).not.toContain("rw-v1");
     const res = await asProvider(r.apiKey, "/v1/provider/models/rw-v1/results");
     expect(res.status).toBe(200);
-    const { results } = (await res.json()) as any;
+    const { results } = await read(res, R.results);
     expect(results).not.toBeNull();
-    expect(results.snapshot).toBe(board.snapshot);
-    expect(results.votes).toMatchObject({ total: 127, counted: 120, excluded: { identity_leak: 7 } });
-    const o = results.overall;
+    expect(results!.snapshot).toBe(board.snapshot);
+    expect(results!.votes).toMatchObject({ total: 127, counted: 120, excluded: { identity_leak: 7 } });
+    const o = results!.overall;
     expect(o.votes).toBe(120);
-    expect(o.publicModels).toBe(board.categories.overall.models.length);
-    expect(o.battles).toBe(board.categories.overall.battles + 120);
-    expect(o.ci[0]).toBeLessThan(o.rating);
-    expect(o.ci[1]).toBeGreaterThan(o.rating);
+    expect(o.publicModels).toBe(overall.models.length);
+    expect(o.battles).toBe(overall.battles + 120);
+    expect(o.ci![0]).toBeLessThan(o.rating);
+    expect(o.ci![1]).toBeGreaterThan(o.rating);
     // The strongest in truth (0.5 vs the best public 0.4): placed near the top of the public field.
-    const publicRatings = board.categories.overall.models.map((m: any) => m.rating);
+    const publicRatings = overall.models.map((m) => m.rating);
     expect(o.rating).toBeGreaterThan(Math.min(...publicRatings));
-    const above = board.categories.overall.models.filter((m: any) => m.ci[0] > o.ci[1]).length;
+    const above = overall.models.filter((m) => m.ci![0] > o.ci![1]).length;
     expect(o.rank).toBe(1 + above);
     expect(o.styleControl).toMatchObject({ rating: expect.any(Number), rank: expect.any(Number) });
-    expect(results.opponents.reduce((s: number, x: any) => s + x.battles, 0)).toBe(120);
-    expect(results.styleCoefficients).toEqual(board.categories.overall.styleControl.coefficients);
+    expect(results!.opponents.reduce((s, x) => s + x.battles, 0)).toBe(120);
+    expect(results!.styleCoefficients).toEqual(overall.styleControl!.coefficients);
     // The placement is deterministic: a second snapshot of the same data gives the same numbers.
     expect(o.winRate).toBeGreaterThan(0.3);
   });
 
   it("reads a public provider model's results off the public boards", async () => {
-    const board = (await (await call("/leaderboard.json")).json()) as any;
-    const { results } = (await (await asProvider(r.apiKey, "/v1/provider/models/rw-v0/results")).json()) as any;
-    const entry = board.categories.overall.models.find((m: any) => m.model === "rw-v0");
-    expect(results.overall).toMatchObject({ rating: entry.rating, ci: entry.ci, votes: 150 });
-    expect(results.votes.counted).toBe(150);
+    const board = await read(call("/leaderboard.json"), R.leaderboard);
+    const { results } = await read(asProvider(r.apiKey, "/v1/provider/models/rw-v0/results"), R.results);
+    const entry = board.categories.overall!.models.find((m) => m.model === "rw-v0");
+    expect(results!.overall).toMatchObject({ rating: entry!.rating, ci: entry!.ci, votes: 150 });
+    expect(results!.votes.counted).toBe(150);
     expect((await asProvider(stranger.apiKey, "/v1/provider/models/rw-v0/results")).status).toBe(404);
   });
 
   it("marks the release of eleven parallel variants provisional on every board, and says so in the method", async () => {
-    const board = (await (await call("/leaderboard.json")).json()) as any;
+    const board = await read(call("/leaderboard.json"), R.leaderboard);
     expect(board.method.provisionalRule).toEqual({
       maxParallel: 10,
       minPostReleaseVotes: 2000,
       lookbackDays: 30,
       models: ["rw-v0"],
     });
-    for (const cat of Object.values(board.categories) as any[]) {
+    for (const cat of Object.values(board.categories)) {
       for (const m of [...cat.models, ...(cat.styleControl?.models ?? [])]) {
         if (m.model === "rw-v0") expect(m.provisional).toBe(true);
         else expect(m.provisional).toBeUndefined();

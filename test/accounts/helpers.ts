@@ -1,7 +1,8 @@
 // Helpers for the provider tests (not a test file itself): accounts through the real admin routes, requests with a
 // provider key, models registered through /v1/provider/models.
 import { expect } from "vitest";
-import { ADMIN, call } from "../helpers";
+import { ADMIN, call, getBattle, seedDemoModels } from "../helpers";
+import { R, read } from "../responses";
 
 export interface TestProvider {
   id: string;
@@ -13,9 +14,31 @@ export interface TestProvider {
 let counter = 0;
 
 export async function createProvider(name = `Provider ${Date.now()}-${++counter}`): Promise<TestProvider> {
-  const res = await call("/api/admin/providers", { method: "POST", headers: ADMIN, body: JSON.stringify({ name }) });
-  if (res.status !== 201) throw new Error(`create provider: ${res.status} ${await res.text()}`);
-  return (await res.json()) as TestProvider;
+  const res = call("/api/admin/providers", { method: "POST", headers: ADMIN, body: JSON.stringify({ name }) });
+  return read(res, R.providerCreated);
+}
+
+/** A provider account for `setupProviders`: its name (generated when left out) and the models it registers. */
+export interface ProviderSetup {
+  name?: string;
+  models?: Record<string, unknown>[];
+}
+
+/**
+ * The common beforeAll of the provider tests: the demo models seeded, then each account created in turn with its
+ * models registered through /v1/provider/models. Returns the accounts in the order given.
+ */
+export async function setupProviders<const A extends readonly ProviderSetup[]>(
+  ...accounts: A
+): Promise<{ [K in keyof A]: TestProvider }> {
+  await seedDemoModels();
+  const created: TestProvider[] = [];
+  for (const account of accounts) {
+    const p = await createProvider(account.name);
+    for (const model of account.models ?? []) await registerModel(p.apiKey, model);
+    created.push(p);
+  }
+  return created as { [K in keyof A]: TestProvider }; // one per account, in order
 }
 
 export const bearer = (key: string) => ({ authorization: `Bearer ${key}`, "content-type": "application/json" });
@@ -45,10 +68,8 @@ export function demoModel(id: string, extra: Record<string, unknown> = {}) {
   };
 }
 
-export async function registerModel(key: string, body: Record<string, unknown>): Promise<any> {
-  const res = await asProvider(key, "/v1/provider/models", jsonInit("POST", body));
-  if (res.status !== 201) throw new Error(`register: ${res.status} ${await res.text()}`);
-  return res.json();
+export async function registerModel(key: string, body: Record<string, unknown>) {
+  return read(asProvider(key, "/v1/provider/models", jsonInit("POST", body)), R.registeredModel);
 }
 
 /** Asserts OpenAI's error shape {"error": {"message", "type", "param", "code"}} with this status (and code). */
@@ -66,7 +87,5 @@ export async function expectOpenAIError(res: Response, status: number, code?: st
 
 /** Polls a battle until its vote is in D1. */
 export async function waitRecorded(id: string) {
-  await expect
-    .poll(async () => ((await (await call(`/api/battles/${id}`)).json()) as any).recorded, { timeout: 15_000 })
-    .toBe(true);
+  await expect.poll(async () => (await getBattle(id)).recorded, { timeout: 15_000 }).toBe(true);
 }

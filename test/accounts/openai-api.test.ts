@@ -2,14 +2,14 @@
 // completions with usage, OpenAI error objects, a per-key rate limit, and neutral upstream failures.
 // (The official `openai` npm package drives the same routes in test/e2e/openai-sdk.e2e.test.ts.)
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { call, putModel, seedDemoModels } from "../helpers";
-import { asProvider, createProvider, demoModel, expectOpenAIError, jsonInit, registerModel } from "./helpers";
+import { call, putModel } from "../helpers";
+import { asProvider, createProvider, demoModel, expectOpenAIError, jsonInit, setupProviders } from "./helpers";
+import { R, read } from "../responses";
 
 let key: string;
 beforeAll(async () => {
-  await seedDemoModels();
-  key = (await createProvider()).apiKey;
-  await registerModel(key, demoModel("oa-private"));
+  const [p] = await setupProviders({ models: [demoModel("oa-private")] });
+  key = p.apiKey;
 });
 afterEach(() => vi.restoreAllMocks());
 
@@ -32,9 +32,9 @@ describe("OpenAI-compatible API", () => {
     const key = await freshKey();
     const res = await asProvider(key, "/v1/models");
     expect(res.status).toBe(200);
-    const body = (await res.json()) as any;
+    const body = await read(res, R.openAIModels);
     expect(body.object).toBe("list");
-    const ids = body.data.map((m: any) => m.id);
+    const ids = body.data.map((m) => m.id);
     expect(ids).toEqual(expect.arrayContaining(["demo-pebble", "demo-wisteria", "demo-gazette"]));
     expect(ids).not.toContain("oa-private");
     expect(body.data[0]).toEqual({
@@ -54,21 +54,21 @@ describe("OpenAI-compatible API", () => {
     const key = await freshKey();
     const res = await completion(key, { model: "demo-pebble", messages: hello, max_tokens: 200 });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as any;
+    const body = await read(res, R.completion);
     expect(body).toMatchObject({
       id: expect.stringMatching(/^chatcmpl-/),
       object: "chat.completion",
       model: "demo-pebble",
       choices: [{ index: 0, message: { role: "assistant" }, finish_reason: "stop" }],
     });
-    expect(body.choices[0].message.content.length).toBeGreaterThan(10);
+    expect(body.choices[0]!.message.content.length).toBeGreaterThan(10);
     const u = body.usage;
     expect(u.prompt_tokens).toBeGreaterThan(0);
     expect(u.completion_tokens).toBeGreaterThan(0);
     expect(u.total_tokens).toBe(u.prompt_tokens + u.completion_tokens);
     // Text parts and developer messages are accepted; max_tokens caps the answer (finish "length").
-    const short = (await (
-      await completion(key, {
+    const short = await read(
+      completion(key, {
         model: "demo-wisteria",
         messages: [
           { role: "developer", content: "Be brief." },
@@ -81,9 +81,10 @@ describe("OpenAI-compatible API", () => {
           },
         ],
         max_completion_tokens: 3,
-      })
-    ).json()) as any;
-    expect(short.choices[0].finish_reason).toBe("length");
+      }),
+      R.completion,
+    );
+    expect(short.choices[0]!.finish_reason).toBe("length");
     expect(short.usage.completion_tokens).toBeLessThanOrEqual(6);
   });
 
@@ -113,8 +114,8 @@ describe("OpenAI-compatible API", () => {
     expect(usage.choices).toEqual([]);
     expect(usage.usage.completion_tokens).toBeGreaterThan(0);
     // The same request, not streamed, gives the same text (demo models are deterministic).
-    const plain = (await (await completion(key, { model: "demo-gazette", messages: hello })).json()) as any;
-    expect(plain.choices[0].message.content).toBe(text);
+    const plain = await read(completion(key, { model: "demo-gazette", messages: hello }), R.completion);
+    expect(plain.choices[0]!.message.content).toBe(text);
   });
 
   it("answers bad requests with OpenAI error objects", async () => {

@@ -8,17 +8,17 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../../workers/index";
 import seed from "../../d1/seed/models.json";
-import { call, createBattle, post, putModel, seedDemoModels, sendMessage } from "../helpers";
+import { call, createBattle, post, putModel, sendMessage } from "../helpers";
 import {
   asProvider,
-  createProvider,
   demoModel,
   expectOpenAIError,
   jsonInit,
-  registerModel,
+  setupProviders,
   waitRecorded,
   type TestProvider,
 } from "./helpers";
+import { R, read } from "../responses";
 
 let p: TestProvider;
 let q: TestProvider;
@@ -48,23 +48,24 @@ async function setWeight(id: string, codename: string, name: string, weight: num
 async function battle(winner: "a" | "b" | "tie") {
   const id = await createBattle({ mode: "anonymous", consent: true });
   const turn = await sendMessage(id, "Why is the sky blue?");
-  const vote = (await (await post(`/api/battles/${id}/vote`, { winner })).json()) as any;
-  return { id, turn, vote, shown: [vote.models.a.id, vote.models.b.id] as string[] };
+  const vote = await read(post(`/api/battles/${id}/vote`, { winner }), R.vote);
+  return { id, turn, vote, shown: [vote.models.a.id, vote.models.b.id] };
 }
 
 const results = (key: string, query = "") => asProvider(key, `/v1/provider/models/${SECRET}/results${query}`);
 const publicNames = seed.flatMap((m) => [m.id, m.name, m.organization]);
 
 beforeAll(async () => {
-  await seedDemoModels();
-  p = await createProvider("Pelican Frontier");
-  q = await createProvider("Quokka Labs");
-  await registerModel(p.apiKey, demoModel(SECRET, { name: SECRET_NAME, codename: CODENAME, family: "pelican" }));
-  await registerModel(
-    p.apiKey,
-    demoModel("pf-sibling", { name: "Pelican Sibling", codename: "cn-pf-sibling", family: "pelican" }),
+  [p, q] = await setupProviders(
+    {
+      name: "Pelican Frontier",
+      models: [
+        demoModel(SECRET, { name: SECRET_NAME, codename: CODENAME, family: "pelican" }),
+        demoModel("pf-sibling", { name: "Pelican Sibling", codename: "cn-pf-sibling", family: "pelican" }),
+      ],
+    },
+    { name: "Quokka Labs", models: [demoModel("qk-secret", { name: "Quokka Secret", codename: "cn-qk-secret" })] },
   );
-  await registerModel(q.apiKey, demoModel("qk-secret", { name: "Quokka Secret", codename: "cn-qk-secret" }));
   await setWeight(SECRET, CODENAME, SECRET_NAME, 500);
   await setWeight("pf-sibling", "cn-pf-sibling", "Pelican Sibling", 10);
 });
@@ -101,25 +102,25 @@ describe("a private model from registration to results", () => {
   it("gives P live counts and a sample of retained battles with the opponent anonymised; Q gets 404", async () => {
     const res = await results(p.apiKey);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as any;
+    const body = await read(res, R.results);
     expect(body.model).toEqual({ id: SECRET, codename: CODENAME, visibility: "private", status: "testing" });
     expect(body.results).toBeNull(); // no cron computation yet
     expect(body.live.total).toBe(withSecret.length);
     expect(body.live.counted).toBe(withSecret.length);
     expect(body.live.wins + body.live.losses + body.live.ties + body.live.bothBad).toBe(withSecret.length);
     expect(body.sample.retention).toBe("consented");
-    expect(body.sample.battles.map((b: any) => b.id).sort()).toEqual([...withSecret].sort());
+    expect(body.sample.battles.map((b) => b.id).sort()).toEqual([...withSecret].sort());
     for (const b of body.sample.battles) {
       expect(b.opponent).toBe("anonymous");
       expect(b.turns).toHaveLength(1);
-      expect(b.turns[0].user).toBe("Why is the sky blue?");
-      expect(b.turns[0].model.length).toBeGreaterThan(0);
-      expect(b.turns[0].opponent.length).toBeGreaterThan(0);
+      expect(b.turns[0]!.user).toBe("Why is the sky blue?");
+      expect(b.turns[0]!.model.length).toBeGreaterThan(0);
+      expect(b.turns[0]!.opponent.length).toBeGreaterThan(0);
       expect(["win", "loss", "tie", "bothbad"]).toContain(b.outcome);
     }
     const text = JSON.stringify(body.sample);
     for (const name of publicNames) expect(text).not.toContain(name);
-    expect((await (await results(p.apiKey, "?sample=1")).json()) as any).toMatchObject({
+    expect(await read(results(p.apiKey, "?sample=1"), R.results)).toMatchObject({
       sample: { battles: [expect.any(Object)] },
     });
     await expectOpenAIError(await results(p.apiKey, "?sample=500"), 422);
@@ -161,14 +162,14 @@ describe("a private model from registration to results", () => {
         .run();
     await insert("snap-1", 1000, doc("snap-1", 1010));
     await insert("snap-2", 2000, doc("snap-2", 1020));
-    const latest = (await (await results(p.apiKey)).json()) as any;
+    const latest = await read(results(p.apiKey), R.results);
     expect(latest.results).toEqual(doc("snap-2", 1020));
-    const first = (await (await results(p.apiKey, "?snapshot=snap-1")).json()) as any;
-    expect(first.results.overall.rating).toBe(1010);
+    const first = await read(results(p.apiKey, "?snapshot=snap-1"), R.results);
+    expect(first.results?.overall.rating).toBe(1010);
     await expectOpenAIError(await results(p.apiKey, "?snapshot=snap-9"), 404, "snapshot_not_found");
     // A document that breaks the contract is not served (and is logged), rather than failing the route.
     await insert("snap-3", 3000, { schema: "arena-private-results/v1", model: SECRET });
-    const broken = (await (await results(p.apiKey)).json()) as any;
+    const broken = await read(results(p.apiKey), R.results);
     expect(broken.results).toBeNull();
     expect(broken.live.total).toBe(withSecret.length);
     await expectOpenAIError(await results(q.apiKey, "?snapshot=snap-1"), 404, "model_not_found");
@@ -205,17 +206,17 @@ describe("a private model from registration to results", () => {
     expect(await (await call("/api/models")).text()).not.toContain(SECRET);
     expect((await qPause("testing")).status).toBe(200);
 
-    const report = (await (await call("/api/transparency")).json()) as any;
-    const pel = report.providers.find((x: any) => x.name === "Pelican Frontier");
+    const report = await read(call("/api/transparency"), R.transparency);
+    const pel = report.providers.find((x) => x.name === "Pelican Frontier")!;
     expect(pel).toMatchObject({ kind: "account", models: { public: 0, private: 2, deprecated: 0 } });
     expect(pel.privateVariants).toMatchObject({ total: 2, inTesting: 2, maxParallel: 2 });
-    const v = pel.privateVariants.variants.find((x: any) => x.codename === CODENAME);
+    const v = pel.privateVariants.variants.find((x) => x.codename === CODENAME);
     expect(v).toMatchObject({ status: "paused", name: null, model: null, disclosed: null, testingEndedAt: null });
     expect(pel.battles.total).toBe(withPelican);
     expect(pel.battles.share).toBeCloseTo(withPelican / 8, 5);
     expect(JSON.stringify(report)).not.toContain(SECRET_NAME);
     expect(JSON.stringify(report)).not.toContain(`"${SECRET}"`);
-    const qk = report.providers.find((x: any) => x.name === "Quokka Labs");
+    const qk = report.providers.find((x) => x.name === "Quokka Labs")!;
     expect(qk.privateVariants.variants).toEqual([
       expect.objectContaining({ codename: "cn-qk-secret", status: "testing" }),
     ]);
@@ -240,26 +241,26 @@ describe("a private model from registration to results", () => {
       .split("\n")
       .map((l) => JSON.parse(l).id);
     for (const id of withSecret) expect(ids).toContain(id);
-    const board = (await (await call("/leaderboard.json")).json()) as any;
-    expect(board.categories.overall.models.map((m: any) => m.model)).toContain(SECRET);
+    const board = await read(call("/leaderboard.json"), R.leaderboard);
+    expect(board.categories.overall!.models.map((m) => m.model)).toContain(SECRET);
 
-    const report = (await (await call("/api/transparency")).json()) as any;
-    const pel = report.providers.find((x: any) => x.name === "Pelican Frontier");
-    const byCodename = Object.fromEntries(pel.privateVariants.variants.map((v: any) => [v.codename, v]));
+    const report = await read(call("/api/transparency"), R.transparency);
+    const pel = report.providers.find((x) => x.name === "Pelican Frontier")!;
+    const byCodename = Object.fromEntries(pel.privateVariants.variants.map((v) => [v.codename, v]));
     expect(byCodename[CODENAME]).toMatchObject({
       status: "released",
       name: SECRET_NAME,
       model: SECRET,
       disclosed: "released",
     });
-    expect(byCodename[CODENAME].testingEndedAt).not.toBeNull();
+    expect(byCodename[CODENAME]?.testingEndedAt).not.toBeNull();
     expect(byCodename["cn-pf-sibling"]).toMatchObject({
       name: "Pelican Sibling",
       model: "pf-sibling",
       disclosed: "line_released",
     });
-    const entry = report.models.find((m: any) => m.model === SECRET);
+    const entry = report.models.find((m) => m.model === SECRET);
     expect(entry).toMatchObject({ provider: "Pelican Frontier", parallelPrivateVariants: 2, provisional: false });
-    expect(entry.postReleaseVotes).toBe(0); // its private-period votes do not count as post-release
+    expect(entry?.postReleaseVotes).toBe(0); // its private-period votes do not count as post-release
   });
 });

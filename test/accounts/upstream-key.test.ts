@@ -3,16 +3,17 @@
 // row of any D1 table. A vendor that echoes the key back in an error body does not leak it either.
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { call, createBattle, post, putModel, seedDemoModels, sendMessage } from "../helpers";
+import { call, createBattle, post, putModel, sendMessage } from "../helpers";
 import {
   asProvider,
-  createProvider,
   expectOpenAIError,
   jsonInit,
   registerModel,
+  setupProviders,
   waitRecorded,
   type TestProvider,
 } from "./helpers";
+import { R, read } from "../responses";
 
 const KEY1 = "sk-upstream-TOPSECRET-9f8e7d6c5b4a";
 const KEY2 = "sk-upstream-ROTATED-1a2b3c4d5e6f";
@@ -63,8 +64,7 @@ beforeAll(async () => {
       headers: { "content-type": "text/event-stream" },
     });
   });
-  await seedDemoModels();
-  p = await createProvider("Keyholder Inc");
+  [p] = await setupProviders({ name: "Keyholder Inc" });
 });
 
 afterAll(() => vi.restoreAllMocks());
@@ -85,7 +85,7 @@ describe("a provider's upstream key", () => {
       asProvider(p.apiKey, "/v1/provider/models", jsonInit("POST", model("uk-public", { visibility: "public" }))),
     );
     expect(created.status).toBe(201);
-    expect(((await created.json()) as any).hasApiKey).toBe(true);
+    expect((await read(created, R.registeredModel)).hasApiKey).toBe(true);
     await registerModel(p.apiKey, model("uk-private", { visibility: "private", codename: "cn-uk-private" }));
     await registerModel(p.apiKey, model("uk-echo", { visibility: "public", upstreamModel: "echo-fail" }));
     await keep(asProvider(p.apiKey, "/v1/provider/models"));
@@ -99,7 +99,7 @@ describe("a provider's upstream key", () => {
         jsonInit("POST", { model: "uk-public", messages: [{ role: "user", content: "Tides?" }] }),
       ),
     );
-    expect(((await plain.json()) as any).choices[0].message.content).toBe("Tides follow the moon.");
+    expect((await read(plain, R.completion)).choices[0]!.message.content).toBe("Tides follow the moon.");
     const streamed = await keep(
       asProvider(
         p.apiKey,
@@ -130,7 +130,7 @@ describe("a provider's upstream key", () => {
     const sbs = await keep(
       post("/api/battles", { mode: "side-by-side", models: ["uk-public", "demo-pebble"], consent: true }),
     );
-    const sbsId = ((await sbs.json()) as any).id;
+    const sbsId = (await read(sbs, R.battleCreated)).id;
     const turn = await sendMessage(sbsId, "Explain tides.");
     responses.push(turn.raw);
     expect(turn.text.a).toBe("Tides follow the moon.");
@@ -174,9 +174,10 @@ describe("a provider's upstream key", () => {
     );
     await expectOpenAIError(failing, 502, "upstream_error");
     const sbsFail = (
-      (await (
-        await keep(post("/api/battles", { mode: "side-by-side", models: ["uk-echo", "demo-pebble"] }))
-      ).json()) as any
+      await read(
+        keep(post("/api/battles", { mode: "side-by-side", models: ["uk-echo", "demo-pebble"] })),
+        R.battleCreated,
+      )
     ).id;
     const failedTurn = await sendMessage(sbsFail, "Hello?");
     responses.push(failedTurn.raw);

@@ -5,6 +5,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, call, createBattle, expectError, seedDemoModels, sendMessage } from "../helpers";
 import { createProvider, type TestProvider } from "../accounts/helpers";
+import { R, read } from "../responses";
 
 const DEEP_OBJECT = `${'{"k":'.repeat(10_000)}1${"}".repeat(10_000)}`;
 const DEEP_ARRAY = `${"[".repeat(10_000)}1${"]".repeat(10_000)}`;
@@ -64,12 +65,12 @@ describe("input limits", () => {
       call("/api/admin/providers", { method: "POST", headers: ADMIN, body: JSON.stringify({ name }) });
     const error = await expectError(await create("Surrogate \ud83e Co"), 422, "invalid_request");
     expect(error.message).toMatch(/^name: .*well-formed Unicode/);
-    const created = (await (await create("Wave 🌊 Co")).json()) as { id: string; name: string };
+    const created = await read(create("Wave 🌊 Co"), R.providerCreated);
     expect(created.name).toBe("Wave 🌊 Co");
-    const listed = ((await (await call("/api/admin/providers", { headers: ADMIN })).json()) as any[]).find(
+    const listed = (await read(call("/api/admin/providers", { headers: ADMIN }), R.providers)).find(
       (x) => x.id === created.id,
     );
-    expect(listed.name).toBe(created.name);
+    expect(listed?.name).toBe(created.name);
 
     const report = (reason: string) =>
       call(`/api/battles/${battle}/report`, {

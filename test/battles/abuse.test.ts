@@ -9,7 +9,8 @@ import { overVoteCap } from "../../durable-objects/vote-cap";
 import { utcDay } from "../../shared/core/time";
 import { voterHash } from "../../workers/edge/voter";
 import worker from "../../workers/index";
-import { BASE, call, expectError, seedDemoModels, sendMessage } from "../helpers";
+import { BASE, call, expectError, getBattle, seedDemoModels, sendMessage } from "../helpers";
+import { R, read } from "../responses";
 
 /** The test env with some vars changed. Defined, not assigned: assigning through the env proxy would change it. */
 const withEnv = (vars: Record<string, string>) =>
@@ -60,7 +61,7 @@ describe("Turnstile", () => {
     await expectError(down, 503, "turnstile_unavailable");
     const created = await fetchWith(e, "/api/battles", { mode: "anonymous", turnstileToken: "pass-create" }, ip);
     expect(created.status).toBe(201);
-    const { id } = (await created.json()) as { id: string };
+    const { id } = await read(created, R.battleCreated);
     await sendMessage(id, "Name three rivers in Europe.");
     await expectError(await fetchWith(e, `/api/battles/${id}/vote`, { winner: "a" }, ip), 403, "turnstile_required");
     await expectError(
@@ -110,11 +111,11 @@ describe("daily vote cap", () => {
         { mode: "anonymous" },
         `198.51.100.${200 + Math.floor(Math.random() * 50)}`,
       );
-      const { id } = (await created.json()) as { id: string };
+      const { id } = await read(created, R.battleCreated);
       await sendMessage(id, "What is the tallest mountain in Africa?");
       const res = await fetchWith(env, `/api/battles/${id}/vote`, { winner: "b" }, ip);
       expect(res.status).toBe(200);
-      return { id, body: (await res.json()) as { counted: boolean; reason: string | null } };
+      return { id, body: await read(res, R.vote) };
     };
     const last = await vote(); // the 300th: still counted
     expect(last.body).toMatchObject({ counted: true, reason: null });
@@ -123,7 +124,7 @@ describe("daily vote cap", () => {
     await expect
       .poll(async () => (await getBattleRow(d, over.id))?.excludedReason, { timeout: 10_000 })
       .toBe("vote_cap");
-    expect((await call(`/api/battles/${over.id}`).then((r) => r.json())) as any).toMatchObject({
+    expect(await getBattle(over.id)).toMatchObject({
       counted: false,
       reason: "vote_cap",
     });

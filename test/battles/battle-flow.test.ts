@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, createBattle, post, seedDemoModels, sendMessage } from "../helpers";
+import { createBattle, getBattle, post, seedDemoModels, sendMessage } from "../helpers";
+import { R, read } from "../responses";
 
 beforeAll(async () => {
   await seedDemoModels();
@@ -20,14 +21,12 @@ describe("anonymous battle over HTTP", () => {
 
     const vote = await post(`/api/battles/${id}/vote`, { winner: "a" });
     expect(vote.status).toBe(200);
-    const body = (await vote.json()) as any;
+    const body = await read(vote, R.vote);
     expect(body.winner).toBe("a");
     expect(body.models.a.id).toMatch(/^demo-/);
     expect(body.counted).toBe(true);
 
-    await expect
-      .poll(async () => ((await (await call(`/api/battles/${id}`)).json()) as any).recorded, { timeout: 10_000 })
-      .toBe(true);
+    await expect.poll(async () => (await getBattle(id)).recorded, { timeout: 10_000 }).toBe(true);
     const rows = await env.DB.prepare("SELECT * FROM battles WHERE id = ?").bind(id).all();
     expect(rows.results).toHaveLength(1);
   });

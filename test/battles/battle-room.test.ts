@@ -6,7 +6,18 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { BattleRoom } from "../../durable-objects/battle-room";
 import { parseEvents } from "../../shared/battle/sse";
-import { call, createBattle, post, seedDemoModels, sendMessage, type StreamedTurn } from "../helpers";
+import {
+  call,
+  createBattle,
+  expectError,
+  getBattle,
+  post,
+  seedDemoModels,
+  sendMessage,
+  type StreamedTurn,
+} from "../helpers";
+import { R, read } from "../responses";
+import { z } from "zod";
 
 const VOTER = "c0ffee".repeat(10) + "beef"; // 64 hex chars
 
@@ -39,9 +50,10 @@ const expireNow = (id: string) =>
     state.storage.sql.exec("UPDATE battle SET expires_at = ? WHERE k = 1", Date.now() - 1);
   });
 
-async function getBattle(id: string): Promise<{ status: number; body: any }> {
+/** GET /api/battles/:id whatever it answers (getBattle in ../helpers asserts a 200 and reads the battle). */
+async function fetchBattle(id: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await call(`/api/battles/${id}`);
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: z.record(z.string(), z.unknown()).parse(await res.json()) };
 }
 
 async function d1Battle(id: string) {
@@ -62,10 +74,9 @@ describe("BattleRoom expiry", () => {
   it("keeps a battle whose TTL has not passed when its alarm fires", async () => {
     const { id } = await battleWithTurn();
     expect(await runDurableObjectAlarm(stubOf(id))).toBe(true);
-    const got = await getBattle(id);
-    expect(got.status).toBe(200);
-    expect(got.body.status).toBe("open");
-    expect(got.body.turns).toHaveLength(1);
+    const got = await getBattle(id); // asserts the 200
+    expect(got.status).toBe("open");
+    expect(got.turns).toHaveLength(1);
     // The alarm re-armed itself for the expiry.
     const alarm = await runInDurableObject(stubOf(id), (_i: BattleRoom, state) => state.storage.getAlarm());
     expect(alarm).toBe((await battleState(id))!.expires_at);
@@ -73,12 +84,12 @@ describe("BattleRoom expiry", () => {
 
   it("wipes an open battle once expired; GET then answers 404 with the error envelope", async () => {
     const { id } = await battleWithTurn();
-    expect((await getBattle(id)).status).toBe(200);
+    expect((await fetchBattle(id)).status).toBe(200);
     await expireNow(id);
     expect(await runDurableObjectAlarm(stubOf(id))).toBe(true);
 
     // Regression: deleteAll() drops the tables while this instance stays in memory; it must answer "not found".
-    const got = await getBattle(id);
+    const got = await fetchBattle(id);
     expect(got.status).toBe(404);
     expect(got.body).toEqual({
       error: { code: "battle_not_found", message: expect.any(String), requestId: expect.any(String) },
@@ -87,7 +98,7 @@ describe("BattleRoom expiry", () => {
     // The battle cannot be resumed either.
     const again = await post(`/api/battles/${id}/messages`, { content: "hello?" });
     expect(again.status).toBe(404);
-    expect(((await again.json()) as any).error.code).toBe("battle_not_found");
+    await expectError(again, 404, "battle_not_found");
     // Nothing is left behind: no alarm keeps the object alive.
     expect(await runDurableObjectAlarm(stubOf(id))).toBe(false);
   });
@@ -98,7 +109,7 @@ describe("BattleRoom expiry", () => {
     await expireNow(id);
     expect(await runDurableObjectAlarm(stubOf(id))).toBe(true);
     await abortAllDurableObjects();
-    const got = await getBattle(id);
+    const got = await fetchBattle(id);
     expect(got.status).toBe(404);
     expect(got.body).toEqual({
       error: { code: "battle_not_found", message: expect.any(String), requestId: expect.any(String) },
@@ -111,12 +122,20 @@ describe("BattleRoom expiry", () => {
 
 // ---------------------------------------------------------------- 2. outbox retry (invariant 3)
 
-const queueDown = { send: async () => Promise.reject(new Error("queue down")) };
+// A partial mock, hence the cast: the outbox only ever calls send().
+const queueDown = { send: async () => Promise.reject(new Error("queue down")) } as unknown as Queue;
+
+/**
+ * The instance's non-public members a test swaps. A cast is the honest way here: `env` is protected and the turn
+ * runner's `runSide` private, and neither is part of the RPC surface the tests otherwise drive.
+ */
+const internals = (instance: BattleRoom) =>
+  instance as unknown as { env: Env; runner: { runSide: (...args: unknown[]) => Promise<unknown> } };
 
 /** Swaps the live instance's env for one whose vote queue rejects; returns the real env to restore later. */
 function breakQueue(instance: BattleRoom): Env {
-  const realEnv = (instance as any).env as Env;
-  (instance as any).env = { ...realEnv, VOTES: queueDown };
+  const realEnv = internals(instance).env;
+  internals(instance).env = { ...realEnv, VOTES: queueDown };
   return realEnv;
 }
 
@@ -147,7 +166,7 @@ describe("BattleRoom vote outbox", () => {
     const alarm = await runInDurableObject(stub, (_i: BattleRoom, state) => state.storage.getAlarm());
     expect(alarm).toBe(row.next_enqueue_at);
     expect(await d1Battle(id)).toBeNull();
-    expect((await getBattle(id)).body).toMatchObject({ status: "voted", recorded: false });
+    expect(await getBattle(id)).toMatchObject({ status: "voted", recorded: false });
 
     // Still down at the retry: the attempt is counted and the next one backs off further (4 s).
     await runInDurableObject(stub, (_i: BattleRoom, state) => {
@@ -162,7 +181,7 @@ describe("BattleRoom vote outbox", () => {
 
     // The queue is back: the alarm sends the stored vote.
     await runInDurableObject(stub, (instance: BattleRoom, state) => {
-      (instance as any).env = realEnv;
+      internals(instance).env = realEnv!;
       state.storage.sql.exec("UPDATE battle SET next_enqueue_at = ? WHERE k = 1", Date.now() - 1);
     });
     expect(await runDurableObjectAlarm(stub)).toBe(true);
@@ -182,7 +201,7 @@ describe("BattleRoom vote outbox", () => {
     expect(typeof d1.sampling_probability).toBe("number");
     expect(d1.sampling_probability as number).toBeGreaterThan(0);
     expect(d1.sampling_probability as number).toBeLessThanOrEqual(1);
-    expect((await getBattle(id)).body).toMatchObject({ status: "voted", recorded: true });
+    expect(await getBattle(id)).toMatchObject({ status: "voted", recorded: true });
   });
 
   it("does not wipe an expired battle whose vote is still pending, and keeps backing off", async () => {
@@ -198,7 +217,7 @@ describe("BattleRoom vote outbox", () => {
       expect(await runDurableObjectAlarm(stub)).toBe(true);
       const row = (await battleState(id))!;
       expect(row).toMatchObject({ status: "voted", outbox: "pending" });
-      expect((await getBattle(id)).body).toMatchObject({ status: "voted", recorded: false });
+      expect(await getBattle(id)).toMatchObject({ status: "voted", recorded: false });
 
       // The next attempt is due about 4 s after the alarm's failed one, so within the next second nothing may retry.
       // Regression: an expired battle with a pending vote must keep backing off, not retry in a tight loop.
@@ -211,7 +230,7 @@ describe("BattleRoom vote outbox", () => {
     } finally {
       // Let the vote through so the object stops retrying (and, being expired, wipes itself).
       await runInDurableObject(stub, (instance: BattleRoom) => {
-        (instance as any).env = realEnv;
+        internals(instance).env = realEnv!;
       });
       await expect.poll(async () => (await d1Battle(id)) !== null, { timeout: 10_000 }).toBe(true);
     }
@@ -236,17 +255,16 @@ describe("BattleRoom voted battle", () => {
   it("answers GET as voted with the models revealed, live and after expiry from D1", async () => {
     const { id, turn } = await battleWithTurn({ mode: "anonymous", consent: true });
     const before = await getBattle(id);
-    expect(before.body.models).toBeNull();
+    expect(before.models).toBeNull();
 
     const vote = await post(`/api/battles/${id}/vote`, { winner: "b" });
     expect(vote.status).toBe(200);
-    const revealed = ((await vote.json()) as any).models;
+    const revealed = (await read(vote, R.vote)).models;
 
-    await expect.poll(async () => (await getBattle(id)).body.recorded, { timeout: 10_000 }).toBe(true);
-    const live = await getBattle(id);
-    expect(live.status).toBe(200);
-    expect(live.body).toMatchObject({ id, status: "voted", recorded: true, canVote: false, models: revealed });
-    expect(live.body.turns).toEqual([
+    await expect.poll(async () => (await getBattle(id)).recorded, { timeout: 10_000 }).toBe(true);
+    const live = await getBattle(id); // asserts the 200
+    expect(live).toMatchObject({ id, status: "voted", recorded: true, canVote: false, models: revealed });
+    expect(live.turns).toEqual([
       { user: "How should I plan a small vegetable garden?", a: turn.text.a, b: turn.text.b },
     ]);
 
@@ -254,9 +272,8 @@ describe("BattleRoom voted battle", () => {
     expect(await runDurableObjectAlarm(stubOf(id))).toBe(true);
 
     // The same instance that just wiped itself must let the edge fall back to the D1 archive.
-    const archived = await getBattle(id);
-    expect(archived.status).toBe(200);
-    expect(archived.body).toMatchObject({
+    const archived = await getBattle(id); // asserts the 200
+    expect(archived).toMatchObject({
       id,
       mode: "anonymous",
       status: "voted",
@@ -265,7 +282,7 @@ describe("BattleRoom voted battle", () => {
       models: revealed,
     });
     // The voter consented, so the transcript was retained in R2 and the archive shows the conversation.
-    expect(archived.body.turns).toEqual(live.body.turns);
+    expect(archived.turns).toEqual(live.turns);
   });
 
   it("after expiry and a restart of the object, GET answers from D1 with the retained transcript from R2", async () => {
@@ -273,7 +290,7 @@ describe("BattleRoom voted battle", () => {
     const { id, turn } = await battleWithTurn({ mode: "anonymous", consent: true });
     const vote = await post(`/api/battles/${id}/vote`, { winner: "tie" });
     expect(vote.status).toBe(200);
-    const revealed = ((await vote.json()) as any).models;
+    const revealed = (await read(vote, R.vote)).models;
     await expect
       .poll(async () => (await d1Battle(id))?.transcript_key ?? null, { timeout: 10_000 })
       .toMatch(/^transcripts\//);
@@ -282,9 +299,8 @@ describe("BattleRoom voted battle", () => {
     expect(await runDurableObjectAlarm(stubOf(id))).toBe(true);
     await abortAllDurableObjects();
 
-    const archived = await getBattle(id);
-    expect(archived.status).toBe(200);
-    expect(archived.body).toMatchObject({
+    const archived = await getBattle(id); // asserts the 200
+    expect(archived).toMatchObject({
       id,
       status: "voted",
       recorded: true,
@@ -293,7 +309,7 @@ describe("BattleRoom voted battle", () => {
       counted: true,
       reason: null,
     });
-    expect(archived.body.turns).toEqual([
+    expect(archived.turns).toEqual([
       { user: "How should I plan a small vegetable garden?", a: turn.text.a, b: turn.text.b },
     ]);
   });
@@ -303,7 +319,7 @@ describe("BattleRoom voted battle", () => {
     expect((await post(`/api/battles/${id}/vote`, { winner: "tie" })).status).toBe(200);
     const second = await post(`/api/battles/${id}/vote`, { winner: "a" });
     expect(second.status).toBe(409);
-    expect(((await second.json()) as any).error.code).toBe("already_voted");
+    await expectError(second, 409, "already_voted");
     const more = await post(`/api/battles/${id}/messages`, { content: "one more" });
     expect(more.status).toBe(409);
   });
@@ -326,7 +342,7 @@ describe("BattleRoom transcript()", () => {
 
     const vote = await post(`/api/battles/${id}/vote`, { winner: "a" });
     expect(vote.status).toBe(200);
-    const models = ((await vote.json()) as any).models;
+    const models = (await read(vote, R.vote)).models;
 
     const result = await stub.transcript();
     expect(result.ok).toBe(true);
@@ -370,13 +386,13 @@ describe("BattleRoom resilience", () => {
     await expireNow(id);
     expect(await runDurableObjectAlarm(stubOf(id))).toBe(true);
     expect(await battleState(id).catch(() => undefined)).toBeUndefined();
-    expect((await getBattle(id)).body).toMatchObject({ status: "voted", recorded: true });
+    expect(await getBattle(id)).toMatchObject({ status: "voted", recorded: true });
   });
 
   it("a turn that fails unexpectedly still ends with error, side-done and done, and stays votable", async () => {
     const id = await createBattle();
     const stream = await runInDurableObject(stubOf(id), async (instance: BattleRoom) => {
-      (instance as any).runner.runSide = async () => {
+      internals(instance).runner.runSide = async () => {
         throw new Error("storage exploded");
       };
       const result = await instance.sendMessage("Hello?");
@@ -397,13 +413,13 @@ describe("BattleRoom resilience", () => {
     });
     // Neutral text only (invariant 1), and the battle can be voted on.
     expect(stream).not.toContain("storage exploded");
-    const vote = (await (await post(`/api/battles/${id}/vote`, { winner: "tie" })).json()) as any;
+    const vote = await read(post(`/api/battles/${id}/vote`, { winner: "tie" }), R.vote);
     expect(vote).toMatchObject({ counted: false, reason: "provider_error" });
   });
 
   it("probing an unknown id stores nothing", async () => {
     const id = crypto.randomUUID();
-    expect((await getBattle(id)).status).toBe(404);
+    expect((await fetchBattle(id)).status).toBe(404);
     const tables = await runInDurableObject(stubOf(id), (_i: BattleRoom, state) =>
       state.storage.sql.exec("SELECT name FROM sqlite_master WHERE type = 'table'").toArray(),
     );

@@ -2,6 +2,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { expectError, post, readStream, seedDemoModels } from "../helpers";
+import { R, read } from "../responses";
 
 beforeAll(seedDemoModels);
 
@@ -84,7 +85,7 @@ describe("direct chat", () => {
   });
 
   it("feedback with an unknown kind is 422, and a battle id is not a chat", async () => {
-    const created = (await (await post("/api/battles", { mode: "anonymous" })).json()) as { id: string };
+    const created = await read(post("/api/battles", { mode: "anonymous" }), R.battleCreated);
     await expectError(await post(`/api/chat/${created.id}/feedback`, { kind: "up" }), 404, "chat_not_found");
     await expectError(await post(`/api/chat/${created.id}/feedback`, { kind: "meh" }), 422, "invalid_request");
   });

@@ -3,7 +3,8 @@
 // Demo models restate the user's topic, so a prompt that names a model makes both answers name it.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, createBattle, post, seedDemoModels, sendMessage } from "../helpers";
+import { createBattle, getBattle, post, seedDemoModels, sendMessage } from "../helpers";
+import { R, read } from "../responses";
 
 let pool: Awaited<ReturnType<typeof seedDemoModels>>;
 beforeAll(async () => {
@@ -11,9 +12,7 @@ beforeAll(async () => {
 });
 
 const recordedRow = async (id: string) => {
-  await expect
-    .poll(async () => ((await (await call(`/api/battles/${id}`)).json()) as any).recorded, { timeout: 10_000 })
-    .toBe(true);
+  await expect.poll(async () => (await getBattle(id)).recorded, { timeout: 10_000 }).toBe(true);
   return env.DB.prepare("SELECT excluded_reason, anony FROM battles WHERE id = ?")
     .bind(id)
     .first<{ excluded_reason: string | null }>();
@@ -28,7 +27,7 @@ describe("identity leak", () => {
     expect(done.event).toBe("done");
     expect(done.data).toEqual({ turn: 1, canVote: true, counted: false, reason: "identity_leak" });
 
-    const vote = (await (await post(`/api/battles/${id}/vote`, { winner: "a" })).json()) as any;
+    const vote = await read(post(`/api/battles/${id}/vote`, { winner: "a" }), R.vote);
     expect(vote).toMatchObject({ counted: false, reason: "identity_leak" });
     expect((await recordedRow(id))?.excluded_reason).toBe("identity_leak");
   });
@@ -46,7 +45,7 @@ describe("identity leak", () => {
     const id = await createBattle();
     const turn = await sendMessage(id, "Why do gazettes and abacuses fascinate collectors?");
     expect(turn.events.at(-1)!.data).toMatchObject({ counted: true, reason: null });
-    const vote = (await (await post(`/api/battles/${id}/vote`, { winner: "tie" })).json()) as any;
+    const vote = await read(post(`/api/battles/${id}/vote`, { winner: "tie" }), R.vote);
     expect(vote.counted).toBe(true);
     expect((await recordedRow(id))?.excluded_reason).toBeNull();
   });

@@ -1,6 +1,7 @@
 // Per-IP rate limits on battle creation, messages and votes (limits lowered to 3 per 60 s in vitest.config.mts).
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, expectError, seedDemoModels } from "../helpers";
+import { R, read } from "../responses";
 
 beforeAll(seedDemoModels);
 
@@ -27,7 +28,7 @@ describe("rate limits", () => {
 
   it("limits messages (and regenerates and chats) per IP", async () => {
     const owner = from("192.0.2.20");
-    const { id } = (await (await owner("/api/battles", { mode: "anonymous" })).json()) as { id: string };
+    const { id } = await read(owner("/api/battles", { mode: "anonymous" }), R.battleCreated);
     const post = from("192.0.2.21");
     await (await post(`/api/battles/${id}/messages`, { content: "one" })).text();
     await (await post(`/api/battles/${id}/regenerate`)).text();
@@ -46,9 +47,9 @@ describe("rate limits", () => {
     const setup = from("192.0.2.30");
     const ids: string[] = [];
     for (let i = 0; i < 3; i++)
-      ids.push(((await (await setup("/api/battles", { mode: "anonymous" })).json()) as any).id);
+      ids.push((await read(setup("/api/battles", { mode: "anonymous" }), R.battleCreated)).id);
     const chatty = from("192.0.2.31");
-    const id4 = ((await (await chatty("/api/battles", { mode: "anonymous" })).json()) as any).id as string;
+    const id4 = (await read(chatty("/api/battles", { mode: "anonymous" }), R.battleCreated)).id;
     for (const [i, id] of [...ids, id4].entries()) {
       await (await from(`192.0.2.${40 + i}`)(`/api/battles/${id}/messages`, { content: "q" })).text();
     }

@@ -1,7 +1,8 @@
 // Named side-by-side battles: the models are shown from creation, the vote is stored but never rated.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, createBattle, expectError, post, readStream, seedDemoModels, sendMessage } from "../helpers";
+import { createBattle, expectError, getBattle, post, readStream, seedDemoModels, sendMessage } from "../helpers";
+import { R, read } from "../responses";
 
 beforeAll(seedDemoModels);
 
@@ -9,24 +10,20 @@ describe("side-by-side", () => {
   it("names both models at creation, stores the vote as not anonymous with style counts per side", async () => {
     const res = await post("/api/battles", { mode: "side-by-side", models: ["demo-gazette", "demo-origami"] });
     expect(res.status).toBe(201);
-    const created = (await res.json()) as any;
-    expect(created.models.a).toEqual({
+    const created = await read(res, R.battleCreated);
+    expect(created.models?.a).toEqual({
       id: "demo-gazette",
       name: "Gazette Markdown (demo)",
       organization: "Broadsheet Demo Press",
     });
-    expect(created.models.b.id).toBe("demo-origami");
+    expect(created.models?.b.id).toBe("demo-origami");
 
     const turn = await sendMessage(created.id, "How should I structure a small web project?");
     expect(turn.events.at(-1)!.data).toMatchObject({ canVote: true, counted: false, reason: "side_by_side" });
-    const vote = (await (await post(`/api/battles/${created.id}/vote`, { winner: "a" })).json()) as any;
+    const vote = await read(post(`/api/battles/${created.id}/vote`, { winner: "a" }), R.vote);
     expect(vote).toMatchObject({ counted: false, reason: "side_by_side" });
 
-    await expect
-      .poll(async () => ((await (await call(`/api/battles/${created.id}`)).json()) as any).recorded, {
-        timeout: 10_000,
-      })
-      .toBe(true);
+    await expect.poll(async () => (await getBattle(created.id)).recorded, { timeout: 10_000 }).toBe(true);
     const row = await env.DB.prepare("SELECT * FROM battles WHERE id = ?").bind(created.id).first<any>();
     expect(row).toMatchObject({
       mode: "side-by-side",
@@ -90,9 +87,7 @@ describe("side-by-side", () => {
     const id = await createBattle();
     await sendMessage(id, "hello");
     await post(`/api/battles/${id}/vote`, { winner: "b" });
-    await expect
-      .poll(async () => ((await (await call(`/api/battles/${id}`)).json()) as any).recorded, { timeout: 10_000 })
-      .toBe(true);
+    await expect.poll(async () => (await getBattle(id)).recorded, { timeout: 10_000 }).toBe(true);
     const row = await env.DB.prepare("SELECT anony, sampling_probability FROM battles WHERE id = ?")
       .bind(id)
       .first<any>();

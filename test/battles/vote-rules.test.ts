@@ -1,6 +1,6 @@
 // Vote rules (invariant 2) and bad input (DESIGN section 4): every failure is a 4xx with the JSON envelope.
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, createBattle, expectError, post, readStream, seedSlowModels } from "../helpers";
+import { call, createBattle, expectError, getBattle, post, readStream, seedSlowModels } from "../helpers";
 
 beforeAll(seedSlowModels);
 
@@ -17,7 +17,7 @@ describe("vote rules", () => {
     await expectError(await post(`/api/battles/${id}/vote`, { winner: "a" }), 409, "turn_in_progress");
     await expectError(await post(`/api/battles/${id}/messages`, { content: "more" }), 409, "turn_in_progress");
     await expectError(await post(`/api/battles/${id}/regenerate`), 409, "turn_in_progress");
-    expect(((await (await call(`/api/battles/${id}`)).json()) as any).canVote).toBe(false);
+    expect((await getBattle(id)).canVote).toBe(false);
 
     expect(await (await post(`/api/battles/${id}/stop`)).json()).toEqual({ stopped: true });
     const turn = await readStream(streaming);

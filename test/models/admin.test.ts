@@ -1,7 +1,8 @@
 // Operator model registry: PUT /api/admin/models/:id behind the ADMIN_TOKEN bearer; changes apply with no deploy.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ADMIN, call, createBattle, expectError, post, putModel, seedDemoModels } from "../helpers";
+import { ADMIN, call, createBattle, expectError, post, putModel, seedDemoModels, sendMessage } from "../helpers";
+import { R, read } from "../responses";
 
 beforeAll(seedDemoModels);
 
@@ -14,7 +15,7 @@ const model = {
   license: "MIT",
 };
 
-const publicIds = async () => ((await (await call("/api/models")).json()) as { id: string }[]).map((m) => m.id);
+const publicIds = async () => (await read(call("/api/models"), R.publicModels)).map((m) => m.id);
 
 describe("admin models", () => {
   it("requires the operator token", async () => {
@@ -31,7 +32,7 @@ describe("admin models", () => {
   it("adds a model that is listed and served at once, and updates it without losing its creation time", async () => {
     const created = await putModel("heron", model);
     expect(created.status).toBe(200);
-    const first = (await created.json()) as any;
+    const first = await read(created, R.storedModel);
     expect(first).toMatchObject({
       id: "heron",
       status: "active",
@@ -41,18 +42,24 @@ describe("admin models", () => {
     });
     expect(await publicIds()).toContain("heron");
 
-    const updated = (await (await putModel("heron", { ...model, samplingWeight: 3, status: "paused" })).json()) as any;
+    const updated = await read(putModel("heron", { ...model, samplingWeight: 3, status: "paused" }), R.storedModel);
     expect(updated).toMatchObject({ samplingWeight: 3, status: "paused", createdAt: first.createdAt });
     expect(updated.updatedAt).toBeGreaterThanOrEqual(first.updatedAt);
     expect(await publicIds()).not.toContain("heron");
 
-    // A paused model is never put in a battle.
+    // A paused model is never put in a battle: not sampled into anonymous ones (were it active, its weight of 3
+    // against five models of weight 1 would put it in about 64% of pairs, so in one of 8 but for p = 0.0003),
+    // and not available side by side.
     const ids = new Set<string>();
-    for (let i = 0; i < 15; i++) {
-      const id = await createBattle({ mode: "side-by-side", models: ["demo-gazette", "demo-abacus"] });
+    for (let i = 0; i < 8; i++) {
+      const id = await createBattle();
       expect(id).toBeTruthy();
+      await sendMessage(id, "hi");
+      const { models } = await read(post(`/api/battles/${id}/vote`, { winner: "tie" }), R.vote);
+      ids.add(models.a.id).add(models.b.id);
     }
     await expectError(await post("/api/battles", { mode: "side-by-side", models: ["heron", "demo-abacus"] }), 404);
+    expect(ids.size).toBeGreaterThan(1);
     expect(ids.has("heron")).toBe(false);
   });
 
@@ -97,7 +104,7 @@ describe("admin models", () => {
     for (let i = 0; i < 12; i++) {
       const id = await createBattle();
       await (await post(`/api/battles/${id}/messages`, { content: "hi" })).text();
-      const vote = (await (await post(`/api/battles/${id}/vote`, { winner: "a" })).json()) as any;
+      const vote = await read(post(`/api/battles/${id}/vote`, { winner: "a" }), R.vote);
       const shown = [vote.models.a.id, vote.models.b.id];
       expect(shown.filter((s: string) => s.startsWith("codename-")).length).toBeLessThanOrEqual(1);
       expect(shown).not.toContain("secret-one");
@@ -114,12 +121,12 @@ describe("admin model round trip and input limits", () => {
   const deep = (levels: number) => JSON.parse(deepText(levels));
 
   it("accepts the model it returned, changed or not, and refuses a different id naming the field", async () => {
-    const first = (await (await putModel("rt-heron", model)).json()) as any;
+    const first = await read(putModel("rt-heron", model), R.storedModel);
     expect(first.id).toBe("rt-heron");
     // Unchanged: every field of the read, read-only ones included, is accepted.
     const same = await putModel("rt-heron", first);
     expect(same.status, await same.clone().text()).toBe(200);
-    const again = (await same.json()) as any;
+    const again = await read(same, R.storedModel);
     expect({ ...again, updatedAt: 0 }).toEqual({ ...first, updatedAt: 0 });
     // Changed: the change applies; the read-only fields sent back change nothing.
     const changed = await putModel("rt-heron", { ...again, name: "Heron RT", createdAt: 1, ownerId: "prov_x" });
@@ -150,7 +157,7 @@ describe("admin model round trip and input limits", () => {
     expect((await putModel("rt-deep", { ...model, params: deep(8) })).status).toBe(200);
     const res = await putModel("rt-deep", model);
     expect(res.status).toBe(200);
-    expect(((await res.json()) as any).params).toEqual(deep(8));
+    expect((await read(res, R.storedModel)).params).toEqual(deep(8));
     // And the model still answers (its params reach the Durable Object intact).
     const chat = await post("/api/chat", { model: "rt-deep", messages: [{ role: "user", content: "hi" }] });
     expect(chat.status).toBe(200);
@@ -219,11 +226,11 @@ describe("admin model round trip and input limits", () => {
     expect(await storedRow("rt-unicode")).toBeNull();
     // Well-formed text outside the BMP (surrogate pairs) is stored and read back as sent.
     const name = "Heron 🐦 Ʀ";
-    const created = (await (await putModel("rt-unicode", { ...model, name, aliases: ["🐦"] })).json()) as any;
+    const created = await read(putModel("rt-unicode", { ...model, name, aliases: ["🐦"] }), R.storedModel);
     expect(created.name).toBe(name);
     expect((await storedRow("rt-unicode")).name).toBe(name);
-    const listed = ((await (await call("/api/models")).json()) as any[]).find((m) => m.id === "rt-unicode");
-    expect(listed.name).toBe(created.name);
+    const listed = (await read(call("/api/models"), R.publicModels)).find((m) => m.id === "rt-unicode");
+    expect(listed?.name).toBe(created.name);
   });
 });
 
@@ -263,7 +270,7 @@ describe("the operator's view of a model and its circuit breaker", () => {
     expect((await putModel("broken-upstream", broken)).status).toBe(200);
     await expectError(await call("/api/admin/models/broken-upstream"), 401, "unauthorized");
     await expectError(await call("/api/admin/models/no-such-model", { headers: ADMIN }), 404, "model_not_found");
-    const fresh = (await (await call("/api/admin/models/broken-upstream", { headers: ADMIN })).json()) as any;
+    const fresh = await read(call("/api/admin/models/broken-upstream", { headers: ADMIN }), R.adminModel);
     expect(fresh.health).toEqual({
       consecutiveFailures: 0,
       paused: false,
@@ -272,31 +279,31 @@ describe("the operator's view of a model and its circuit breaker", () => {
       updatedAt: null,
     });
     for (let i = 0; i < Number(env.BREAKER_FAILURES); i++) await chat();
-    const paused = (await (await call("/api/admin/models/broken-upstream", { headers: ADMIN })).json()) as any;
+    const paused = await read(call("/api/admin/models/broken-upstream", { headers: ADMIN }), R.adminModel);
     expect(paused.status).toBe("active"); // the breaker never touches the operator's status
     expect(paused.health.consecutiveFailures).toBe(Number(env.BREAKER_FAILURES));
     expect(paused.health.paused).toBe(true);
     expect(paused.health.pausedUntil).toBeGreaterThan(Date.now());
     expect(paused.health.lastError).toEqual(expect.any(String));
-    const all = (await (await call("/api/admin/models", { headers: ADMIN })).json()) as any[];
+    const all = await read(call("/api/admin/models", { headers: ADMIN }), R.adminModels);
     expect(all.map((m) => m.id)).toEqual([...all.map((m) => m.id)].sort());
-    expect(all.find((m) => m.id === "broken-upstream").health.paused).toBe(true);
-    expect(all.find((m) => m.id === "demo-pebble").health.paused).toBe(false);
+    expect(all.find((m) => m.id === "broken-upstream")?.health.paused).toBe(true);
+    expect(all.find((m) => m.id === "demo-pebble")?.health.paused).toBe(false);
   });
 
   it("returns an object that can be PUT back as it is, health included", async () => {
-    const read = (await (await call("/api/admin/models/demo-pebble", { headers: ADMIN })).json()) as any;
+    const got = await read(call("/api/admin/models/demo-pebble", { headers: ADMIN }), R.adminModel);
     const put = await call("/api/admin/models/demo-pebble", {
       method: "PUT",
       headers: ADMIN,
-      body: JSON.stringify({ ...read, samplingWeight: 3 }),
+      body: JSON.stringify({ ...got, samplingWeight: 3 }),
     });
     expect(put.status).toBe(200);
-    expect(((await put.json()) as any).samplingWeight).toBe(3);
+    expect((await read(put, R.storedModel)).samplingWeight).toBe(3);
     const bad = await call("/api/admin/models/demo-pebble", {
       method: "PUT",
       headers: ADMIN,
-      body: JSON.stringify({ ...read, health: { paused: "yes" } }),
+      body: JSON.stringify({ ...got, health: { paused: "yes" } }),
     });
     await expectError(bad, 422, "invalid_request");
   });

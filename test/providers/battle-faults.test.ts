@@ -4,7 +4,8 @@
 // breaker pauses the model after BREAKER_FAILURES failures in a row and lets it back after the cool-down.
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { call, expectError, post, putModel, readStream } from "../helpers";
+import { expectError, getBattle, post, putModel, readStream } from "../helpers";
+import { R, read } from "../responses";
 
 const KEY = "sk-vendor-secret-123"; // VENDOR_TEST_KEY in vitest.config.mts
 const HOST = "vendor.test";
@@ -191,7 +192,7 @@ async function activate(kind: Kind) {
 async function battle(content = "Why are there tides?") {
   const created = await post("/api/battles", { mode: "anonymous" });
   if (created.status !== 201) return { created };
-  const { id } = (await created.json()) as { id: string };
+  const { id } = await read(created, R.battleCreated);
   const turn = await readStream(await post(`/api/battles/${id}/messages`, { content }));
   return { created, id, turn };
 }
@@ -256,12 +257,10 @@ describe.each(KINDS)("%s provider at the battle level", (kind) => {
       expect(wire).not.toContain(leak.toLowerCase());
     }
 
-    const vote = (await (await post(`/api/battles/${id}/vote`, { winner: other })).json()) as any;
+    const vote = await read(post(`/api/battles/${id}/vote`, { winner: other }), R.vote);
     expect(vote).toMatchObject({ counted: false, reason: "provider_error" });
     expect(vote.models[side].id).toBe(`vendor-${kind}`);
-    await expect
-      .poll(async () => ((await (await call(`/api/battles/${id}`)).json()) as any).recorded, { timeout: 10_000 })
-      .toBe(true);
+    await expect.poll(async () => (await getBattle(id!)).recorded, { timeout: 10_000 }).toBe(true);
     const row = await env.DB.prepare("SELECT excluded_reason FROM battles WHERE id = ?").bind(id).first<any>();
     expect(row.excluded_reason).toBe("provider_error");
 

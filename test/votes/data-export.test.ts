@@ -8,13 +8,11 @@ import { db, getBattleRow } from "../../d1/queries";
 import * as schema from "../../d1/schema";
 import { eq } from "drizzle-orm";
 import worker from "../../workers/index";
-import { call, createBattle, expectError, post, seedDemoModels, sendMessage } from "../helpers";
+import { call, createBattle, expectError, getBattle, post, seedDemoModels, sendMessage } from "../helpers";
 
 async function voteAndWait(id: string) {
   expect((await post(`/api/battles/${id}/vote`, { winner: "a" })).status).toBe(200);
-  await expect
-    .poll(async () => ((await (await call(`/api/battles/${id}`)).json()) as any).recorded, { timeout: 10_000 })
-    .toBe(true);
+  await expect.poll(async () => (await getBattle(id)).recorded, { timeout: 10_000 }).toBe(true);
 }
 
 describe("open data", () => {

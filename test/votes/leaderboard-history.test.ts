@@ -7,6 +7,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../workers/index";
 import { call, seedDemoModels } from "../helpers";
+import { R, read } from "../responses";
 
 async function runCron(at: number) {
   await worker.scheduled(createScheduledController({ scheduledTime: at, cron: "*/5 * * * *" }), env);
@@ -28,7 +29,7 @@ async function battle(a: string, b: string, winner: string, at: number, tokens: 
 const history = async (model: string, style = false) => {
   const res = await call(`/api/leaderboard/history?model=${model}&category=overall&style=${style}`);
   expect(res.status).toBe(200);
-  return (await res.json()) as Record<string, unknown>[];
+  return read(res, R.history);
 };
 
 const CONTRACT = ["generatedAt", "rating", "ci", "rank", "votes"];
@@ -43,9 +44,9 @@ describe("leaderboard history", () => {
     await battle("demo-pebble", "demo-gazette", "model_a", t0 + 1, [280, 90]);
     await battle("demo-wisteria", "demo-gazette", "model_a", t0 + 2, [150, 200]);
     await runCron(t0 + 10_000);
-    const first = (await (await call("/leaderboard.json")).json()) as any;
+    const first = await read(call("/leaderboard.json"), R.leaderboard);
     expect(first.data.battles).toBe(3);
-    for (const m of first.categories.overall.models) expect(m.provisional, m.model).toBe(true);
+    for (const m of first.categories.overall!.models) expect(m.provisional, m.model).toBe(true);
 
     // Snapshot 2: the reverse results close every cycle, and abacus joins through a tie (linking both ways).
     await battle("demo-wisteria", "demo-pebble", "model_a", t0 + 20_000, [200, 210]);
@@ -54,22 +55,23 @@ describe("leaderboard history", () => {
     await battle("demo-abacus", "demo-pebble", "tie", t0 + 20_003, [130, 170]);
     await battle("demo-abacus", "demo-gazette", "tie", t0 + 20_004, [100, 110]);
     await runCron(t0 + 30_000);
-    const second = (await (await call("/leaderboard.json")).json()) as any;
+    const second = await read(call("/leaderboard.json"), R.leaderboard);
     expect(second.snapshot).not.toBe(first.snapshot);
-    expect(second.categories.overall.method.ridge).toBeNull();
-    for (const m of second.categories.overall.models) expect(m.provisional, m.model).toBeUndefined();
+    expect(second.categories.overall!.method.ridge).toBeNull();
+    for (const m of second.categories.overall!.models) expect(m.provisional, m.model).toBeUndefined();
 
     for (const style of [false, true]) {
-      const boardOf = (snap: any) => (style ? snap.categories.overall.styleControl : snap.categories.overall);
+      const boardOf = (snap: typeof first) =>
+        style ? snap.categories.overall!.styleControl! : snap.categories.overall!;
       for (const model of ["demo-pebble", "demo-wisteria", "demo-gazette"]) {
         const points = await history(model, style);
         expect(points, `${model} style=${style}`).toHaveLength(2);
-        const [p1, p2] = points as any[];
+        const [p1, p2] = points;
         // Oldest first; the contract fields as published, plus the flag only where it applies.
-        expect(p1.generatedAt).toBe(first.generatedAt);
-        expect(p2.generatedAt).toBe(second.generatedAt);
-        const e1 = boardOf(first).models.find((m: any) => m.model === model);
-        const e2 = boardOf(second).models.find((m: any) => m.model === model);
+        expect(p1!.generatedAt).toBe(first.generatedAt);
+        expect(p2!.generatedAt).toBe(second.generatedAt);
+        const e1 = boardOf(first).models.find((m) => m.model === model)!;
+        const e2 = boardOf(second).models.find((m) => m.model === model)!;
         expect(p1).toEqual({
           generatedAt: first.generatedAt,
           rating: e1.rating,

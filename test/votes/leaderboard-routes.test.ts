@@ -3,7 +3,8 @@ import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../workers/index";
-import { call, createBattle, expectError, post, seedDemoModels, sendMessage } from "../helpers";
+import { call, createBattle, expectError, getBattle, post, seedDemoModels, sendMessage } from "../helpers";
+import { R, read } from "../responses";
 
 /** The scheduled handler awaits its work, so returning means the snapshot is published. */
 async function runCron() {
@@ -26,27 +27,23 @@ describe("leaderboard routes", () => {
       const id = await createBattle();
       await sendMessage(id, "What is a good first programming language?");
       await post(`/api/battles/${id}/vote`, { winner });
-      await expect
-        .poll(async () => ((await (await call(`/api/battles/${id}`)).json()) as any).recorded, { timeout: 10_000 })
-        .toBe(true);
+      await expect.poll(async () => (await getBattle(id)).recorded, { timeout: 10_000 }).toBe(true);
     }
     await runCron();
     const res = await call("/leaderboard.json");
     expect(res.status).toBe(200);
-    const board = (await res.json()) as any;
+    const board = await read(res, R.leaderboard);
     expect(board.data.battles).toBe(3);
     const etag = res.headers.get("etag")!;
     expect((await call("/leaderboard.json", { headers: { "if-none-match": etag } })).status).toBe(304);
     expect((await call("/leaderboard.json", { headers: { "if-none-match": '"other"' } })).status).toBe(200);
 
-    const model = board.categories.overall.models[0].model;
-    const history = (await (
-      await call(`/api/leaderboard/history?model=${model}&category=overall&style=false`)
-    ).json()) as any[];
+    const model = board.categories.overall!.models[0]!.model;
+    const history = await read(call(`/api/leaderboard/history?model=${model}&category=overall&style=false`), R.history);
     expect(history).toHaveLength(1);
     expect(history[0]).toMatchObject({
       generatedAt: board.generatedAt,
-      rating: board.categories.overall.models[0].rating,
+      rating: board.categories.overall!.models[0]!.rating,
     });
     expect(await (await call(`/api/leaderboard/history?model=nobody`)).json()).toEqual([]);
     await expectError(await call("/api/leaderboard/history"), 422, "invalid_request");
@@ -68,9 +65,9 @@ describe("leaderboard routes", () => {
 
   it("publishes again only when something changed", async () => {
     await runCron();
-    const first = (await (await call("/leaderboard.json")).json()) as any;
+    const first = await read(call("/leaderboard.json"), R.leaderboard);
     await runCron();
-    const same = (await (await call("/leaderboard.json")).json()) as any;
+    const same = await read(call("/leaderboard.json"), R.leaderboard);
     expect(same.snapshot).toBe(first.snapshot);
     const count = async () =>
       (await env.DB.prepare("SELECT COUNT(*) AS n FROM leaderboard_snapshots").first<{ n: number }>())!.n;
@@ -79,11 +76,9 @@ describe("leaderboard routes", () => {
     const id = await createBattle();
     await sendMessage(id, "One more question");
     await post(`/api/battles/${id}/vote`, { winner: "b" });
-    await expect
-      .poll(async () => ((await (await call(`/api/battles/${id}`)).json()) as any).recorded, { timeout: 10_000 })
-      .toBe(true);
+    await expect.poll(async () => (await getBattle(id)).recorded, { timeout: 10_000 }).toBe(true);
     await runCron();
-    const next = (await (await call("/leaderboard.json")).json()) as any;
+    const next = await read(call("/leaderboard.json"), R.leaderboard);
     expect(next.snapshot).not.toBe(first.snapshot);
     expect(next.data.battles).toBe(first.data.battles + 1);
     expect(await count()).toBe(before + 1);

@@ -9,6 +9,7 @@ import { retryDelaySeconds } from "../../workers/batch/index";
 import { VOTES_DLQ, VOTES_QUEUE } from "../../queues/names";
 import worker from "../../workers/index";
 import { VoteMessage } from "../../queues/votes";
+import { DeadLetterEnvelope } from "../../queues/dead-letters";
 
 // ---------------------------------------------------------------- builders
 
@@ -301,7 +302,7 @@ describe("arena-votes consumer: poison messages", () => {
     expect(result.retryMessages).toEqual([]);
     expect(await battleRows(poison.battleId)).toHaveLength(0);
     expect(dlq.sent).toHaveLength(1);
-    const letter = dlq.sent[0] as any;
+    const letter = DeadLetterEnvelope.parse(dlq.sent[0]);
     expect(letter).toMatchObject({ kind: "dead-letter", sourceQueue: VOTES_QUEUE, attempts: 1, body: poison });
     expect(letter.reason).toMatch(/^invalid:/);
     expect(letter.reason).toContain("winner");
@@ -449,7 +450,7 @@ describe("arena-votes consumer: mixed batches", () => {
     expect(result.explicitAcks).toEqual([msgs[1]!.id]);
     expect(result.retryMessages).toEqual([{ msgId: msgs[0]!.id, delaySeconds: 4 }]);
     expect(dlq.sent).toHaveLength(1);
-    expect((dlq.sent[0] as any).body).toEqual(bad);
+    expect(DeadLetterEnvelope.parse(dlq.sent[0]).body).toEqual(bad);
     expect(await battleRows(good.battleId)).toHaveLength(0);
   });
 });

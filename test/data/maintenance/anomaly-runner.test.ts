@@ -13,6 +13,7 @@ import { runMaintenance } from "../../../workers/cron/maintenance";
 import { hex64, vote, writeVotes } from "./helpers";
 import { putModel } from "../../helpers";
 import type { VoteMessage } from "../../../queues/votes";
+import { R, read } from "../../responses";
 
 const MODELS = ["anm-1", "anm-2", "anm-3", "anm-4", "anm-5", "anm-6"];
 const RATING: Record<string, number> = {
@@ -94,9 +95,10 @@ describe("maintenance: anomalous voters", () => {
 
     // The published snapshot rates none of them and counts them.
     await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "*/5 * * * *" }), env);
-    const board = (await (
-      await worker.fetch(new Request("http://arena.test/leaderboard.json"), env, {} as never)
-    ).json()) as any;
+    const board = await read(
+      worker.fetch(new Request("http://arena.test/leaderboard.json"), env, {} as never),
+      R.leaderboard,
+    );
     expect(board.data.excluded.anomalous_voter).toBe(counts.anomalous_voter! + 1);
     const honestVotes = votes.filter((v) => !flagged.includes(v.vote.voterHash)).length;
     expect(board.data.battles).toBe(honestVotes);

@@ -34,7 +34,9 @@ describe("synthetic truth", () => {
     expect(rate).toBeLessThanOrEqual(0.99);
   });
 
-  it("times BT + 100 bootstrap rounds on 1M battles, 50 models (target < 1 s engine time)", () => {
+  // The timing is only logged: speed is measured by `npm run bench:ratings` (bench/ratings.ts), not asserted on a
+  // shared, loaded test machine.
+  it("fits BT + 100 bootstrap rounds on 1M battles, 50 models: no ridge round, ratings match the truth up to scale", () => {
     const { table, truth } = syntheticTable(50, 1_000_000, 77, { spread: 300, tieRate: 0.3 });
     const t0 = performance.now();
     const cells = aggregate(table);
