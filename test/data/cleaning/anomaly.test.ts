@@ -96,7 +96,7 @@ function simulate(seed: number) {
   return { votes, honest, scripted, weak, models };
 }
 
-/** The incremental runner, as workers/maintenance runs it: chunks of new votes, the model refitted on clean votes. */
+/** The incremental runner, as workers/cron/maintenance/anomaly.ts runs it: chunks of new votes, the model refitted on clean votes. */
 function runDetector(votes: readonly Vote[], chunks: number) {
   const states = new Map<string, VoterState>();
   const flagged = new Set<string>();
