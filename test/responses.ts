@@ -13,6 +13,7 @@ import type { TransparencyReport } from "../shared/accounts/transparency";
 import type { LeaderboardJson } from "../shared/ratings/leaderboard";
 import leaderboardJsonSchema from "../shared/ratings/leaderboard.schema.json";
 import { edge } from "../workers/edge/index";
+import type { PublicModel } from "../shared/models/public";
 
 /** One route's success response: the status it declares and the schema of its JSON body. */
 export interface RouteResponse<T> {
@@ -67,14 +68,6 @@ export interface BattleCreated {
 }
 export type BattleState = BattleView & { recorded: boolean };
 export type AdminModel = ModelOutput & { health: ModelHealth };
-export interface PublicModel {
-  id: string;
-  name: string;
-  organization: string;
-  license: string;
-  modes: string[];
-  demo: boolean;
-}
 export interface HistoryPoint {
   generatedAt: string;
   rating: number;

@@ -4,18 +4,13 @@ import { EventSourceParserStream } from "eventsource-parser/stream";
 // The wire types are the server's own (type-only imports: esbuild erases them, no server code reaches the bundle).
 import type { BattleView, VoteOutcome } from "../../shared/battle/contract";
 import type { BattleEvent } from "../../shared/battle/sse";
-import type { ModelReveal } from "../../shared/models/reveal";
 
 export type { Side, SideFinish as Finish } from "../../shared/battle/sse";
 export type { Winner } from "../../shared/battle/contract";
 export type { ModelReveal } from "../../shared/models/reveal";
 
-/** GET /api/models (its schema is `PublicModel` in workers/edge/routes/meta.ts). */
-export interface PublicModel extends ModelReveal {
-  license: string;
-  modes: string[];
-  demo?: boolean;
-}
+/** GET /api/models. */
+export type { PublicModel } from "../../shared/models/public";
 
 /** The data of one battle stream event. */
 type EventData<E extends BattleEvent["event"]> = Extract<BattleEvent, { event: E }>["data"];

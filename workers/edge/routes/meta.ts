@@ -3,6 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { db, listModels } from "../../../d1/queries";
 import type { App } from "../env";
 import { VERSION } from "../env";
+import { PublicModelSchema } from "../../../shared/models/public";
 
 const health = createRoute({
   method: "get",
@@ -16,22 +17,13 @@ const health = createRoute({
   },
 });
 
-const PublicModel = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    organization: z.string(),
-    license: z.string(),
-    modes: z.array(z.string()),
-    demo: z.boolean().openapi({ description: "A built-in offline demo model (no real LLM behind it)" }),
-  })
-  .openapi("PublicModel");
-
 const models = createRoute({
   method: "get",
   path: "/api/models",
   summary: "Public, active models",
-  responses: { 200: { description: "Models", content: { "application/json": { schema: z.array(PublicModel) } } } },
+  responses: {
+    200: { description: "Models", content: { "application/json": { schema: z.array(PublicModelSchema) } } },
+  },
 });
 
 export function registerMetaRoutes(app: App) {
