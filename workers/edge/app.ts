@@ -13,7 +13,6 @@ import { registerAdminRoutes } from "./routes/admin";
 import { registerBattleRoutes } from "./routes/battles";
 import { registerChatRoutes } from "./routes/chat";
 import { registerExportRoutes } from "./routes/export";
-import { rateLimit } from "./rate-limit";
 import { registerLeaderboardRoutes } from "./routes/leaderboard";
 import { registerMetaRoutes } from "./routes/meta";
 import { registerApiDocsRoute } from "./routes/api-docs";
@@ -102,12 +101,7 @@ export function createApp(): App {
     return errorResponse(c, 404, "not_found", `No route for ${c.req.method} ${pathname}.`);
   });
 
-  app.use("/api/battles", rateLimit("RL_BATTLES"));
-  app.use("/api/battles/:id/messages", rateLimit("RL_MESSAGES"));
-  app.use("/api/battles/:id/regenerate", rateLimit("RL_MESSAGES"));
-  app.use("/api/chat", rateLimit("RL_MESSAGES"));
-  app.use("/api/battles/:id/vote", rateLimit("RL_VOTES"));
-
+  // Per-IP rate limits sit on their routes (`middleware` in routes/battles.ts and routes/chat.ts).
   registerMetaRoutes(app);
   registerBattleRoutes(app);
   registerChatRoutes(app);

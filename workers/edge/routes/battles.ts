@@ -17,6 +17,7 @@ import { clientIp, voterHash } from "../voter";
 import type { App, AppEnv } from "../env";
 import { assertNotPaused, isPaused, loadPool } from "../pool";
 import { BattleIdParam, errors, EventStream, jsonBody, sseResponse } from "../schemas";
+import { rateLimit } from "../rate-limit";
 
 const CreateBattle = z
   .discriminatedUnion("mode", [
@@ -73,6 +74,7 @@ const routes = {
   create: createRoute({
     method: "post",
     path: "/api/battles",
+    middleware: [rateLimit("RL_BATTLES")] as const,
     summary: "Start a battle (anonymous pair, or two named models side by side)",
     request: jsonBody(CreateBattle),
     responses: {
@@ -88,6 +90,7 @@ const routes = {
   message: createRoute({
     method: "post",
     path: "/api/battles/{id}/messages",
+    middleware: [rateLimit("RL_MESSAGES")] as const,
     summary: "Send a prompt; both answers stream back in one SSE response",
     request: { params: BattleIdParam, ...jsonBody(Message) },
     responses: { ...streamResponses, 400: errors[400], 422: errors[422] },
@@ -95,6 +98,7 @@ const routes = {
   regenerate: createRoute({
     method: "post",
     path: "/api/battles/{id}/regenerate",
+    middleware: [rateLimit("RL_MESSAGES")] as const,
     summary: "Regenerate the last turn on both sides",
     request: { params: BattleIdParam },
     responses: streamResponses,
@@ -115,6 +119,7 @@ const routes = {
   vote: createRoute({
     method: "post",
     path: "/api/battles/{id}/vote",
+    middleware: [rateLimit("RL_VOTES")] as const,
     summary: "Vote once, after both sides finished; reveals the models",
     request: { params: BattleIdParam, ...jsonBody(Vote) },
     responses: {

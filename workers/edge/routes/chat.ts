@@ -9,6 +9,7 @@ import { clientIp, voterHash } from "../voter";
 import type { App } from "../env";
 import { assertNotPaused, loadPool } from "../pool";
 import { BattleIdParam, errors, EventStream, jsonBody, sseResponse } from "../schemas";
+import { rateLimit } from "../rate-limit";
 
 /** The whole conversation is stored in one SQLite value in the chat's DO (2 MB cap): stay well below it. */
 const MAX_CHAT_CHARS = 400_000;
@@ -31,6 +32,7 @@ const Feedback = z.object({ kind: z.enum(["up", "down", "flag"]) }).openapi("Cha
 const chat = createRoute({
   method: "post",
   path: "/api/chat",
+  middleware: [rateLimit("RL_MESSAGES")] as const,
   summary: "Chat with one model; the reply streams as side `a`, first event `meta` {id}",
   request: jsonBody(ChatRequest),
   responses: {
