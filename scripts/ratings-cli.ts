@@ -8,8 +8,14 @@ import { isMainThread, parentPort, Worker } from "node:worker_threads";
 import { availableBoards, buildLeaderboard, type LeaderboardOptions } from "../shared/ratings/leaderboard";
 import { createParser, formatFromPath, InputError } from "../shared/ratings/parse";
 import { styleRounds, type StylePrep, type StyleRoundRunner, type StyleRounds } from "../shared/ratings/style-board";
+import { runRedteam } from "./redteam-cli";
 
 const USAGE = `usage: npm run --silent ratings -- [options] FILE   (FILE: .jsonl, .json or .csv)
+       npm run --silent ratings -- --redteam FILE [--meta META] [--bootstrap N] [--seed S] [--skip-invalid]
+  --redteam FILE          the Red Team Arena board (redteam.json) from /api/export/redteam.jsonl
+  --meta META             with --redteam: snapshot, generatedAt, handles and model names from the published
+                          redteam.json (or {"snapshot","generatedAt","handles","modelNames"}); default: derived
+                          from the export (snapshot cli-<sha256 prefix>, latest tstamp, ids as names)
   --bootstrap N           bootstrap rounds (default 100; 0 = no intervals)
   --seed S                bootstrap seed (default 0)
   --style-control         style-controlled boards (default: when the input has conv_metadata)
@@ -27,6 +33,8 @@ class UsageError extends Error {}
 
 interface Cli {
   file: string;
+  redteam: boolean;
+  meta: string | null;
   options: Partial<LeaderboardOptions>;
   skipInvalid: boolean;
   threads: number;
@@ -35,6 +43,9 @@ interface Cli {
 function parseArgs(argv: string[]): Cli {
   const options: Partial<LeaderboardOptions> = {};
   let file: string | undefined;
+  let redteam: string | undefined;
+  let meta: string | null = null;
+  const other: string[] = [];
   let skipInvalid = false;
   let threads = Math.min(2, availableParallelism());
   const categories: string[] = [];
@@ -50,7 +61,15 @@ function parseArgs(argv: string[]): Cli {
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    if (arg.startsWith("--") && !["--bootstrap", "--seed", "--skip-invalid", "--redteam", "--meta"].includes(arg))
+      other.push(arg);
     switch (arg) {
+      case "--redteam":
+        redteam = value(i++, arg);
+        break;
+      case "--meta":
+        meta = value(i++, arg);
+        break;
       case "--bootstrap":
         options.bootstrap = integer(value(i++, arg), arg, 0);
         break;
@@ -109,13 +128,43 @@ function parseArgs(argv: string[]): Cli {
         file = arg;
     }
   }
+  if (redteam !== undefined) {
+    if (file) throw new UsageError("with --redteam, give the export as --redteam FILE and no other file");
+    const unused = other.filter((o) => o !== "--threads" && o !== "--help");
+    if (unused.length) throw new UsageError(`${unused.join(", ")} cannot be used with --redteam`);
+    return { file: redteam, redteam: true, meta, options, skipInvalid, threads };
+  }
+  if (meta !== null) throw new UsageError("--meta is only for --redteam");
   if (!file) throw new UsageError("no input file");
   if (categories.length) options.categories = categories;
-  return { file, options, skipInvalid, threads };
+  return { file, redteam: false, meta, options, skipInvalid, threads };
+}
+
+function readable(file: string): void {
+  try {
+    if (!statSync(file).isFile()) throw new UsageError(`${file} is not a file`);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`cannot read ${file}`);
+  }
 }
 
 async function main(): Promise<void> {
   const cli = parseArgs(process.argv.slice(2));
+  if (cli.redteam) {
+    readable(cli.file);
+    if (cli.meta) readable(cli.meta);
+    const { text, summary } = await runRedteam({
+      file: cli.file,
+      meta: cli.meta,
+      bootstrap: cli.options.bootstrap,
+      seed: cli.options.seed,
+      skipInvalid: cli.skipInvalid,
+    });
+    process.stderr.write(`${summary}\n`);
+    process.stdout.write(text);
+    return;
+  }
   const format = formatFromPath(cli.file);
   if (!format) throw new UsageError(`cannot tell the format of "${cli.file}": use .jsonl, .json or .csv`);
   try {

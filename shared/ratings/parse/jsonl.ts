@@ -5,7 +5,8 @@ import type { RowSink } from "./sink";
 export class JsonlScanner {
   private buf = "";
   private line = 0;
-  constructor(private readonly sink: RowSink) {}
+  /** Any sink with RowSink's two entry points: the battles' RowSink, or the red-team games' (redteam-parse.ts). */
+  constructor(private readonly sink: Pick<RowSink, "row" | "invalid">) {}
 
   push(chunk: string): void {
     let s = this.buf + chunk;
