@@ -1,6 +1,6 @@
 // Red Team rows (DESIGN section 11): players (registered by the edge) and finished games (written by the batch
 // worker, idempotently on the game id).
-import { and, asc, eq, gt } from "drizzle-orm";
+import { and, asc, eq, gt, or } from "drizzle-orm";
 import type { Db } from "./queries";
 import * as schema from "./schema";
 
@@ -34,4 +34,37 @@ export async function listRankedGames(d: Db, after = 0, limit = 1000) {
     .where(and(eq(schema.redteamGames.ranked, true), gt(schema.redteamGames.tstamp, after)))
     .orderBy(asc(schema.redteamGames.tstamp), asc(schema.redteamGames.id))
     .limit(limit);
+}
+
+/** Ranked finished games in export order (tstamp, id), one keyset page after `after` (exclusive). */
+export async function rankedGamesPage(d: Db, after: { tstamp: number; id: string } | null, limit: number) {
+  const g = schema.redteamGames;
+  const cursor = after
+    ? or(gt(g.tstamp, after.tstamp), and(eq(g.tstamp, after.tstamp), gt(g.id, after.id)))
+    : undefined;
+  return d
+    .select({
+      id: g.id,
+      tstamp: g.tstamp,
+      player: g.playerId,
+      model: g.model,
+      kind: g.kind,
+      target: g.target,
+      outcome: g.outcome,
+      turns: g.turns,
+      seconds: g.seconds,
+    })
+    .from(g)
+    .where(cursor ? and(eq(g.ranked, true), cursor) : eq(g.ranked, true))
+    .orderBy(asc(g.tstamp), asc(g.id))
+    .limit(limit);
+}
+
+/** Every registered player's handle, by id (what redteam.json shows next to a player's id). */
+export async function playerHandles(d: Db): Promise<Record<string, string>> {
+  const rows = await d
+    .select({ id: schema.redteamPlayers.id, handle: schema.redteamPlayers.handle })
+    .from(schema.redteamPlayers)
+    .all();
+  return Object.fromEntries(rows.map((r) => [r.id, r.handle]));
 }

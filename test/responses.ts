@@ -12,6 +12,8 @@ import type { PrivateResults } from "../shared/accounts/results";
 import type { TransparencyReport } from "../shared/accounts/transparency";
 import type { LeaderboardJson } from "../shared/ratings/leaderboard";
 import leaderboardJsonSchema from "../shared/ratings/leaderboard.schema.json";
+import redteamJsonSchema from "../shared/ratings/redteam.schema.json";
+import type { RedteamJson } from "../shared/ratings/redteam";
 import { edge } from "../workers/edge/index";
 import type { PublicModel } from "../shared/models/public";
 
@@ -147,6 +149,7 @@ export const R = {
   completion: route<ChatCompletion>("post", "/v1/chat/completions"),
   openAIModels: route<{ object: "list"; data: OpenAIModel[] }>("get", "/v1/models"),
   leaderboard: publishedLeaderboard(),
+  redteam: publishedRedteam(),
 };
 
 /**
@@ -157,6 +160,13 @@ function publishedLeaderboard(): RouteResponse<LeaderboardJson> {
   const declared = route<LeaderboardJson>("get", "/leaderboard.json");
   // An imported JSON file's type widens its literals ("object" to string), so it never matches zod's JSONSchema type.
   const contract = arrayConstsAsTuples(leaderboardJsonSchema) as z.core.JSONSchema.JSONSchema;
+  return { ...declared, schema: z.fromJSONSchema(contract) };
+}
+
+/** GET /redteam.json, checked against its published contract shared/ratings/redteam.schema.json (DESIGN section 11). */
+function publishedRedteam(): RouteResponse<RedteamJson> {
+  const declared = route<RedteamJson>("get", "/redteam.json");
+  const contract = arrayConstsAsTuples(redteamJsonSchema) as z.core.JSONSchema.JSONSchema;
   return { ...declared, schema: z.fromJSONSchema(contract) };
 }
 

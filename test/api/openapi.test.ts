@@ -56,6 +56,8 @@ describe("OpenAPI document", () => {
         "POST /api/redteam/games/{id}/messages",
         "POST /api/redteam/games/{id}/forfeit",
         "GET /api/redteam/games/{id}",
+        "GET /redteam.json",
+        "GET /api/export/redteam.jsonl",
       ].sort(),
     );
     // Every operator and provider route declares its bearer scheme; public routes declare none.

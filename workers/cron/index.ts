@@ -4,6 +4,7 @@
 import { errorText, log } from "../../shared/core/log";
 import { runMaintenance } from "./maintenance";
 import { publishSnapshot } from "./publish";
+import { publishRedteam } from "./redteam";
 
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
   const started = Date.now();
@@ -23,4 +24,11 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
         : "leaderboard.published",
     { cron: controller.cron, ...(published ?? {}), ms: Date.now() - started },
   );
+  // The Red Team board after the main one, on its own: a failure here never holds back the arena's leaderboard.
+  try {
+    const redteam = await publishRedteam(env, controller.scheduledTime || started);
+    if (redteam && !redteam.unchanged) log.info("redteam.published", { ...redteam });
+  } catch (err) {
+    log.error("redteam.publish_failed", { error: errorText(err) });
+  }
 }

@@ -21,6 +21,7 @@ import { registerProviderAdminRoutes } from "./routes/provider-admin";
 import { registerProviderModelRoutes } from "./routes/provider-models";
 import { registerProviderResultsRoute } from "./routes/provider-results";
 import { registerRedteamRoutes } from "./routes/redteam";
+import { registerRedteamBoardRoute } from "./routes/redteam-board";
 import { registerTransparencyRoute } from "./routes/transparency";
 
 const OPENAPI_CONFIG = {
@@ -107,6 +108,7 @@ export function createApp(): App {
   registerBattleRoutes(app);
   registerChatRoutes(app);
   registerRedteamRoutes(app);
+  registerRedteamBoardRoute(app);
   registerAdminRoutes(app);
   registerLeaderboardRoutes(app);
   registerProviderAdminRoutes(app);

@@ -5,12 +5,15 @@
 //   release, with their conversations, in FastChat's conv_release style, PII scrubbed (shared/data/cleaning/pii.ts).
 //   Only battles with a retained transcript can be released (TRANSCRIPT_RETENTION keeps the consented ones by
 //   default). Streamed: one D1 page and one transcript in memory at a time.
+// - GET /api/export/redteam.jsonl[?snapshot=ID]: the finished ranked Red Team games a Red Team snapshot rated
+//   (DESIGN section 11), the frozen file the cron wrote to R2 (workers/cron/redteam.ts).
 import { createRoute, z } from "@hono/zod-openapi";
 import { jsonlStream, publicRatedBattles, snapshotFor, toExportLine, type ExportLine } from "../../../d1/export";
 import { db, type SnapshotRow } from "../../../d1/queries";
 import { readTranscript, type Transcript } from "../../../shared/battle/transcript";
 import { scrubPii } from "../../../shared/data/cleaning/pii";
 import { ApiError } from "../../../shared/core/errors";
+import { latestRedteam, redteamExportKey } from "../../../shared/redteam/published";
 import type { App } from "../env";
 import { errors } from "../schemas";
 
@@ -46,6 +49,22 @@ const route = createRoute({
     503: errors[503],
   },
 });
+
+const exportRedteam = createRoute({
+  method: "get",
+  path: "/api/export/redteam.jsonl",
+  summary: "The finished ranked Red Team games a snapshot of /redteam.json rated (JSONL, frozen per snapshot)",
+  request: { query: Query },
+  responses: {
+    200: { description: "JSON Lines", content: { "application/x-ndjson": { schema: z.string() } } },
+    404: errors[404],
+    422: errors[422],
+    503: errors[503],
+  },
+});
+
+/** Red Team snapshot ids are the cron's `<ISO time>-<4 hex>`; anything else names no snapshot. */
+const REDTEAM_SNAPSHOT_ID = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z-[0-9a-f]{4}$/;
 
 /** A released battle: the export line's FastChat fields that conv_release has, then both conversations. */
 export type ConversationLine = Pick<
@@ -128,6 +147,27 @@ export function registerExportRoutes(app: App) {
         "content-type": "application/x-ndjson; charset=utf-8",
         "x-arena-snapshot": snap.id,
         "cache-control": q.snapshot ? "public, max-age=3600" : "no-cache",
+      },
+    }) as never;
+  });
+
+  app.openapi(exportRedteam, async (c) => {
+    const q = c.req.valid("query");
+    let id = q.snapshot;
+    if (id === undefined) {
+      const latest = await latestRedteam(c.env.STORE);
+      if (!latest)
+        throw new ApiError(503, "not_ready", "No Red Team game has been rated yet.", { "retry-after": "60" });
+      id = latest.snapshot;
+    } else if (!REDTEAM_SNAPSHOT_ID.test(id)) throw notFound(id);
+    const object = await c.env.STORE.get(redteamExportKey(id));
+    if (!object) throw notFound(id);
+    return new Response(object.body, {
+      headers: {
+        "content-type": "application/x-ndjson; charset=utf-8",
+        "x-arena-snapshot": id,
+        "x-arena-sha256": object.customMetadata?.sha256 ?? "",
+        "cache-control": q.snapshot ? "public, max-age=31536000, immutable" : "no-cache",
       },
     }) as never;
   });

@@ -1,0 +1,22 @@
+// Where the cron publishes the Red Team board in R2 (workers/cron/redteam.ts) and where the edge reads it
+// (/redteam.json, /api/export/redteam.jsonl): redteam/snapshots/<id>.jsonl (the frozen export),
+// redteam/snapshots/<id>.json (the board) and the pointer redteam/latest.json, written last.
+
+export const REDTEAM_LATEST_KEY = "redteam/latest.json";
+export const redteamExportKey = (snapshot: string) => `redteam/snapshots/${snapshot}.jsonl`;
+export const redteamBoardKey = (snapshot: string) => `redteam/snapshots/${snapshot}.json`;
+
+/** The pointer to the live Red Team snapshot. */
+export interface RedteamLatest {
+  snapshot: string;
+  generatedAt: string;
+  games: number;
+  sha256: string;
+  /** sha256 of the export plus the published names: equal means nothing to publish. */
+  sourceKey: string;
+}
+
+export async function latestRedteam(store: R2Bucket): Promise<RedteamLatest | null> {
+  const object = await store.get(REDTEAM_LATEST_KEY);
+  return object ? ((await object.json()) as RedteamLatest) : null;
+}
