@@ -21,6 +21,11 @@ import { alignRound, quantileSorted, thetaToRatings } from "./scale";
 export const REDTEAM_SCHEMA = "arena-redteam/v1";
 export const REDTEAM_BOOTSTRAP = 100;
 export const REDTEAM_LEVEL = 0.95;
+/**
+ * Bootstrap refits stop at |gradient_i| ≤ 1e-6 × games_i (the full fit at 1e-9): β then errs by ~4e-6 logits, under
+ * 0.001 arena points, far inside any interval, and each round saves its last Newton step.
+ */
+export const REDTEAM_BOOTSTRAP_TOL = 1e-6;
 
 export type RedteamOutcome = "win" | "loss" | "forfeit";
 
@@ -170,7 +175,7 @@ export function buildRedteamJson(rows: RedteamRow[], meta: RedteamMeta, options:
         present[P + cells.model[c]!] = 1;
         present[P + M + cells.target[c]!] = 1;
       }
-      const round = fitRedteam(cells, counts, { init: fit.beta, work });
+      const round = fitRedteam(cells, counts, { init: fit.beta, work, tol: REDTEAM_BOOTSTRAP_TOL });
       const out = samples.subarray(r * n, (r + 1) * n);
       // An entry absent from a round's draw is left out of that round (NaN), as on the main board.
       for (const g of groups) {
@@ -298,6 +303,7 @@ export function buildRedteamJson(rows: RedteamRow[], meta: RedteamMeta, options:
         rounds: usedRounds,
         seed,
         level: REDTEAM_LEVEL,
+        tol: REDTEAM_BOOTSTRAP_TOL,
         widened,
       },
       rank: "1 + number of entries whose ci lower bound is above this entry's ci upper bound",
