@@ -76,6 +76,11 @@ const heapMiB = () => {
   return process.memoryUsage().heapUsed / 2 ** 20;
 };
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
+/** CPU seconds of this process (user + system): steadier than wall time when other work shares the cores. */
+const cpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 const meta = { snapshot: "bench", generatedAt: "2026-12-03T00:00:00.000Z", sha256: "0".repeat(64) };
 
 console.log(`redteam bench: ${ROUNDS} bootstrap rounds, Node ${process.version}`);
@@ -84,16 +89,21 @@ for (const n of SIZES) {
   const { rows, truth, players, models, targets } = generate(n, 7);
   const rowsHeap = heapMiB() - base;
   let t0 = performance.now();
+  let c0 = cpu();
   const fitOnly = buildRedteamJson(rows, meta, { bootstrap: 0 });
   const fitTime = seconds(t0);
+  const fitCpu = cpu() - c0;
   t0 = performance.now();
+  c0 = cpu();
   const full = buildRedteamJson(rows, meta, { bootstrap: ROUNDS });
   const fullTime = seconds(t0);
+  const fullCpu = cpu() - c0;
   const bytes = redteamJsonText(full).length;
   console.log(
     `${n.toLocaleString("en")} games (${players} players, ${models} models, ${targets} targets): ` +
-      `fit ${fitTime.toFixed(2)} s (${fitOnly.method.iterations} Newton iterations), ` +
-      `bootstrap ${ROUNDS} rounds ${(fullTime - fitTime).toFixed(2)} s, total ${fullTime.toFixed(2)} s; ` +
+      `fit ${fitTime.toFixed(2)} s wall / ${fitCpu.toFixed(2)} s CPU (${fitOnly.method.iterations} Newton iterations), ` +
+      `bootstrap ${ROUNDS} rounds ${(fullTime - fitTime).toFixed(2)} s wall / ${(fullCpu - fitCpu).toFixed(2)} s CPU, ` +
+      `total ${fullTime.toFixed(2)} s wall / ${fullCpu.toFixed(2)} s CPU; ` +
       `rows ${rowsHeap.toFixed(0)} MiB heap, JSON ${(bytes / 2 ** 20).toFixed(1)} MiB, ` +
       `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB; ` +
       `Spearman players ${spearman(truth.skill, full.players).toFixed(3)}, models ${spearman(truth.resist, full.models).toFixed(3)}; ` +

@@ -59,13 +59,13 @@ export interface RedteamOptions {
   seed?: number;
 }
 
-export type Interval = [number, number] | null;
+export type RedteamInterval = [number, number] | null;
 
 export interface RedteamPlayer {
   id: string;
   handle: string;
   score: number;
-  ci: Interval;
+  ci: RedteamInterval;
   rank: number;
   games: number;
   wins: number;
@@ -76,7 +76,7 @@ export interface RedteamModel {
   id: string;
   name: string;
   score: number;
-  ci: Interval;
+  ci: RedteamInterval;
   rank: number;
   games: number;
   /** Share of its games the player won (forfeits count as not broken). */
@@ -88,7 +88,7 @@ export interface RedteamTarget {
   id: string;
   kind: string;
   score: number;
-  ci: Interval;
+  ci: RedteamInterval;
   games: number;
 }
 
@@ -244,7 +244,7 @@ export function buildRedteamJson(rows: RedteamRow[], meta: RedteamMeta, options:
       wins[P + gm[g]!]!++;
     }
   }
-  const ci = (k: number): Interval =>
+  const ci = (k: number): RedteamInterval =>
     Number.isNaN(lower[k]!) ? null : [roundOutput(lower[k]!), roundOutput(upper[k]!)];
   const sorted = (offset: number, size: number, ids: string[]) =>
     Array.from({ length: size }, (_, k) => k).sort(
