@@ -20,6 +20,8 @@ export * from "./elo";
 export * from "./multinomial";
 export * from "./pairs";
 export * from "./pairwise";
+export * from "./redteam";
+export { createRedteamParser, parseRedteamJsonl, redteamRow, type RedteamParseResult } from "./redteam-parse";
 export * from "./rng";
 export * from "./scale";
 export * from "./sandwich";

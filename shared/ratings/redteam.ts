@@ -21,6 +21,11 @@ import { alignRound, quantileSorted, thetaToRatings } from "./scale";
 export const REDTEAM_SCHEMA = "arena-redteam/v1";
 export const REDTEAM_BOOTSTRAP = 100;
 export const REDTEAM_LEVEL = 0.95;
+/**
+ * Bootstrap refits stop at |gradient_i| ≤ 1e-6 × games_i (the full fit at 1e-9): β then errs by ~4e-6 logits, under
+ * 0.001 arena points, far inside any interval, and each round saves its last Newton step.
+ */
+export const REDTEAM_BOOTSTRAP_TOL = 1e-6;
 
 export type RedteamOutcome = "win" | "loss" | "forfeit";
 
@@ -54,13 +59,13 @@ export interface RedteamOptions {
   seed?: number;
 }
 
-export type Interval = [number, number] | null;
+export type RedteamInterval = [number, number] | null;
 
 export interface RedteamPlayer {
   id: string;
   handle: string;
   score: number;
-  ci: Interval;
+  ci: RedteamInterval;
   rank: number;
   games: number;
   wins: number;
@@ -71,7 +76,7 @@ export interface RedteamModel {
   id: string;
   name: string;
   score: number;
-  ci: Interval;
+  ci: RedteamInterval;
   rank: number;
   games: number;
   /** Share of its games the player won (forfeits count as not broken). */
@@ -83,7 +88,7 @@ export interface RedteamTarget {
   id: string;
   kind: string;
   score: number;
-  ci: Interval;
+  ci: RedteamInterval;
   games: number;
 }
 
@@ -170,7 +175,7 @@ export function buildRedteamJson(rows: RedteamRow[], meta: RedteamMeta, options:
         present[P + cells.model[c]!] = 1;
         present[P + M + cells.target[c]!] = 1;
       }
-      const round = fitRedteam(cells, counts, { init: fit.beta, work });
+      const round = fitRedteam(cells, counts, { init: fit.beta, work, tol: REDTEAM_BOOTSTRAP_TOL });
       const out = samples.subarray(r * n, (r + 1) * n);
       // An entry absent from a round's draw is left out of that round (NaN), as on the main board.
       for (const g of groups) {
@@ -239,7 +244,7 @@ export function buildRedteamJson(rows: RedteamRow[], meta: RedteamMeta, options:
       wins[P + gm[g]!]!++;
     }
   }
-  const ci = (k: number): Interval =>
+  const ci = (k: number): RedteamInterval =>
     Number.isNaN(lower[k]!) ? null : [roundOutput(lower[k]!), roundOutput(upper[k]!)];
   const sorted = (offset: number, size: number, ids: string[]) =>
     Array.from({ length: size }, (_, k) => k).sort(
@@ -298,6 +303,7 @@ export function buildRedteamJson(rows: RedteamRow[], meta: RedteamMeta, options:
         rounds: usedRounds,
         seed,
         level: REDTEAM_LEVEL,
+        tol: REDTEAM_BOOTSTRAP_TOL,
         widened,
       },
       rank: "1 + number of entries whose ci lower bound is above this entry's ci upper bound",
