@@ -7,6 +7,7 @@ import type { ModelRecord } from "../shared/models";
 import { effectiveParams, providerFor, type ChatMessage } from "../shared/providers";
 import { encodeGameEvent, secondsLeft, type GameEvent, type GameStatus } from "../shared/redteam/game";
 import { isWin } from "../shared/redteam/win";
+import { reportModelHealth } from "../d1/model-health";
 import type { GameRowDo, GameStore } from "./game-store";
 import { untilAborted } from "./turn-runner";
 
@@ -52,8 +53,16 @@ export class GameRunner {
     live.listeners.add(writable.getWriter());
     // The deadline holds while the answer streams, whoever is listening.
     const timer = setTimeout(() => live.controller.abort(), Math.max(0, meta.deadline - Date.now()));
+    const modelId = (JSON.parse(meta.model) as ModelRecord).id;
     const run = this.answer(meta, n, live)
-      .catch((err) => log.error("redteam.answer_failed", { game: meta.id, err: errorText(err) }))
+      .then(
+        () => reportModelHealth(this.host.env(), modelId, undefined),
+        async (err) => {
+          // The raw error may name the vendor: logs only. The answer simply ends; the game goes on.
+          log.error("redteam.answer_failed", { game: meta.id, model: modelId, err: errorText(err) });
+          await reportModelHealth(this.host.env(), modelId, err);
+        },
+      )
       .then(() => this.finish(meta, n, live))
       .finally(() => {
         clearTimeout(timer);

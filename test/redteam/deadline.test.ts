@@ -101,6 +101,15 @@ describe("red team deadline", () => {
     expect((await getGame(g.id)).status).toBe("lost");
   });
 
+  it("one answer at a time: a message while the model answers is turn_in_progress", async () => {
+    const g = await startGame({ kind: "bad-words", model: "rt-slow" });
+    const first = await post(`/api/redteam/games/${g.id}/messages`, { content: LONG });
+    expect(first.status).toBe(200);
+    await expectError(await post(`/api/redteam/games/${g.id}/messages`, { content: "hi" }), 409, "turn_in_progress");
+    await post(`/api/redteam/games/${g.id}/forfeit`);
+    expect(await first.text()).toContain('"status":"forfeit"');
+  });
+
   it("secondsLeft counts down the server's clock", async () => {
     const g = await startGame({ kind: "bad-words", model: "demo-bastion" });
     await setDeadline(g.id, Date.now() + 20_000);
