@@ -125,7 +125,10 @@ export class GameRunner {
   private async finish(meta: GameRowDo, n: number, live: LiveAnswer): Promise<void> {
     this.store.finishTurn(n);
     const now = Date.now();
-    if (now >= meta.deadline) await this.host.end("lost");
+    // Cut while still playing: only the deadline timer aborts then (a win, a forfeit or the alarm end the game first),
+    // so the game is lost even if the runtime's clock has not quite reached the deadline yet.
+    const cutByDeadline = live.controller.signal.aborted && this.store.meta()?.status === "playing";
+    if (now >= meta.deadline || cutByDeadline) await this.host.end("lost");
     const status = this.store.meta()?.status ?? "lost";
     this.emit(live, {
       event: "done",
