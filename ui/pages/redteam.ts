@@ -94,24 +94,28 @@ function renderPlayer(tokenShownOnce?: string) {
         ),
       );
     }
-    children.push(
-      h(
-        "button",
-        {
-          type: "button",
-          class: "link",
-          "data-testid": "rt-forget",
-          onclick: () => {
-            if (!confirmForget()) return;
-            player = null;
-            savePlayer(null);
-            renderPlayer();
-            sync();
-          },
+    const forget = h(
+      "button",
+      {
+        type: "button",
+        class: "link",
+        "data-testid": "rt-forget",
+        onclick: () => {
+          // Two steps: the token cannot be shown again, so forgetting it loses the handle on this browser.
+          if (!forget.dataset.armed) {
+            forget.dataset.armed = "true";
+            forget.textContent = "Really forget it? Its token cannot be shown again: click again to confirm";
+            return;
+          }
+          player = null;
+          savePlayer(null);
+          renderPlayer();
+          sync();
         },
-        "Forget this handle on this browser",
-      ),
+      },
+      "Forget this handle on this browser",
     );
+    children.push(forget);
     playerBox.replaceChildren(...children);
   } else {
     const error = h("p", { class: "small error-text", role: "alert", "data-testid": "rt-register-error" });
@@ -119,6 +123,8 @@ function renderPlayer(tokenShownOnce?: string) {
       "form",
       {
         class: "rt-register",
+        // Checked below with a message in words (the browser's own bubble is easy to miss).
+        novalidate: true,
         onsubmit: async (e: Event) => {
           e.preventDefault();
           const handle = handleInput.value.trim();
@@ -152,11 +158,6 @@ function renderPlayer(tokenShownOnce?: string) {
       form,
     );
   }
-}
-
-/** The token cannot be shown again: forgetting it loses the handle on this browser. */
-function confirmForget(): boolean {
-  return typeof window.confirm !== "function" || window.confirm("Forget this handle? Its token cannot be shown again.");
 }
 
 // ---------------------------------------------------------------- the game
@@ -207,11 +208,13 @@ const gameSection = h(
 
 function sync() {
   const playing = status === "playing";
+  // At 0:00 the page stops sending while it asks the server for the result.
+  const open = playing && (!clock || clock.left() > 0);
   startButton.disabled = streaming || playing || !kindSelect.value;
   kindSelect.disabled = playing;
   modelSelect.disabled = playing;
-  sendButton.disabled = !playing || streaming || input.value.trim() === "";
-  input.readOnly = !playing;
+  sendButton.disabled = !open || streaming || input.value.trim() === "";
+  input.readOnly = !open;
   forfeitButton.disabled = !playing;
   rankedLine.textContent = player
     ? `Ranked game as ${player.handle}.`
@@ -251,8 +254,7 @@ async function timeUp() {
   checking = true;
   timerLive.textContent = "Time is up.";
   statusBox.textContent = "Time is up: checking the result with the server…";
-  input.readOnly = true;
-  sendButton.disabled = true;
+  sync();
   const id = game.id;
   try {
     for (let i = 0; i < 20 && game?.id === id && status === "playing"; i++) {
@@ -363,7 +365,10 @@ async function send() {
           frame ||= requestAnimationFrame(render);
         } else if (event === "done") {
           done = data as DoneData;
-          if (clock && typeof done.secondsLeft === "number") clock.sync(done.secondsLeft);
+          if (clock && typeof done.secondsLeft === "number") {
+            clock.sync(done.secondsLeft);
+            renderTimer();
+          }
         }
       },
       ctrl.signal,
