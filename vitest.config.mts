@@ -45,7 +45,11 @@ export default defineConfig(async () => ({
           RL_VOTES: { simple: { limit: 3, period: 60 } },
           RL_API_KEYS: { simple: { limit: 8, period: 60 } },
         },
-        queueConsumers: { "arena-votes": { maxBatchTimeout: 0.05 }, "arena-votes-dlq": { maxBatchTimeout: 0.05 } },
+        queueConsumers: {
+          "arena-votes": { maxBatchTimeout: 0.05 },
+          "arena-votes-dlq": { maxBatchTimeout: 0.05 },
+          "arena-redteam": { maxBatchTimeout: 0.05 },
+        },
       },
     }),
   ],

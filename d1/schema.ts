@@ -1,7 +1,7 @@
 // D1 schema (drizzle). Migrations in d1/migrations are generated from this file with `npm run db:generate`
 // and applied by wrangler (`npm start`, tests, `npm run db:migrate:remote`). Additive changes only.
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** The model registry (DESIGN section 5). Secrets never live here: `apiKeySecret` is the *name* of a Worker secret. */
 export const models = sqliteTable(
@@ -347,3 +347,53 @@ export const maintenanceState = sqliteTable("maintenance_state", {
   value: text("value").notNull(),
   updatedAt: integer("updated_at").notNull(),
 });
+
+/**
+ * Red Team players (DESIGN section 11). The bearer token is shown once at registration; only its salted SHA-256 is
+ * stored, found by its public prefix. Handles are unique case-insensitively (`handle_key` is the lower-cased handle).
+ */
+export const redteamPlayers = sqliteTable(
+  "redteam_players",
+  {
+    id: text("id").primaryKey(),
+    handle: text("handle").notNull(),
+    handleKey: text("handle_key").notNull(),
+    tokenPrefix: text("token_prefix").notNull(),
+    tokenSalt: text("token_salt").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("redteam_players_handle_uq").on(t.handleKey),
+    uniqueIndex("redteam_players_prefix_uq").on(t.tokenPrefix),
+  ],
+);
+
+/**
+ * One row per finished Red Team game, written idempotently (primary key = the game id) by the batch worker from the
+ * GameRoom's outbox. Ranked rows are the export (`id, tstamp, player, model, kind, target, outcome, turns, seconds`):
+ * `target` is the target id (the ratings' unit); `target_text` what had to be written (the phrase, the credential or
+ * the canary), public once the game is over.
+ */
+export const redteamGames = sqliteTable(
+  "redteam_games",
+  {
+    id: text("id").primaryKey(),
+    /** When the game ended (ms since the epoch). */
+    tstamp: integer("tstamp").notNull(),
+    startedAt: integer("started_at").notNull(),
+    playerId: text("player_id"),
+    ranked: integer("ranked", { mode: "boolean" }).notNull(),
+    model: text("model").notNull(),
+    kind: text("kind").notNull(),
+    kindVersion: integer("kind_version").notNull(),
+    target: text("target").notNull(),
+    targetText: text("target_text").notNull(),
+    outcome: text("outcome", { enum: ["win", "loss", "forfeit"] }).notNull(),
+    turns: integer("turns").notNull(),
+    /** Seconds of the game's clock used, from creation to the end. */
+    seconds: real("seconds").notNull(),
+    recordedAt: integer("recorded_at").notNull(),
+  },
+  (t) => [index("redteam_games_ranked_idx").on(t.ranked, t.tstamp), index("redteam_games_player_idx").on(t.playerId)],
+);

@@ -227,7 +227,10 @@ export class TurnRunner {
 }
 
 /** Ends the iteration as soon as `signal` aborts, even if the provider is stuck waiting on the network. */
-async function* untilAborted(events: AsyncIterable<ProviderEvent>, signal: AbortSignal): AsyncIterable<ProviderEvent> {
+export async function* untilAborted(
+  events: AsyncIterable<ProviderEvent>,
+  signal: AbortSignal,
+): AsyncIterable<ProviderEvent> {
   const it = events[Symbol.asyncIterator]();
   const aborted = new Promise<IteratorResult<ProviderEvent>>((resolve) => {
     if (signal.aborted) resolve({ done: true, value: undefined });

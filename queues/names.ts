@@ -8,4 +8,7 @@ export const VOTES_DLQ = "arena-votes-dlq";
 /** LLM-judge label jobs (queues/labels.ts), one battle per message. */
 export const LABELS_QUEUE = "arena-labels";
 
-export type QueueName = typeof VOTES_QUEUE | typeof VOTES_DLQ | typeof LABELS_QUEUE;
+/** Finished Red Team games (queues/games.ts), produced by the GameRoom DO's outbox. */
+export const REDTEAM_QUEUE = "arena-redteam";
+
+export type QueueName = typeof VOTES_QUEUE | typeof VOTES_DLQ | typeof LABELS_QUEUE | typeof REDTEAM_QUEUE;

@@ -6,6 +6,7 @@ import { defaultStatus, nextLifecycle, transitionError, type Status, type Visibi
 import {
   BaseUrl,
   TEXT_POLICY,
+  DEFAULT_MODES,
   MODES,
   ModelId,
   ModelOutput,
@@ -217,7 +218,7 @@ export function providerModelView(m: ModelRecord, hasApiKey: boolean): ProviderM
 
 /** Private models only take part in anonymous battles. */
 const modesFor = (visibility: Visibility, requested: readonly string[] | undefined): string[] =>
-  visibility === "private" ? ["battle"] : [...(requested ?? MODES)];
+  visibility === "private" ? ["battle"] : [...(requested ?? DEFAULT_MODES)];
 
 export function newProviderModel(
   input: ProviderModelCreate,

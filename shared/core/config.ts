@@ -30,6 +30,8 @@ export interface ArenaConfig {
   queueFaultRate: number;
   /** Anomalous-voter test: family-wise false-positive rate per voter (shared/data/cleaning/anomaly.ts). */
   anomalyAlpha: number;
+  /** Red Team: the length of a game in seconds for every kind, or null for each kind's own (`REDTEAM_SECONDS`). */
+  redteamSeconds: number | null;
 }
 
 export const TURNSTILE_SITEVERIFY = "https://challenges.cloudflare.com/turnstile/v0/siteverify";
@@ -64,5 +66,6 @@ export function readConfig(env: ConfigVars): ArenaConfig {
     labeller: String(env.LABELLER ?? "demo").trim() || "demo",
     queueFaultRate: Math.min(1, num(env.QUEUE_FAULT_RATE, 0)),
     anomalyAlpha: Math.min(0.5, num(env.ANOMALY_ALPHA, 0.01, 1e-9)),
+    redteamSeconds: String(env.REDTEAM_SECONDS ?? "").trim() === "" ? null : num(env.REDTEAM_SECONDS, 60, 1),
   };
 }

@@ -5,8 +5,11 @@ import { DEMO_STYLES, PROVIDER_KINDS } from "../providers/kinds";
 import type { ModelReveal } from "./reveal";
 import { isWellFormed, jsonObject, LIMITS, NOT_WELL_FORMED, storedText } from "../core/validation";
 
-export const MODES = ["battle", "side-by-side", "chat"] as const;
+/** `redteam`: the model can be the opponent of a Red Team game (DESIGN section 11); never sampled for battles. */
+export const MODES = ["battle", "side-by-side", "chat", "redteam"] as const;
 export type Mode = (typeof MODES)[number];
+/** The modes of a model that does not list its own (the D1 column's default). */
+export const DEFAULT_MODES = ["battle", "side-by-side", "chat"] as const satisfies readonly Mode[];
 
 export interface ModelRecord {
   id: string;

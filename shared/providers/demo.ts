@@ -9,11 +9,21 @@ import type { ChatMessage, GenerateRequest, Provider, ProviderEvent } from "./ty
 import { ProviderError } from "./types";
 import { seededRandom } from "../core/random";
 import { DEMO_STYLES, type DemoStyle } from "./kinds";
+import { isRedteamDemoStyle, redteamAnswer } from "./demo-redteam";
 
 export { DEMO_STYLES, type DemoStyle };
 
 /** Default pace per style, in tokens (words) per second, before the DEMO_SPEEDUP multiplier. */
-const DEFAULT_TPS: Record<DemoStyle, number> = { terse: 12, verbose: 60, markdown: 45, lists: 40, code: 50 };
+const DEFAULT_TPS: Record<DemoStyle, number> = {
+  terse: 12,
+  verbose: 60,
+  markdown: 45,
+  lists: 40,
+  code: 50,
+  pushover: 20,
+  actor: 20,
+  fortress: 20,
+};
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const pick = <T>(rand: () => number, items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
@@ -75,7 +85,12 @@ function sentences(rand: () => number, n: number): string[] {
   return out;
 }
 
-function compose(style: DemoStyle, topic: string, turn: number, rand: () => number): string {
+function compose(
+  style: Exclude<DemoStyle, "pushover" | "actor" | "fortress">,
+  topic: string,
+  turn: number,
+  rand: () => number,
+): string {
   const followUp = turn > 1 ? `Building on what we discussed, ` : "";
   switch (style) {
     case "terse":
@@ -124,6 +139,7 @@ export function demoAnswer(
   const lastUser = [...messages].reverse().find((m) => m.role === "user")?.content ?? "";
   const turn = messages.filter((m) => m.role === "user").length;
   const rand = seededRandom(`${modelId}|${attempt}|${messages.map((m) => `${m.role}:${m.content}`).join("\u0000")}`);
+  if (isRedteamDemoStyle(style)) return redteamAnswer(style, messages, rand);
   return compose(style, topicOf(lastUser), turn, rand);
 }
 

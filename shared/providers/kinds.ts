@@ -5,5 +5,15 @@ export const PROVIDER_KINDS = ["demo", "openai", "anthropic", "gemini", "workers
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
 /** The `demo` kind's answer styles: a demo model's `upstreamModel` (shared/providers/demo.ts). */
-export const DEMO_STYLES = ["terse", "verbose", "markdown", "lists", "code"] as const;
+export const DEMO_STYLES = [
+  "terse",
+  "verbose",
+  "markdown",
+  "lists",
+  "code",
+  // Breakable Red Team models (./demo-redteam.ts): served in the `redteam` mode only.
+  "pushover",
+  "actor",
+  "fortress",
+] as const;
 export type DemoStyle = (typeof DEMO_STYLES)[number];

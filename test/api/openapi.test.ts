@@ -50,6 +50,12 @@ describe("OpenAPI document", () => {
         "GET /v1/models/{model}",
         "POST /v1/chat/completions",
         "GET /api/export/conversations.jsonl",
+        "POST /api/redteam/players",
+        "GET /api/redteam/kinds",
+        "POST /api/redteam/games",
+        "POST /api/redteam/games/{id}/messages",
+        "POST /api/redteam/games/{id}/forfeit",
+        "GET /api/redteam/games/{id}",
       ].sort(),
     );
     // Every operator and provider route declares its bearer scheme; public routes declare none.

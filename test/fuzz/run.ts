@@ -33,6 +33,8 @@ const PER_REQUEST_MS = 10_000;
 interface Fixtures {
   battle: string;
   chat: string;
+  /** A Red Team game, so the valid case of /api/redteam/games/{id}… reaches the GameRoom. */
+  game: string;
   provider: TestProvider;
   other: TestProvider;
   model: string;
@@ -48,7 +50,9 @@ async function fixtures(): Promise<Fixtures> {
   const { id: model } = await registerModel(provider.apiKey, demoModel("fuzz-private-model"));
   const res = await post("/api/chat", { model: "demo-pebble", messages: [{ role: "user", content: "hi" }] });
   const meta = /event: meta\ndata: (.*)\n/.exec(await res.text());
+  const game = await post("/api/redteam/games", { kind: "bad-words" });
   return {
+    game: ((await game.json()) as { id?: string }).id ?? "no-game",
     battle: await createBattle(),
     chat: (JSON.parse(meta?.[1] ?? "{}") as { id?: string }).id ?? "no-chat",
     provider,
@@ -65,6 +69,7 @@ function validParam(f: Fixtures, template: string, name: string): string {
   if (name === "model") return "demo-pebble";
   if (template.startsWith("/api/battles/")) return f.battle;
   if (template.startsWith("/api/chat/")) return f.chat;
+  if (template.startsWith("/api/redteam/games/")) return f.game;
   if (template.startsWith("/api/admin/providers/")) return f.provider.id;
   if (template.startsWith("/api/admin/models/")) return "fuzz-operator-model";
   if (template.startsWith("/v1/provider/models/")) return f.model;

@@ -1,14 +1,17 @@
-// Queue consumer (DESIGN section 8): one handler for the three queues of queues/names.ts, dispatched by name.
+// Queue consumer (DESIGN section 8): one handler for the queues of queues/names.ts, dispatched by name.
 // arena-votes: validate, copy retained transcripts to R2, write the whole batch to D1 in one idempotent statement
 // batch, retry with backoff on failure, forward poison messages to the DLQ.
 // arena-votes-dlq: record every dead letter in D1 so nothing is silently dropped (invariant 3).
 // arena-labels: LLM-judge label jobs (./labels.ts).
+// arena-redteam: finished Red Team games (./games.ts).
 // Any other queue is a configuration error: logged, and its messages retried, never taken for votes.
 import { db, insertBattle, insertDeadLetter, insertNewLabels } from "../../d1/queries";
+import { writeGames } from "./games";
 import { handleLabelJobs, requestJudgeLabels } from "./labels";
+import { retryDelaySeconds } from "./retry";
 import { voteLabelRows, voteToRow } from "./vote-row";
 import { describeDeadLetter, sendDeadLetter } from "../../queues/dead-letters";
-import { LABELS_QUEUE, VOTES_DLQ, VOTES_QUEUE } from "../../queues/names";
+import { LABELS_QUEUE, REDTEAM_QUEUE, VOTES_DLQ, VOTES_QUEUE } from "../../queues/names";
 import { VoteMessage } from "../../queues/votes";
 import { readConfig } from "../../shared/core/config";
 import { sha256Hex } from "../../shared/core/crypto";
@@ -16,8 +19,7 @@ import { retainTranscript } from "../../shared/battle/transcript";
 import { describeIssues } from "../../shared/core/issues";
 import { log } from "../../shared/core/log";
 
-/** Exponential backoff for a failed batch: 2, 4, 8 … seconds, at most 5 minutes. */
-export const retryDelaySeconds = (attempts: number) => Math.min(300, 2 ** Math.max(1, attempts));
+export { retryDelaySeconds };
 
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   switch (batch.queue) {
@@ -27,6 +29,8 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
       return recordDeadLetters(batch, env);
     case LABELS_QUEUE:
       return handleLabelJobs(batch, env);
+    case REDTEAM_QUEUE:
+      return writeGames(batch, env);
     default:
       // A consumer in wrangler.toml without a branch here: keep the messages (the queue's retries and DLQ apply).
       log.error("queue.unknown", { queue: batch.queue, count: batch.messages.length });

@@ -20,6 +20,7 @@ import { registerOpenAIRoutes } from "./routes/openai";
 import { registerProviderAdminRoutes } from "./routes/provider-admin";
 import { registerProviderModelRoutes } from "./routes/provider-models";
 import { registerProviderResultsRoute } from "./routes/provider-results";
+import { registerRedteamRoutes } from "./routes/redteam";
 import { registerTransparencyRoute } from "./routes/transparency";
 
 const OPENAPI_CONFIG = {
@@ -105,6 +106,7 @@ export function createApp(): App {
   registerMetaRoutes(app);
   registerBattleRoutes(app);
   registerChatRoutes(app);
+  registerRedteamRoutes(app);
   registerAdminRoutes(app);
   registerLeaderboardRoutes(app);
   registerProviderAdminRoutes(app);

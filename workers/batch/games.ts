@@ -1,0 +1,65 @@
+// arena-redteam consumer (DESIGN section 11): finished Red Team games → D1 `redteam_games`, exactly once. One
+// idempotent statement batch per delivery (primary key = the game id, so a redelivery changes nothing); a failed
+// batch is retried with backoff; a poison message goes to the dead-letter queue with its reason.
+import { db } from "../../d1/queries";
+import { insertGame, type GameRow } from "../../d1/redteam";
+import { sendDeadLetter } from "../../queues/dead-letters";
+import { GameMessage } from "../../queues/games";
+import { describeIssues } from "../../shared/core/issues";
+import { log } from "../../shared/core/log";
+import { retryDelaySeconds } from "./retry";
+
+export const gameToRow = (m: GameMessage, now: number): GameRow => ({
+  id: m.gameId,
+  tstamp: m.endedAt,
+  startedAt: m.startedAt,
+  playerId: m.playerId,
+  ranked: m.ranked,
+  model: m.model,
+  kind: m.kind,
+  kindVersion: m.kindVersion,
+  target: m.targetId,
+  targetText: m.target,
+  outcome: m.outcome,
+  turns: m.turns,
+  seconds: m.seconds,
+  recordedAt: now,
+});
+
+export async function writeGames(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const valid: { msg: Message<unknown>; game: GameMessage }[] = [];
+  for (const msg of batch.messages) {
+    const parsed = GameMessage.safeParse(msg.body);
+    if (parsed.success) {
+      valid.push({ msg, game: parsed.data });
+      continue;
+    }
+    try {
+      const reason = `invalid: ${describeIssues(parsed.error, { root: "(root)", separator: " ", max: Infinity })}`;
+      await sendDeadLetter(env.VOTES_DLQ, {
+        reason: reason.slice(0, 1000),
+        sourceQueue: batch.queue,
+        attempts: msg.attempts,
+        body: msg.body,
+      });
+      log.error("redteam.poison", { queue: batch.queue, messageId: msg.id });
+      msg.ack();
+    } catch (err) {
+      log.error("redteam.dlq_send_failed", { messageId: msg.id, err: String(err) });
+      msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
+    }
+  }
+  if (valid.length === 0) return;
+  try {
+    const d = db(env.DB);
+    const now = Date.now();
+    const statements = valid.map(({ game }) => insertGame(d, gameToRow(game, now)));
+    const results = await d.batch(statements as [(typeof statements)[number], ...typeof statements]);
+    const inserted = results.reduce((n, r) => n + ((r as { meta?: { changes?: number } }).meta?.changes ?? 0), 0);
+    for (const { msg } of valid) msg.ack();
+    log.info("redteam.batch_written", { count: valid.length, inserted, duplicates: valid.length - inserted });
+  } catch (err) {
+    log.error("redteam.batch_failed", { count: valid.length, err: String(err) });
+    for (const { msg } of valid) msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
+  }
+}
