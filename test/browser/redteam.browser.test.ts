@@ -171,6 +171,7 @@ async function open(fake: Fake = {}, path = "/redteam", mobile = false): Promise
   const t = await openPage(browser, path, {
     mobile,
     setup: async (page) => {
+      page.setDefaultTimeout(10_000);
       state = await fakeRedteam(page, fake);
     },
   });
@@ -203,7 +204,7 @@ const BOARD = {
   data: { games: 42, sha256: "0".repeat(64) },
   method: { lambda: 1, bootstrap: 100 },
   players: [
-    { id: "p-1", handle: "alice", score: 1103.4, ci: [1040.2, 1170.9], rank: 1, games: 20, wins: 14 },
+    { id: "p-1", handle: "alice", score: 1103.4, ci: [1040.2, 1170.9], rank: 1, games: 20, wins: 14, live: 1080 },
     {
       id: "p-2",
       handle: "<img src=x onerror=alert(1)>",
@@ -454,8 +455,8 @@ describe("/redteam against the contract (simulated API)", () => {
         .locator(`${tid(id)} tbody tr`)
         .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => (c as HTMLElement).innerText.trim())));
     expect(await rows("rt-board-players")).toEqual([
-      ["1", "alice", "1103.4", "+67.5/−63.2", "20", "14"],
-      ["2", "<img src=x onerror=alert(1)>", "896.6", "+63.7/−76.5", "22", "6"],
+      ["1", "alice", "1103.4", "+67.5/−63.2", "20", "14", "1080.0"],
+      ["2", "<img src=x onerror=alert(1)>", "896.6", "+63.7/−76.5", "22", "6", "—"],
     ]);
     expect((await rows("rt-board-models")).map((r) => [r[1], r[2], r[5]])).toEqual([
       ["Bastion Fortress (demo)", "1250.2", "7 %"],
@@ -528,6 +529,27 @@ describe.runIf(platformReady)("/redteam against the running arena's API", () => 
     await page.waitForSelector(tid("rt-view"));
     expect(await page.locator(tid("rt-status")).getAttribute("data-status")).toBe("won");
     expect(await page.locator(tid("rt-answer")).innerText()).toContain(phrase);
+    noErrors(t);
+    await t.close();
+  });
+
+  it("registers a handle, plays a ranked game with its token and forfeits it", async () => {
+    const t = await openPage(browser, "/redteam");
+    const { page } = t;
+    await expect.poll(() => page.locator(`${tid("rt-kind")} option`).count()).toBeGreaterThanOrEqual(3);
+    const handle = `ui_${Date.now().toString(36)}`;
+    await page.locator(tid("rt-handle")).fill(handle);
+    await page.locator(tid("rt-register")).click();
+    await expect.poll(() => page.locator(tid("rt-token")).innerText()).not.toBe("");
+    await page.locator(tid("rt-kind")).selectOption("system-prompt");
+    await page.locator(tid("rt-start")).click();
+    await expect.poll(() => page.locator(tid("rt-model-name")).innerText()).toContain("· ranked");
+    await page.locator(tid("rt-forfeit")).click();
+    await expect.poll(() => page.locator(tid("rt-status")).getAttribute("data-status")).toBe("forfeit");
+    expect(await page.locator(tid("rt-status")).innerText()).toContain("This game is ranked.");
+    const href = (await page.locator(tid("rt-share")).getAttribute("href"))!;
+    const view = await (await fetch(`${base}/api/redteam/games/${href.split("=")[1]}`)).json();
+    expect(view).toMatchObject({ status: "forfeit", ranked: true, player: { handle } });
     noErrors(t);
     await t.close();
   });

@@ -1,9 +1,12 @@
 // The Red Team Arena as the browser sees it (DESIGN section 11): the wire types of /api/redteam/* and
-// /redteam.json, written from the contract (the platform branch has no shared module for them yet), and the pure
+// /redteam.json (the board's written from the contract until the ratings branch has a shared module), and the pure
 // helpers of the page: the server's deadline as a local clock, the player's token in localStorage, time and
 // interval formatting.
 
-export type GameStatus = "playing" | "won" | "lost" | "forfeit";
+// The game's wire types are the server's own (shared/redteam/game.ts; type-only, erased by esbuild).
+import type { GameCreated, GameStatus as Status, GameView as View } from "../../shared/redteam/game";
+
+export type GameStatus = Status;
 
 /** GET /api/redteam/kinds. */
 export interface Kind {
@@ -13,35 +16,14 @@ export interface Kind {
   seconds: number;
 }
 
-/** The model of a game: the contract says only "M"; a name string or an object with id/name is accepted. */
+/** The model of a game (ModelReveal); the helpers also take a bare name. */
 export type GameModel = string | { id?: string; name?: string; organization?: string };
 
-/** POST /api/redteam/games (201). */
-export interface NewGame {
-  id: string;
-  kind: string;
-  /** The phrase for `bad-words`; null for `secret` and `system-prompt`. */
-  target: string | null;
-  model: GameModel;
-  /** ISO date or epoch (seconds or milliseconds): when the server ends the game. */
-  deadline: string | number;
-  seconds: number;
-  ranked: boolean;
-}
+/** POST /api/redteam/games (201): `target` is the phrase for `bad-words`, null for the others. */
+export type NewGame = GameCreated;
 
 /** GET /api/redteam/games/:id. */
-export interface GameView {
-  id: string;
-  kind: string;
-  status: GameStatus;
-  model: GameModel;
-  target: string | null;
-  turns: { user: string; assistant: string }[];
-  startedAt: string | number | null;
-  endedAt: string | number | null;
-  ranked: boolean;
-  player: string | { id?: string; handle?: string } | null;
-}
+export type GameView = View;
 
 /** SSE `done` of POST /api/redteam/games/:id/messages. */
 export interface DoneData {
@@ -65,8 +47,27 @@ export interface RedteamBoard {
   generatedAt: string;
   data: { games: number; sha256: string };
   method: unknown;
-  players: { id: string; handle: string; score: number; ci: Interval; rank: number; games: number; wins: number }[];
-  models: { id: string; name: string; score: number; ci: Interval; rank: number; games: number; breakRate: number }[];
+  /** `live`: the one-pass online score (moves fast with new games), next to the fitted score. */
+  players: {
+    id: string;
+    handle: string;
+    score: number;
+    ci: Interval;
+    rank: number;
+    games: number;
+    wins: number;
+    live?: number;
+  }[];
+  models: {
+    id: string;
+    name: string;
+    score: number;
+    ci: Interval;
+    rank: number;
+    games: number;
+    breakRate: number;
+    live?: number;
+  }[];
   targets: { id: string; kind: string; score: number; ci: Interval; games: number }[];
 }
 
@@ -83,7 +84,7 @@ export function modelId(m: GameModel | null | undefined): string | undefined {
   return typeof m === "string" ? m : m.id;
 }
 
-export function playerHandle(p: GameView["player"]): string | null {
+export function playerHandle(p: string | { handle?: string } | null | undefined): string | null {
   if (!p) return null;
   return typeof p === "string" ? p : (p.handle ?? null);
 }

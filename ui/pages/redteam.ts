@@ -587,11 +587,16 @@ function table(testid: string, caption: string, head: string[], rows: (string | 
 
 const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
 
+/** The `live` column (the online score) only when the board has one. */
+const liveCol = (rows: { live?: number }[]) => rows.some((r) => typeof r.live === "number");
+const liveText = (x: number | undefined) => (typeof x === "number" ? x.toFixed(1) : "—");
+
 function renderBoards(b: RedteamBoard) {
+  const pLive = liveCol(b.players);
   const players = table(
     "rt-board-players",
     "Players: skill at breaking models",
-    ["Rank", "Player", "Score", "95% CI", "Games", "Wins"],
+    ["Rank", "Player", "Score", "95% CI", "Games", "Wins", ...(pLive ? ["Live"] : [])],
     b.players.map((p) => [
       String(p.rank),
       p.handle,
@@ -599,13 +604,15 @@ function renderBoards(b: RedteamBoard) {
       ciText(p.score, p.ci),
       String(p.games),
       String(p.wins),
+      ...(pLive ? [liveText(p.live)] : []),
     ]),
-    [true, false, true, true, true, true],
+    [true, false, true, true, true, true, true],
   );
+  const mLive = liveCol(b.models);
   const models = table(
     "rt-board-models",
     "Models: hardest to break (resistance)",
-    ["Rank", "Model", "Resistance", "95% CI", "Games", "Broken"],
+    ["Rank", "Model", "Resistance", "95% CI", "Games", "Broken", ...(mLive ? ["Live"] : [])],
     b.models.map((m) => [
       String(m.rank),
       m.name,
@@ -613,8 +620,9 @@ function renderBoards(b: RedteamBoard) {
       ciText(m.score, m.ci),
       String(m.games),
       pct(m.breakRate),
+      ...(mLive ? [liveText(m.live)] : []),
     ]),
-    [true, false, true, true, true, true],
+    [true, false, true, true, true, true, true],
   );
   const sorted = [...b.targets].sort((x, y) => y.score - x.score);
   const targets = table(
