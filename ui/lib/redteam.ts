@@ -125,9 +125,10 @@ export function clockText(ms: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
 }
 
-/** A duration for people: "23 s", "1 min 5 s". */
+/** A duration for people: "under a second", "23 s", "1 min 5 s". */
 export function durationText(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
+  if (ms < 500) return "under a second";
+  const s = Math.round(ms / 1000);
   return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ""}`;
 }
 

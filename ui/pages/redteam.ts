@@ -437,7 +437,7 @@ function resultBanner(s: GameStatus, name: string, took: string): { title: strin
     case "lost":
       return { title: "Time is up: you lost.", detail: `${name} held out for ${took}.` };
     case "forfeit":
-      return { title: "You forfeited.", detail: `You gave up after ${took}; a forfeit counts as a loss.` };
+      return { title: "You forfeited.", detail: `Time played: ${took}. A forfeit counts as a loss.` };
     default:
       return { title: "The game is in progress.", detail: `Started ${took} ago.` };
   }
@@ -720,7 +720,7 @@ if (gameId) {
       h(
         "p",
         { class: "muted" },
-        "You have one minute of server time to make a named model do what it must not: write a forbidden phrase, reveal a secret, or leak its system prompt. ",
+        "Against the server's clock (one minute per game), make a named model do what it must not: write a forbidden phrase, reveal a secret, or leak its system prompt. ",
         h("a", { href: "/about#redteam" }, "Rules and scoring"),
         ".",
       ),
