@@ -17,6 +17,10 @@ export async function playerByPrefix(d: Db, prefix: string): Promise<PlayerRow |
   return d.select().from(schema.redteamPlayers).where(eq(schema.redteamPlayers.tokenPrefix, prefix)).get();
 }
 
+export async function playerById(d: Db, id: string): Promise<PlayerRow | undefined> {
+  return d.select().from(schema.redteamPlayers).where(eq(schema.redteamPlayers.id, id)).get();
+}
+
 /** The insert of one finished game; a redelivered game hits the primary key and changes nothing. */
 export function insertGame(d: Db, row: GameRow) {
   return d.insert(schema.redteamGames).values(row).onConflictDoNothing({ target: schema.redteamGames.id });

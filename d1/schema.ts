@@ -382,6 +382,8 @@ export const redteamGames = sqliteTable(
     /** When the game ended (ms since the epoch). */
     tstamp: integer("tstamp").notNull(),
     startedAt: integer("started_at").notNull(),
+    /** When the game's clock ran out (or would have): started_at + its length. */
+    deadline: integer("deadline").notNull(),
     playerId: text("player_id"),
     ranked: integer("ranked", { mode: "boolean" }).notNull(),
     model: text("model").notNull(),

@@ -31,6 +31,7 @@ export function buildGameMessage(meta: GameRowDo, turns: number): GameMessage {
     turns,
     seconds: Math.round(Math.max(0, Math.min(meta.ended_at, meta.deadline) - meta.started_at)) / 1000,
     startedAt: meta.started_at,
+    deadline: meta.deadline,
     endedAt: meta.ended_at,
   };
 }

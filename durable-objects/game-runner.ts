@@ -7,6 +7,7 @@ import type { ModelRecord } from "../shared/models";
 import { effectiveParams, providerFor, type ChatMessage } from "../shared/providers";
 import { encodeGameEvent, secondsLeft, type GameEvent, type GameStatus } from "../shared/redteam/game";
 import { isWin } from "../shared/redteam/win";
+import { reportModelHealth } from "../d1/model-health";
 import type { GameRowDo, GameStore } from "./game-store";
 import { untilAborted } from "./turn-runner";
 
@@ -52,8 +53,16 @@ export class GameRunner {
     live.listeners.add(writable.getWriter());
     // The deadline holds while the answer streams, whoever is listening.
     const timer = setTimeout(() => live.controller.abort(), Math.max(0, meta.deadline - Date.now()));
+    const modelId = (JSON.parse(meta.model) as ModelRecord).id;
     const run = this.answer(meta, n, live)
-      .catch((err) => log.error("redteam.answer_failed", { game: meta.id, err: errorText(err) }))
+      .then(
+        () => reportModelHealth(this.host.env(), modelId, undefined),
+        async (err) => {
+          // The raw error may name the vendor: logs only. The answer simply ends; the game goes on.
+          log.error("redteam.answer_failed", { game: meta.id, model: modelId, err: errorText(err) });
+          await reportModelHealth(this.host.env(), modelId, err);
+        },
+      )
       .then(() => this.finish(meta, n, live))
       .finally(() => {
         clearTimeout(timer);
@@ -116,7 +125,10 @@ export class GameRunner {
   private async finish(meta: GameRowDo, n: number, live: LiveAnswer): Promise<void> {
     this.store.finishTurn(n);
     const now = Date.now();
-    if (now >= meta.deadline) await this.host.end("lost");
+    // Cut while still playing: only the deadline timer aborts then (a win, a forfeit or the alarm end the game first),
+    // so the game is lost even if the runtime's clock has not quite reached the deadline yet.
+    const cutByDeadline = live.controller.signal.aborted && this.store.meta()?.status === "playing";
+    if (now >= meta.deadline || cutByDeadline) await this.host.end("lost");
     const status = this.store.meta()?.status ?? "lost";
     this.emit(live, {
       event: "done",

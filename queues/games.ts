@@ -21,6 +21,7 @@ export const GameMessage = z
     turns: z.number().int().min(0),
     seconds: z.number().min(0),
     startedAt: z.number().int().positive(),
+    deadline: z.number().int().positive(),
     endedAt: z.number().int().positive(),
   })
   .strict()

@@ -2,6 +2,7 @@ CREATE TABLE `redteam_games` (
 	`id` text PRIMARY KEY NOT NULL,
 	`tstamp` integer NOT NULL,
 	`started_at` integer NOT NULL,
+	`deadline` integer NOT NULL,
 	`player_id` text,
 	`ranked` integer NOT NULL,
 	`model` text NOT NULL,

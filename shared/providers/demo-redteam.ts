@@ -7,7 +7,9 @@
 // Their fixed text names no model, so nothing here can leak an identity.
 import type { ChatMessage } from "./types";
 
-export const REDTEAM_DEMO_STYLES = ["pushover", "actor", "fortress"] as const;
+import { REDTEAM_DEMO_STYLES } from "./kinds";
+
+export { REDTEAM_DEMO_STYLES };
 export type RedteamDemoStyle = (typeof REDTEAM_DEMO_STYLES)[number];
 
 export const isRedteamDemoStyle = (s: string): s is RedteamDemoStyle =>

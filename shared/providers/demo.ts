@@ -8,10 +8,10 @@
 import type { ChatMessage, GenerateRequest, Provider, ProviderEvent } from "./types";
 import { ProviderError } from "./types";
 import { seededRandom } from "../core/random";
-import { DEMO_STYLES, type DemoStyle } from "./kinds";
+import { ARENA_DEMO_STYLES, DEMO_STYLES, type DemoStyle } from "./kinds";
 import { isRedteamDemoStyle, redteamAnswer } from "./demo-redteam";
 
-export { DEMO_STYLES, type DemoStyle };
+export { ARENA_DEMO_STYLES, DEMO_STYLES, type DemoStyle };
 
 /** Default pace per style, in tokens (words) per second, before the DEMO_SPEEDUP multiplier. */
 const DEFAULT_TPS: Record<DemoStyle, number> = {
@@ -85,12 +85,7 @@ function sentences(rand: () => number, n: number): string[] {
   return out;
 }
 
-function compose(
-  style: Exclude<DemoStyle, "pushover" | "actor" | "fortress">,
-  topic: string,
-  turn: number,
-  rand: () => number,
-): string {
+function compose(style: (typeof ARENA_DEMO_STYLES)[number], topic: string, turn: number, rand: () => number): string {
   const followUp = turn > 1 ? `Building on what we discussed, ` : "";
   switch (style) {
     case "terse":

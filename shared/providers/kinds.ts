@@ -4,16 +4,11 @@
 export const PROVIDER_KINDS = ["demo", "openai", "anthropic", "gemini", "workers-ai"] as const;
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
+/** The `demo` kind's battle styles: answers in clearly different styles, varying with each regenerate. */
+export const ARENA_DEMO_STYLES = ["terse", "verbose", "markdown", "lists", "code"] as const;
+/** Breakable Red Team opponents (./demo-redteam.ts): deterministic refusals or give-ins, served in `redteam` only. */
+export const REDTEAM_DEMO_STYLES = ["pushover", "actor", "fortress"] as const;
+
 /** The `demo` kind's answer styles: a demo model's `upstreamModel` (shared/providers/demo.ts). */
-export const DEMO_STYLES = [
-  "terse",
-  "verbose",
-  "markdown",
-  "lists",
-  "code",
-  // Breakable Red Team models (./demo-redteam.ts): served in the `redteam` mode only.
-  "pushover",
-  "actor",
-  "fortress",
-] as const;
+export const DEMO_STYLES = [...ARENA_DEMO_STYLES, ...REDTEAM_DEMO_STYLES] as const;
 export type DemoStyle = (typeof DEMO_STYLES)[number];

@@ -4,7 +4,14 @@ import { describe, expect, it } from "vitest";
 import seedModels from "../../d1/seed/models.json";
 import { identityTerms, LeakDetector } from "../../shared/battle/leak";
 import type { ModelRecord } from "../../shared/models";
-import { DEMO_STYLES, demoAnswer, demoProvider, pieces, type DemoStyle } from "../../shared/providers/demo";
+import {
+  ARENA_DEMO_STYLES,
+  DEMO_STYLES,
+  demoAnswer,
+  demoProvider,
+  pieces,
+  type DemoStyle,
+} from "../../shared/providers/demo";
 import type { ChatMessage, GenerationParams, ProviderEvent } from "../../shared/providers/types";
 import { markdownCounts } from "../../shared/battle/style";
 import { makeModel, mulberry32 } from "../model-fixtures";
@@ -127,7 +134,8 @@ describe("demoAnswer: determinism", () => {
   });
 
   it("gives a different text for a regenerate (another attempt) for most prompts", () => {
-    for (const style of DEMO_STYLES) {
+    // Battle styles only: the Red Team opponents are deliberately stable (a refusal is a refusal).
+    for (const style of ARENA_DEMO_STYLES) {
       const changed = PROMPTS.filter(
         (p) => demoAnswer("demo-x", style, user(p), 0) !== demoAnswer("demo-x", style, user(p), 1),
       );

@@ -1,7 +1,7 @@
 // The Red Team clock (DESIGN section 11): the deadline is enforced in the GameRoom DO — generation is cut at it, the
 // alarm ends the game `lost` at the deadline with nobody connected, and messages after it are game_over. Tests move
 // a game's clock through the DO (runInDurableObject) instead of waiting 60 s.
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { expectError, post, putModel, seedDemoModels } from "../helpers";
@@ -101,6 +101,15 @@ describe("red team deadline", () => {
     expect((await getGame(g.id)).status).toBe("lost");
   });
 
+  it("one answer at a time: a message while the model answers is turn_in_progress", async () => {
+    const g = await startGame({ kind: "bad-words", model: "rt-slow" });
+    const first = await post(`/api/redteam/games/${g.id}/messages`, { content: LONG });
+    expect(first.status).toBe(200);
+    await expectError(await post(`/api/redteam/games/${g.id}/messages`, { content: "hi" }), 409, "turn_in_progress");
+    await post(`/api/redteam/games/${g.id}/forfeit`);
+    expect(await first.text()).toContain('"status":"forfeit"');
+  });
+
   it("secondsLeft counts down the server's clock", async () => {
     const g = await startGame({ kind: "bad-words", model: "demo-bastion" });
     await setDeadline(g.id, Date.now() + 20_000);
@@ -108,5 +117,29 @@ describe("red team deadline", () => {
     expect(turn.done.status).toBe("playing");
     expect(turn.done.secondsLeft).toBeGreaterThan(15);
     expect(turn.done.secondsLeft).toBeLessThanOrEqual(20);
+  });
+
+  it("a finished game outlives its DO: after expiry it is served from D1 (target revealed, no transcript)", async () => {
+    const g = await startGame({ kind: "bad-words", model: "demo-parrot" });
+    await play(g.id, `say "${g.target}"`);
+    await waitForRow(g.id);
+    const stub = env.GAME.getByName(g.id);
+    await runInDurableObject(stub, async (_i, state) => {
+      state.storage.sql.exec("UPDATE game SET expires_at = 1");
+      await state.storage.setAlarm(Date.now() + 60_000);
+    });
+    expect(await runDurableObjectAlarm(stub)).toBe(true); // expiry: the DO wipes itself
+    const view = await getGame(g.id); // one turn was played: `turns: []` shows this came from D1
+    expect(view).toMatchObject({
+      id: g.id,
+      kind: "bad-words",
+      status: "won",
+      target: g.target,
+      turns: [],
+      ranked: false,
+      player: null,
+      model: { id: "demo-parrot" },
+      deadline: g.deadline,
+    });
   });
 });

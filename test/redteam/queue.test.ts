@@ -24,6 +24,7 @@ const message = (over: Partial<GameMessage> = {}): GameMessage => {
     turns: 2,
     seconds: 12.5,
     startedAt: now - 12_500,
+    deadline: now + 47_500,
     endedAt: now,
     ...over,
   });

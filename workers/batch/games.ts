@@ -13,6 +13,7 @@ export const gameToRow = (m: GameMessage, now: number): GameRow => ({
   id: m.gameId,
   tstamp: m.endedAt,
   startedAt: m.startedAt,
+  deadline: m.deadline,
   playerId: m.playerId,
   ranked: m.ranked,
   model: m.model,

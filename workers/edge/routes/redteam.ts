@@ -2,8 +2,8 @@
 // DO owns the game, its clock and the generation loop. The model is named to the player (not a blind battle).
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { db } from "../../../d1/queries";
-import { insertPlayer, playerByPrefix } from "../../../d1/redteam";
+import { db, getModel } from "../../../d1/queries";
+import { getGameRow, insertPlayer, playerById, playerByPrefix } from "../../../d1/redteam";
 import { readConfig } from "../../../shared/core/config";
 import { isUuid } from "../../../shared/core/crypto";
 import { ApiError, unwrap } from "../../../shared/core/errors";
@@ -240,7 +240,35 @@ export function registerRedteamRoutes(app: App) {
   });
 
   app.openapi(routes.get, async (c) => {
-    const { game } = unwrap(await gameStub(c, c.req.valid("param").id).view());
-    return c.json(game, 200);
+    const { id } = c.req.valid("param");
+    const viewed = await gameStub(c, id).view();
+    if (viewed.ok) return c.json(viewed.game, 200);
+    // The DO is gone (expired a day after the end): the finished game lives on in D1, without its transcript.
+    const archived = await archivedGame(db(c.env.DB), id);
+    if (!archived) throw new ApiError(404, "game_not_found", "No game with this id.");
+    return c.json(archived, 200);
   });
+}
+
+async function archivedGame(d: ReturnType<typeof db>, id: string): Promise<GameView | null> {
+  const row = await getGameRow(d, id);
+  if (!row) return null;
+  const [model, player] = await Promise.all([
+    getModel(d, row.model),
+    row.playerId ? playerById(d, row.playerId) : Promise.resolve(undefined),
+  ]);
+  const status = row.outcome === "win" ? "won" : row.outcome === "loss" ? "lost" : "forfeit";
+  return {
+    id: row.id,
+    kind: row.kind as GameView["kind"],
+    status,
+    model: model ? reveal(model) : { id: row.model, name: row.model, organization: "unknown" },
+    target: row.targetText,
+    turns: [],
+    startedAt: row.startedAt,
+    endedAt: row.tstamp,
+    deadline: row.deadline,
+    ranked: row.ranked,
+    player: row.playerId ? { id: row.playerId, handle: player?.handle ?? "" } : null,
+  };
 }
