@@ -392,6 +392,8 @@ async function send() {
   }
   render();
   const d = done as DoneData | null;
+  // A provider error ends the answer quietly (done `playing`, no text): say so instead of an empty bubble.
+  if (d && !text) b.body.append(h("p", { class: "side-note" }, "The model did not answer. Try another message."));
   if (d && d.status !== "playing" && game?.id === id) await refreshOver(id, d.status);
   sync();
   if (status === "playing") input.focus();
