@@ -202,7 +202,7 @@ const BOARD = {
   snapshot: "rt-2026-12-03T14:00:00Z",
   generatedAt: "2026-12-03T14:00:00Z",
   data: { games: 42, sha256: "0".repeat(64) },
-  method: { lambda: 1, bootstrap: 100 },
+  method: { lambda: 1, ci: { method: "bootstrap-percentile", rounds: 100, seed: 0, level: 0.95 } },
   players: [
     { id: "p-1", handle: "alice", score: 1103.4, ci: [1040.2, 1170.9], rank: 1, games: 20, wins: 14, live: 1080 },
     {
@@ -471,6 +471,14 @@ describe("/redteam against the contract (simulated API)", () => {
       ["bw-pizza", "bad-words", "880.5"],
     ]);
     expect(await page.locator(`${tid("rt-board-models")} caption`).innerText()).toContain("hardest to break");
+    expect(await page.locator(`${tid("rt-board-targets")} thead th`).allInnerTexts()).toEqual([
+      "#",
+      "Target",
+      "Kind",
+      "Difficulty",
+      "95% CI",
+      "Games",
+    ]);
     expect(await page.locator(".rt-boards img").count()).toBe(0);
     expect(await page.locator(tid("rt-boards-meta")).innerText()).toContain("42 ranked games");
     await screenshot(page, "redteam-boards-phone");

@@ -594,11 +594,14 @@ const liveCol = (rows: { live?: number }[]) => rows.some((r) => typeof r.live ==
 const liveText = (x: number | undefined) => (typeof x === "number" ? x.toFixed(1) : "—");
 
 function renderBoards(b: RedteamBoard) {
+  // The interval's level as published (method.ci.level, e.g. 0.95).
+  const level = (b.method as { ci?: { level?: unknown } } | null)?.ci?.level;
+  const ciHead = typeof level === "number" && level > 0 && level < 1 ? `${Math.round(level * 100)}% CI` : "CI";
   const pLive = liveCol(b.players);
   const players = table(
     "rt-board-players",
     "Players: skill at breaking models",
-    ["Rank", "Player", "Score", "95% CI", "Games", "Wins", ...(pLive ? ["Live"] : [])],
+    ["Rank", "Player", "Score", ciHead, "Games", "Wins", ...(pLive ? ["Live"] : [])],
     b.players.map((p) => [
       String(p.rank),
       p.handle,
@@ -614,7 +617,7 @@ function renderBoards(b: RedteamBoard) {
   const models = table(
     "rt-board-models",
     "Models: hardest to break (resistance)",
-    ["Rank", "Model", "Resistance", "95% CI", "Games", "Broken", ...(mLive ? ["Live"] : [])],
+    ["Rank", "Model", "Resistance", ciHead, "Games", "Broken", ...(mLive ? ["Live"] : [])],
     b.models.map((m) => [
       String(m.rank),
       m.name,
@@ -630,7 +633,7 @@ function renderBoards(b: RedteamBoard) {
   const targets = table(
     "rt-board-targets",
     "Targets by difficulty",
-    ["#", "Target", "Kind", "Difficulty", "95% CI", "Games"],
+    ["#", "Target", "Kind", "Difficulty", ciHead, "Games"],
     sorted.map((t, i) => [String(i + 1), t.id, t.kind, t.score.toFixed(1), ciText(t.score, t.ci), String(t.games)]),
     [true, false, false, true, true, true],
   );
