@@ -2,7 +2,7 @@
 // Builds the web UI into public/ (both git-ignored build output):
 //   - public/assets/: ui/ (TypeScript + CSS) bundled by esbuild, one ES module per page plus shared and lazy chunks
 //     (KaTeX on first math, Chart.js on /leaderboard only);
-//   - public/*.html: the five pages, each ui/shell.html (head, brand, nav, footer) filled with its row of PAGES and
+//   - public/*.html: the six pages, each ui/shell.html (head, brand, nav, footer) filled with its row of PAGES and
 //     its main content from ui/pages/*.main.html.
 // wrangler runs this as the `[build]` command before `wrangler dev` (so `npm start` and the end-to-end tests) and
 // `wrangler deploy`, so a clean clone needs no separate step. The Workers-pool tests never serve pages.
@@ -58,6 +58,16 @@ export const PAGES = {
     main: "ui/pages/loading.main.html",
     loading: "Loading the leaderboard…",
   },
+  redteam: {
+    file: "redteam.html",
+    entry: "ui/pages/redteam.ts",
+    title: "Red Team · Arena",
+    description:
+      "Red Team Arena: one minute to make a named language model break its rules; boards of players, models and targets.",
+    mainClass: "narrow",
+    main: "ui/pages/loading.main.html",
+    loading: "Loading the Red Team Arena…",
+  },
   about: {
     file: "about.html",
     entry: "ui/pages/about.ts",
@@ -110,7 +120,7 @@ export function fill(template, values) {
   });
 }
 
-/** The five pages' HTML by file name (index.html, compare.html, …). */
+/** The pages' HTML by file name (index.html, compare.html, …). */
 export function renderPages() {
   const read = (file) => readFileSync(path.join(root, file), "utf8");
   const shell = read("ui/shell.html");

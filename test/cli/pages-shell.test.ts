@@ -1,4 +1,4 @@
-// The five pages are generated from one shell (ui/shell.html) by scripts/build-ui.mjs, wrangler's `[build]` command.
+// The six pages are generated from one shell (ui/shell.html) by scripts/build-ui.mjs, wrangler's `[build]` command.
 // Built here into a throw-away folder: every page has the same head, header and footer, its own title, description
 // and script, exactly one nav link marked aria-current (its own), and its <main>; and the running arena (started by
 // `npm start`, so by wrangler's build) serves exactly these files.
@@ -50,6 +50,16 @@ const EXPECTED = [
     body: "Loading the leaderboard…",
   },
   {
+    file: "redteam.html",
+    route: "/redteam",
+    title: "Red Team · Arena",
+    description:
+      "Red Team Arena: one minute to make a named language model break its rules; boards of players, models and targets.",
+    script: "/assets/redteam.js",
+    main: '<main id="main" class="narrow">',
+    body: "Loading the Red Team Arena…",
+  },
+  {
     file: "about.html",
     route: "/about",
     title: "About · Arena",
@@ -66,6 +76,7 @@ const NAV = [
   ["/compare", "Side by side"],
   ["/chat", "Chat"],
   ["/leaderboard", "Leaderboard"],
+  ["/redteam", "Red Team"],
   ["/about", "About"],
 ];
 
@@ -82,7 +93,7 @@ describe("the pages built from ui/shell.html", () => {
   const files = buildPages(dir);
   const pages = Object.fromEntries(files.map((f) => [f, readFileSync(path.join(dir, f), "utf8")]));
 
-  it("are exactly the five pages, with every placeholder filled", () => {
+  it("are exactly the six pages, with every placeholder filled", () => {
     expect([...files].sort()).toEqual(EXPECTED.map((p) => p.file).sort());
     for (const [file, html] of Object.entries(pages)) {
       expect(html.startsWith('<!doctype html>\n<html lang="en">\n'), file).toBe(true);
@@ -105,7 +116,7 @@ describe("the pages built from ui/shell.html", () => {
       expect(html).toContain(p.main);
       expect(between(html, "<main", "</main>")).toContain(p.body);
     }
-    // The four scripted pages say what they need when JavaScript is off; about.html is readable without it.
+    // The five scripted pages say what they need when JavaScript is off; about.html is readable without it.
     for (const p of EXPECTED.filter((e) => e.file !== "about.html")) {
       expect(between(pages[p.file]!, "<main", "</main>")).toContain("This page needs JavaScript.");
     }

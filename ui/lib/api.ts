@@ -63,17 +63,55 @@ async function send(path: string, init: RequestInit): Promise<Response> {
   return res;
 }
 
-const jsonInit = (method: string, body?: unknown): RequestInit =>
+const jsonInit = (method: string, body?: unknown, headers: Record<string, string> = {}): RequestInit =>
   body === undefined
-    ? { method }
-    : { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
+    ? { method, headers }
+    : { method, headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(body) };
 
 export async function getJson<T>(path: string): Promise<T> {
   return (await (await send(path, { headers: { accept: "application/json" } })).json()) as T;
 }
 
-export async function postJson<T>(path: string, body?: unknown): Promise<T> {
-  return (await (await send(path, jsonInit("POST", body))).json()) as T;
+/** POSTs JSON; `headers` adds e.g. an Authorization header. */
+export async function postJson<T>(path: string, body?: unknown, headers?: Record<string, string>): Promise<T> {
+  return (await (await send(path, jsonInit("POST", body, headers))).json()) as T;
+}
+
+/**
+ * POSTs and hands every named SSE event of the answer to `onEvent` (its data parsed as JSON) until the stream ends.
+ * Same errors as streamEvents: ApiError for an error answer, "stream_interrupted" when the stream ends before an
+ * event named `done`; an abort through `signal` resolves quietly.
+ */
+export async function streamNamed(
+  path: string,
+  body: unknown,
+  onEvent: (event: string, data: unknown) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  const res = await send(path, { ...jsonInit("POST", body), signal });
+  if (!res.body) throw new ApiError(0, "stream_interrupted", "The answer stream ended unexpectedly.");
+  const reader = res.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()).getReader();
+  let sawDone = false;
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      let data: unknown;
+      try {
+        data = JSON.parse(value.data);
+      } catch {
+        continue;
+      }
+      if (value.event === "done") sawDone = true;
+      onEvent(value.event ?? "message", data);
+    }
+  } catch {
+    if (signal?.aborted) return;
+    throw new ApiError(0, "stream_interrupted", "The connection was lost while the answer was streaming.");
+  }
+  if (!sawDone && !signal?.aborted) {
+    throw new ApiError(0, "stream_interrupted", "The connection was lost while the answer was streaming.");
+  }
 }
 
 export interface StreamHandlers {
