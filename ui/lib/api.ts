@@ -79,18 +79,21 @@ export async function postJson<T>(path: string, body?: unknown, headers?: Record
 
 /**
  * POSTs and hands every named SSE event of the answer to `onEvent` (its data parsed as JSON) until the stream ends.
- * Same errors as streamEvents: ApiError for an error answer, "stream_interrupted" when the stream ends before an
- * event named `done`; an abort through `signal` resolves quietly.
+ * Rejects with ApiError for an error answer (before any event), "stream_interrupted" when the connection is lost or
+ * the stream ends before an event named `done`; an abort through `signal` resolves quietly. `what` names the stream
+ * in that message ("the answer was", "the answers were").
  */
 export async function streamNamed(
   path: string,
   body: unknown,
   onEvent: (event: string, data: unknown) => void,
   signal?: AbortSignal,
+  what = "the answer was",
 ): Promise<void> {
   const res = await send(path, { ...jsonInit("POST", body), signal });
   if (!res.body) throw new ApiError(0, "stream_interrupted", "The answer stream ended unexpectedly.");
   const reader = res.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()).getReader();
+  const interrupted = () => new ApiError(0, "stream_interrupted", `The connection was lost while ${what} streaming.`);
   let sawDone = false;
   try {
     for (;;) {
@@ -107,11 +110,9 @@ export async function streamNamed(
     }
   } catch {
     if (signal?.aborted) return;
-    throw new ApiError(0, "stream_interrupted", "The connection was lost while the answer was streaming.");
+    throw interrupted();
   }
-  if (!sawDone && !signal?.aborted) {
-    throw new ApiError(0, "stream_interrupted", "The connection was lost while the answer was streaming.");
-  }
+  if (!sawDone && !signal?.aborted) throw interrupted();
 }
 
 export interface StreamHandlers {
@@ -122,32 +123,18 @@ export interface StreamHandlers {
   done(data: DoneEvent): void;
 }
 
-/**
- * POSTs and reads the battle stream until it ends. Rejects with ApiError for an error answer (before any event)
- * or a connection lost mid-stream (code "stream_interrupted"); an abort through `signal` resolves quietly.
- */
-export async function streamEvents(
+/** The battle stream (both sides), read through streamNamed: same errors, one handler per event kind. */
+export function streamEvents(
   path: string,
   body: unknown,
   handlers: StreamHandlers,
   signal?: AbortSignal,
 ): Promise<void> {
-  const res = await send(path, { ...jsonInit("POST", body), signal });
-  if (!res.body) throw new ApiError(0, "stream_interrupted", "The answer stream ended unexpectedly.");
-  const events = res.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream());
-  const reader = events.getReader();
-  let sawDone = false;
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      let data: unknown;
-      try {
-        data = JSON.parse(value.data);
-      } catch {
-        continue;
-      }
-      switch (value.event) {
+  return streamNamed(
+    path,
+    body,
+    (event, data) => {
+      switch (event) {
         case "meta":
           handlers.meta?.(data as EventData<"meta">);
           break;
@@ -161,18 +148,13 @@ export async function streamEvents(
           handlers.error(data as EventData<"error">);
           break;
         case "done":
-          sawDone = true;
           handlers.done(data as DoneEvent);
           break;
       }
-    }
-  } catch (err) {
-    if (signal?.aborted) return;
-    throw new ApiError(0, "stream_interrupted", "The connection was lost while the answers were streaming.");
-  }
-  if (!sawDone && !signal?.aborted) {
-    throw new ApiError(0, "stream_interrupted", "The connection was lost while the answers were streaming.");
-  }
+    },
+    signal,
+    "the answers were",
+  );
 }
 
 /** A short, human sentence for an API error (never a stack trace). */
