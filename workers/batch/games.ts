@@ -3,10 +3,9 @@
 // batch is retried with backoff; a poison message goes to the dead-letter queue with its reason.
 import { db } from "../../d1/queries";
 import { insertGame, type GameRow } from "../../d1/redteam";
-import { sendDeadLetter } from "../../queues/dead-letters";
 import { GameMessage } from "../../queues/games";
-import { describeIssues } from "../../shared/core/issues";
 import { log } from "../../shared/core/log";
+import { validMessages } from "./poison";
 import { retryDelaySeconds } from "./retry";
 
 export const gameToRow = (m: GameMessage, now: number): GameRow => ({
@@ -28,28 +27,7 @@ export const gameToRow = (m: GameMessage, now: number): GameRow => ({
 });
 
 export async function writeGames(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  const valid: { msg: Message<unknown>; game: GameMessage }[] = [];
-  for (const msg of batch.messages) {
-    const parsed = GameMessage.safeParse(msg.body);
-    if (parsed.success) {
-      valid.push({ msg, game: parsed.data });
-      continue;
-    }
-    try {
-      const reason = `invalid: ${describeIssues(parsed.error, { root: "(root)", separator: " ", max: Infinity })}`;
-      await sendDeadLetter(env.VOTES_DLQ, {
-        reason: reason.slice(0, 1000),
-        sourceQueue: batch.queue,
-        attempts: msg.attempts,
-        body: msg.body,
-      });
-      log.error("redteam.poison", { queue: batch.queue, messageId: msg.id });
-      msg.ack();
-    } catch (err) {
-      log.error("redteam.dlq_send_failed", { messageId: msg.id, err: String(err) });
-      msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
-    }
-  }
+  const valid = (await validMessages(batch, env, GameMessage, "redteam")).map(({ msg, body }) => ({ msg, game: body }));
   if (valid.length === 0) return;
   try {
     const d = db(env.DB);

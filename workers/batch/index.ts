@@ -8,15 +8,15 @@
 import { db, insertBattle, insertDeadLetter, insertNewLabels } from "../../d1/queries";
 import { writeGames } from "./games";
 import { handleLabelJobs, requestJudgeLabels } from "./labels";
+import { validMessages } from "./poison";
 import { retryDelaySeconds } from "./retry";
 import { voteLabelRows, voteToRow } from "./vote-row";
-import { describeDeadLetter, sendDeadLetter } from "../../queues/dead-letters";
+import { describeDeadLetter } from "../../queues/dead-letters";
 import { LABELS_QUEUE, REDTEAM_QUEUE, VOTES_DLQ, VOTES_QUEUE } from "../../queues/names";
 import { VoteMessage } from "../../queues/votes";
 import { readConfig } from "../../shared/core/config";
 import { sha256Hex } from "../../shared/core/crypto";
 import { retainTranscript } from "../../shared/battle/transcript";
-import { describeIssues } from "../../shared/core/issues";
 import { log } from "../../shared/core/log";
 
 export { retryDelaySeconds };
@@ -39,30 +39,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
 }
 
 async function writeVotes(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  const valid: { msg: Message<unknown>; vote: VoteMessage }[] = [];
-  for (const msg of batch.messages) {
-    const parsed = VoteMessage.safeParse(msg.body);
-    if (parsed.success) {
-      valid.push({ msg, vote: parsed.data });
-      continue;
-    }
-    // A poison message would fail forever: forward it with the reason, then ack. If forwarding fails, retry it.
-    try {
-      // Every issue, "path message" ("(root)" for the message itself): the stored reason format.
-      const reason = `invalid: ${describeIssues(parsed.error, { root: "(root)", separator: " ", max: Infinity })}`;
-      await sendDeadLetter(env.VOTES_DLQ, {
-        reason: reason.slice(0, 1000),
-        sourceQueue: batch.queue,
-        attempts: msg.attempts,
-        body: msg.body,
-      });
-      log.error("vote.poison", { queue: batch.queue, messageId: msg.id });
-      msg.ack();
-    } catch (err) {
-      log.error("vote.dlq_send_failed", { messageId: msg.id, err: String(err) });
-      msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
-    }
-  }
+  const valid = (await validMessages(batch, env, VoteMessage, "vote")).map(({ msg, body }) => ({ msg, vote: body }));
   if (valid.length === 0) return;
 
   try {
