@@ -1,30 +1,15 @@
 // The ratings CLI as a user runs it (`npm run --silent ratings -- [options] FILE`), on the real 135,634 LMArena
 // votes and on small hand-made inputs: the MLE score equations, the category boards, determinism, and clear
 // errors (never a stack trace) for bad input.
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ratings, root } from "./run-ratings";
 
-const root = path.resolve(import.meta.dirname, "../..");
 const dir = mkdtempSync(path.join(tmpdir(), "ratings-cli-"));
 const golden = path.join(dir, "arena_140k_battles.csv");
-
-async function ratings(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ["scripts/ratings.mjs", ...args], {
-      cwd: root,
-      maxBuffer: 256 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 const write = (name: string, text: string) => {
   const file = path.join(dir, name);

@@ -2,32 +2,17 @@
 // output byte for byte (the function the cron publishes /redteam.json with), reproduces a published board exactly
 // from its export with --meta, validates against shared/ratings/redteam.schema.json, and names a bad line.
 import { createHash } from "node:crypto";
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import Ajv2020 from "ajv/dist/2020.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildRedteamJson, redteamJsonText, type RedteamRow } from "../../shared/ratings/redteam";
 import { scriptedGames } from "../ratings/redteam/helpers";
+import { ratings, root } from "./run-ratings";
 
-const root = path.resolve(import.meta.dirname, "../..");
 const dir = mkdtempSync(path.join(tmpdir(), "redteam-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function ratings(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ["scripts/ratings.mjs", ...args], {
-      cwd: root,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 const write = (name: string, text: string) => {
   const file = path.join(dir, name);
