@@ -1,14 +1,14 @@
 // The ratings CLI (DESIGN section 7): reads battles (.jsonl, .json or .csv, streamed), prints the leaderboard JSON
 // (section 6) on stdout and nothing else; progress, skips and errors go to stderr. Exit codes: 0 ok, 1 bad input,
 // 2 bad usage. Run through scripts/ratings.mjs (`npm run --silent ratings -- [options] FILE`).
-import { createHash } from "node:crypto";
-import { createReadStream, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { isMainThread, parentPort, Worker } from "node:worker_threads";
 import { availableBoards, buildLeaderboard, type LeaderboardOptions } from "../shared/ratings/leaderboard";
 import { createParser, formatFromPath, InputError } from "../shared/ratings/parse";
 import { styleRounds, type StylePrep, type StyleRoundRunner, type StyleRounds } from "../shared/ratings/style-board";
 import { runRedteam } from "./redteam-cli";
+import { streamFileInto } from "./stream-file";
 
 const USAGE = `usage: npm run --silent ratings -- [options] FILE   (FILE: .jsonl, .json or .csv)
        npm run --silent ratings -- --redteam FILE [--meta META] [--bootstrap N] [--seed S] [--skip-invalid]
@@ -179,13 +179,7 @@ async function main(): Promise<void> {
     samplingProbability: cli.options.ipw === true,
     shared: cli.threads > 1,
   });
-  const hash = createHash("sha256");
-  const decoder = new TextDecoder("utf-8");
-  for await (const chunk of createReadStream(cli.file)) {
-    hash.update(chunk as Buffer);
-    parser.push(decoder.decode(chunk as Buffer, { stream: true }));
-  }
-  parser.push(decoder.decode());
+  const sha256 = await streamFileInto(cli.file, parser);
   const parsed = parser.end();
   const boards = availableBoards(parsed.table);
   const missing = (cli.options.categories ?? []).filter((c) => !boards.includes(c));
@@ -201,7 +195,6 @@ async function main(): Promise<void> {
   if (parsed.droppedCategories.length) {
     process.stderr.write(`ratings: no room for boards ${parsed.droppedCategories.join(", ")}\n`);
   }
-  const sha256 = hash.digest("hex");
   // Deterministic metadata: the same input and options always print the same bytes.
   const latest = Math.max(0, parsed.table.latestTstamp ?? 0);
   const started = performance.now();

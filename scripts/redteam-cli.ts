@@ -7,8 +7,7 @@
 // - --meta META: either the published redteam.json itself (its snapshot, generatedAt, player handles and model
 //   names are taken; everything else is recomputed, so the output is that file byte for byte when the maths agrees)
 //   or a plain {"snapshot","generatedAt","handles":{id:handle},"modelNames":{id:name}} (any key optional).
-import { createHash } from "node:crypto";
-import { createReadStream, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { InputError } from "../shared/ratings/parse";
 import {
   buildRedteamJson,
@@ -18,6 +17,7 @@ import {
   type RedteamRow,
 } from "../shared/ratings/redteam";
 import { createRedteamParser } from "../shared/ratings/redteam-parse";
+import { streamFileInto } from "./stream-file";
 
 export interface RedteamCli {
   file: string;
@@ -89,16 +89,10 @@ export function cliMeta(sha256: string, rows: RedteamRow[], extra: Partial<Redte
 export async function runRedteam(cli: RedteamCli): Promise<{ text: string; summary: string }> {
   const extra = cli.meta ? readMeta(readFileSync(cli.meta, "utf8")) : {};
   const parser = createRedteamParser({ skipInvalid: cli.skipInvalid });
-  const hash = createHash("sha256");
-  const decoder = new TextDecoder("utf-8");
-  for await (const chunk of createReadStream(cli.file)) {
-    hash.update(chunk as Buffer);
-    parser.push(decoder.decode(chunk as Buffer, { stream: true }));
-  }
-  parser.push(decoder.decode());
+  const sha256 = await streamFileInto(cli.file, parser);
   const { rows, skipped } = parser.end();
   const started = performance.now();
-  const json = buildRedteamJson(rows, cliMeta(hash.digest("hex"), rows, extra), {
+  const json = buildRedteamJson(rows, cliMeta(sha256, rows, extra), {
     ...(cli.bootstrap !== undefined ? { bootstrap: cli.bootstrap } : {}),
     ...(cli.seed !== undefined ? { seed: cli.seed } : {}),
   });
