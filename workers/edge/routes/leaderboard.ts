@@ -4,9 +4,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { db, latestSnapshot, modelHistory } from "../../../d1/queries";
 import { ApiError } from "../../../shared/core/errors";
 import type { App } from "../env";
+import { servePublished } from "../published";
 import { errors } from "../schemas";
-
-const CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300";
 
 const notReady = () =>
   new ApiError(503, "not_ready", "No leaderboard has been published yet; the first one is computed within a minute.", {
@@ -57,27 +56,11 @@ const history = createRoute({
   },
 });
 
-const quoted = (etag: string) => `"${etag}"`;
-
-function matches(ifNoneMatch: string | undefined, etag: string): boolean {
-  if (!ifNoneMatch) return false;
-  return ifNoneMatch.split(",").some((t) => {
-    const v = t.trim().replace(/^W\//, "");
-    return v === "*" || v === quoted(etag);
-  });
-}
-
 export function registerLeaderboardRoutes(app: App) {
   app.openapi(leaderboard, async (c) => {
     const snap = await latestSnapshot(db(c.env.DB));
     if (!snap) throw notReady();
-    const headers = { etag: quoted(snap.etag), "cache-control": CACHE_CONTROL };
-    if (matches(c.req.header("if-none-match"), snap.etag)) return c.body(null, 304, headers);
-    const object = await c.env.STORE.get(snap.snapshotKey);
-    if (!object) throw notReady();
-    return new Response(object.body, {
-      headers: { ...headers, "content-type": "application/json; charset=utf-8" },
-    }) as never;
+    return (await servePublished(c, snap.etag, snap.snapshotKey, notReady)) as never;
   });
 
   app.openapi(history, async (c) => {

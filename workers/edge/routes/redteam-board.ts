@@ -4,6 +4,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../../../shared/core/errors";
 import { latestRedteam, redteamBoardKey } from "../../../shared/redteam/published";
 import type { App } from "../env";
+import { servePublished } from "../published";
 import { errors } from "../schemas";
 
 const notReady = () =>
@@ -22,23 +23,10 @@ const board = createRoute({
   },
 });
 
-const quoted = (tag: string) => `"${tag}"`;
-const matches = (ifNoneMatch: string | undefined, tag: string) =>
-  !!ifNoneMatch && ifNoneMatch.split(",").some((t) => ["*", quoted(tag)].includes(t.trim().replace(/^W\//, "")));
-
 export function registerRedteamBoardRoute(app: App) {
   app.openapi(board, async (c) => {
     const latest = await latestRedteam(c.env.STORE);
     if (!latest) throw notReady();
-    const headers = {
-      etag: quoted(latest.snapshot),
-      "cache-control": "public, max-age=60, stale-while-revalidate=300",
-    };
-    if (matches(c.req.header("if-none-match"), latest.snapshot)) return c.body(null, 304, headers);
-    const object = await c.env.STORE.get(redteamBoardKey(latest.snapshot));
-    if (!object) throw notReady();
-    return new Response(object.body, {
-      headers: { ...headers, "content-type": "application/json; charset=utf-8" },
-    }) as never;
+    return (await servePublished(c, latest.snapshot, redteamBoardKey(latest.snapshot), notReady)) as never;
   });
 }
