@@ -1,6 +1,6 @@
 // Red Team rows (DESIGN section 11): players (registered by the edge) and finished games (written by the batch
 // worker, idempotently on the game id).
-import { and, asc, eq, gt, or } from "drizzle-orm";
+import { and, asc, eq, gt, or, sql } from "drizzle-orm";
 import type { Db } from "./queries";
 import * as schema from "./schema";
 
@@ -71,4 +71,28 @@ export async function playerHandles(d: Db): Promise<Record<string, string>> {
     .from(schema.redteamPlayers)
     .all();
   return Object.fromEntries(rows.map((r) => [r.id, r.handle]));
+}
+
+/**
+ * What the Red Team board is computed from, in two aggregate reads: the ranked games (rows are written once, never
+ * changed) and the players (handles never change). Equal marks mean the same export and the same handles.
+ */
+export async function redteamWatermark(d: Db) {
+  const g = schema.redteamGames;
+  const p = schema.redteamPlayers;
+  const games = await d
+    .select({ count: sql<number>`count(*)`, last: sql<number | null>`max(${g.recordedAt})` })
+    .from(g)
+    .where(eq(g.ranked, true))
+    .get();
+  const players = await d
+    .select({ count: sql<number>`count(*)`, last: sql<number | null>`max(${p.createdAt})` })
+    .from(p)
+    .get();
+  return {
+    games: games?.count ?? 0,
+    gamesAt: games?.last ?? null,
+    players: players?.count ?? 0,
+    playersAt: players?.last ?? null,
+  };
 }

@@ -12,7 +12,7 @@ export interface RedteamLatest {
   generatedAt: string;
   games: number;
   sha256: string;
-  /** sha256 of the export plus the published names: equal means nothing to publish. */
+  /** Hash of what the board is computed from (d1 redteamWatermark + model names): equal means nothing to publish. */
   sourceKey: string;
 }
 

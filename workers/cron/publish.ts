@@ -26,6 +26,7 @@ import { computePrivateResults, type StyleFitSummary } from "./private-results";
 import { applyProvisionalMarks, provisionalModels } from "./provisional-marks";
 import { createValueParser } from "../../shared/ratings/parse";
 import { ExportWriter } from "./export-writer";
+import { snapshotId } from "./snapshot-id";
 
 export interface Published {
   id: string;
@@ -36,11 +37,6 @@ export interface Published {
 }
 
 const MAX_PAGES = 400;
-
-function snapshotId(now: number): string {
-  const suffix = [...crypto.getRandomValues(new Uint8Array(2))].map((b) => b.toString(16).padStart(2, "0")).join("");
-  return `${new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z")}-${suffix}`;
-}
 
 /** Publishes a snapshot of everything recorded up to `now`; returns null while there is nothing to rate. */
 export async function publishSnapshot(env: Env, now = Date.now()): Promise<Published | null> {

@@ -4,7 +4,7 @@
 // Objects in R2: redteam/snapshots/<id>.jsonl (the frozen export), redteam/snapshots/<id>.json (the board), then the
 // pointer redteam/latest.json, written last, so a reader sees the old snapshot or the new one, never half of one.
 import { db, listModels } from "../../d1/queries";
-import { playerHandles, rankedGamesPage } from "../../d1/redteam";
+import { playerHandles, rankedGamesPage, redteamWatermark } from "../../d1/redteam";
 import { sha256Hex } from "../../shared/core/crypto";
 import { buildRedteamJson, redteamJsonText } from "../../shared/ratings/redteam";
 import { parseRedteamJsonl } from "../../shared/ratings/redteam-parse";
@@ -15,6 +15,7 @@ import {
   redteamExportKey,
   type RedteamLatest,
 } from "../../shared/redteam/published";
+import { snapshotId } from "./snapshot-id";
 
 export interface RedteamPublished {
   snapshot: string;
@@ -23,7 +24,7 @@ export interface RedteamPublished {
   unchanged?: boolean;
 }
 
-/** D1 rows per page; the whole set is read on each run (bounded by the number of ranked games). */
+/** D1 rows per page; the whole ranked set is read on a run whose input changed. */
 const PAGE = 1000;
 
 /** One export line (the key order is the contract's; tstamp in seconds, as in the battles export). */
@@ -41,14 +42,20 @@ function exportLine(r: Awaited<ReturnType<typeof rankedGamesPage>>[number]): str
   });
 }
 
-function snapshotId(now: number): string {
-  const suffix = [...crypto.getRandomValues(new Uint8Array(2))].map((b) => b.toString(16).padStart(2, "0")).join("");
-  return `${new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z")}-${suffix}`;
-}
-
 /** Publishes the Red Team board when its games or names changed; null while there is no ranked game. */
 export async function publishRedteam(env: Env, now = Date.now()): Promise<RedteamPublished | null> {
   const d = db(env.DB);
+  // Unchanged input (no new ranked game, no new player, same model names): keep the snapshot without reading the
+  // games again. The key covers everything the board is computed from.
+  const mark = await redteamWatermark(d);
+  if (mark.games === 0) return null;
+  const modelNames = Object.fromEntries((await listModels(d)).map((m) => [m.id, m.name]));
+  const sourceKey = await sha256Hex(JSON.stringify([mark, modelNames]));
+  const latest = await latestRedteam(env.STORE);
+  if (latest?.sourceKey === sourceKey) {
+    return { snapshot: latest.snapshot, games: latest.games, sha256: latest.sha256, unchanged: true };
+  }
+
   const lines: string[] = [];
   for (let after: { tstamp: number; id: string } | null = null; ;) {
     const page = await rankedGamesPage(d, after, PAGE);
@@ -61,12 +68,6 @@ export async function publishRedteam(env: Env, now = Date.now()): Promise<Redtea
   const text = lines.join("\n") + "\n";
   const sha256 = await sha256Hex(text);
   const handles = await playerHandles(d);
-  const modelNames = Object.fromEntries((await listModels(d)).map((m) => [m.id, m.name]));
-  const sourceKey = await sha256Hex(JSON.stringify([sha256, handles, modelNames]));
-  const latest = await latestRedteam(env.STORE);
-  if (latest?.sourceKey === sourceKey) {
-    return { snapshot: latest.snapshot, games: latest.games, sha256, unchanged: true };
-  }
 
   const snapshot = snapshotId(now);
   const generatedAt = new Date(now).toISOString();
