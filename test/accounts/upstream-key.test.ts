@@ -87,7 +87,12 @@ describe("a provider's upstream key", () => {
     expect(created.status).toBe(201);
     expect((await read(created, R.registeredModel)).hasApiKey).toBe(true);
     await registerModel(p.apiKey, model("uk-private", { visibility: "private", codename: "cn-uk-private" }));
-    await registerModel(p.apiKey, model("uk-echo", { visibility: "public", upstreamModel: "echo-fail" }));
+    // Not in anonymous battles: random picks of this failing model would trip the breaker (3 failures) before the
+    // side-by-side check below names it.
+    await registerModel(
+      p.apiKey,
+      model("uk-echo", { visibility: "public", upstreamModel: "echo-fail", modes: ["side-by-side", "chat"] }),
+    );
     await keep(asProvider(p.apiKey, "/v1/provider/models"));
     await keep(asProvider(p.apiKey, "/v1/provider/models/uk-public"));
 
