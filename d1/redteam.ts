@@ -1,6 +1,6 @@
 // Red Team rows (DESIGN section 11): players (registered by the edge) and finished games (written by the batch
 // worker, idempotently on the game id).
-import { and, asc, eq, gt, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNotNull, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./queries";
 import * as schema from "./schema";
 
@@ -30,22 +30,20 @@ export async function getGameRow(d: Db, id: string) {
   return d.select().from(schema.redteamGames).where(eq(schema.redteamGames.id, id)).get();
 }
 
-/** Finished ranked games, oldest first, for the export (`after` pages on tstamp). */
-export async function listRankedGames(d: Db, after = 0, limit = 1000) {
-  return d
-    .select()
-    .from(schema.redteamGames)
-    .where(and(eq(schema.redteamGames.ranked, true), gt(schema.redteamGames.tstamp, after)))
-    .orderBy(asc(schema.redteamGames.tstamp), asc(schema.redteamGames.id))
-    .limit(limit);
+type GameCursor = { tstamp: number; id: string } | null;
+
+/** Ranked games recorded by `recordedUpTo` (a snapshot rates what was recorded when it started), after the cursor. */
+function rankedAfter(after: GameCursor, recordedUpTo: number | undefined, ...more: SQL[]): SQL | undefined {
+  const g = schema.redteamGames;
+  const conditions: (SQL | undefined)[] = [eq(g.ranked, true), ...more];
+  if (recordedUpTo !== undefined) conditions.push(lte(g.recordedAt, recordedUpTo));
+  if (after) conditions.push(or(gt(g.tstamp, after.tstamp), and(eq(g.tstamp, after.tstamp), gt(g.id, after.id))));
+  return and(...conditions);
 }
 
 /** Ranked finished games in export order (tstamp, id), one keyset page after `after` (exclusive). */
-export async function rankedGamesPage(d: Db, after: { tstamp: number; id: string } | null, limit: number) {
+export async function rankedGamesPage(d: Db, after: GameCursor, limit: number, recordedUpTo?: number) {
   const g = schema.redteamGames;
-  const cursor = after
-    ? or(gt(g.tstamp, after.tstamp), and(eq(g.tstamp, after.tstamp), gt(g.id, after.id)))
-    : undefined;
   return d
     .select({
       id: g.id,
@@ -59,7 +57,18 @@ export async function rankedGamesPage(d: Db, after: { tstamp: number; id: string
       seconds: g.seconds,
     })
     .from(g)
-    .where(cursor ? and(eq(g.ranked, true), cursor) : eq(g.ranked, true))
+    .where(rankedAfter(after, recordedUpTo))
+    .orderBy(asc(g.tstamp), asc(g.id))
+    .limit(limit);
+}
+
+/** The ranked games whose player consented and whose transcript was kept, in export order (one keyset page). */
+export async function releasedGamesPage(d: Db, after: GameCursor, limit: number, recordedUpTo: number) {
+  const g = schema.redteamGames;
+  return d
+    .select()
+    .from(g)
+    .where(rankedAfter(after, recordedUpTo, eq(g.consent, true), isNotNull(g.transcriptKey)))
     .orderBy(asc(g.tstamp), asc(g.id))
     .limit(limit);
 }
@@ -77,13 +86,13 @@ export async function playerHandles(d: Db): Promise<Record<string, string>> {
  * What the Red Team board is computed from, in two aggregate reads: the ranked games (rows are written once, never
  * changed) and the players (handles never change). Equal marks mean the same export and the same handles.
  */
-export async function redteamWatermark(d: Db) {
+export async function redteamWatermark(d: Db, recordedUpTo?: number) {
   const g = schema.redteamGames;
   const p = schema.redteamPlayers;
   const games = await d
     .select({ count: sql<number>`count(*)`, last: sql<number | null>`max(${g.recordedAt})` })
     .from(g)
-    .where(eq(g.ranked, true))
+    .where(rankedAfter(null, recordedUpTo))
     .get();
   const players = await d
     .select({ count: sql<number>`count(*)`, last: sql<number | null>`max(${p.createdAt})` })

@@ -396,6 +396,10 @@ export const redteamGames = sqliteTable(
     /** Seconds of the game's clock used, from creation to the end. */
     seconds: real("seconds").notNull(),
     recordedAt: integer("recorded_at").notNull(),
+    /** The player agreed to release the transcript (ranked games only are released, PII scrubbed). */
+    consent: integer("consent", { mode: "boolean" }).notNull().default(false),
+    /** R2 key of the retained transcript (`redteam/transcripts/<day>/<id>.json`), null when none was kept. */
+    transcriptKey: text("transcript_key"),
   },
   (t) => [index("redteam_games_ranked_idx").on(t.ranked, t.tstamp), index("redteam_games_player_idx").on(t.playerId)],
 );

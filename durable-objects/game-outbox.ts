@@ -27,6 +27,7 @@ export function buildGameMessage(meta: GameRowDo, turns: number): GameMessage {
     model: (JSON.parse(meta.model) as ModelRecord).id,
     playerId: meta.player_id,
     ranked: meta.player_id !== null,
+    consent: meta.consent === 1,
     outcome: outcomeOf(meta.status),
     turns,
     seconds: Math.round(Math.max(0, Math.min(meta.ended_at, meta.deadline) - meta.started_at)) / 1000,

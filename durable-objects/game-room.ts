@@ -24,6 +24,8 @@ export interface GameInit {
   model: ModelRecord;
   player: { id: string; handle: string } | null;
   seconds: number;
+  /** The player agreed to release the transcript (kept for ranked games only). */
+  consent: boolean;
 }
 
 const notFound = () => fail(404, "game_not_found", "No game with this id.");
@@ -61,6 +63,7 @@ export class GameRoom extends DurableObject<Env> {
       model: JSON.stringify(init.model),
       player_id: init.player?.id ?? null,
       player_handle: init.player?.handle ?? null,
+      consent: init.consent && init.player !== null ? 1 : 0,
       started_at: now,
       deadline,
     });

@@ -14,6 +14,8 @@ export interface GameRowDo {
   model: string;
   player_id: string | null;
   player_handle: string | null;
+  /** 1: the player agreed to release the transcript. */
+  consent: number;
   status: GameStatus;
   started_at: number;
   deadline: number;
@@ -37,7 +39,7 @@ const SCHEMA = [
     target TEXT NOT NULL, shown_target TEXT, system TEXT NOT NULL, model TEXT NOT NULL, player_id TEXT,
     player_handle TEXT, status TEXT NOT NULL, started_at INTEGER NOT NULL, deadline INTEGER NOT NULL,
     ended_at INTEGER, outbox TEXT NOT NULL DEFAULT 'none', enqueue_attempts INTEGER NOT NULL DEFAULT 0,
-    next_enqueue_at INTEGER, expires_at INTEGER)`,
+    next_enqueue_at INTEGER, expires_at INTEGER, consent INTEGER NOT NULL DEFAULT 0)`,
   `CREATE TABLE IF NOT EXISTS turn (
     n INTEGER PRIMARY KEY, user TEXT NOT NULL, assistant TEXT NOT NULL DEFAULT '', finished INTEGER NOT NULL DEFAULT 0)`,
 ];
@@ -54,6 +56,11 @@ export class GameStore {
 
   open(): void {
     for (const s of SCHEMA) this.storage.sql.exec(s);
+    // A room created before the consent column: add it (its game had no consent to give).
+    const columns = this.storage.sql.exec("SELECT name FROM pragma_table_info('game')").toArray();
+    if (!columns.some((c) => c.name === "consent")) {
+      this.storage.sql.exec("ALTER TABLE game ADD COLUMN consent INTEGER NOT NULL DEFAULT 0");
+    }
     this.opened = true;
   }
 
@@ -70,7 +77,7 @@ export class GameStore {
   create(g: NewGame): void {
     this.storage.sql.exec(
       `INSERT INTO game (id, kind, kind_version, target_id, target, shown_target, system, model, player_id,
-        player_handle, status, started_at, deadline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'playing', ?, ?)`,
+        player_handle, consent, status, started_at, deadline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'playing', ?, ?)`,
       g.id,
       g.kind,
       g.kind_version,
@@ -81,6 +88,7 @@ export class GameStore {
       g.model,
       g.player_id,
       g.player_handle,
+      g.consent,
       g.started_at,
       g.deadline,
     );

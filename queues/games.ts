@@ -17,6 +17,8 @@ export const GameMessage = z
     /** Null for an anonymous (unranked) game. */
     playerId: z.string().min(1).max(64).nullable(),
     ranked: z.boolean(),
+    /** The player agreed to release the transcript (PII scrubbed). Optional: messages sent before it existed lack it. */
+    consent: z.boolean().optional(),
     outcome: z.enum(["win", "loss", "forfeit"]),
     turns: z.number().int().min(0),
     seconds: z.number().min(0),

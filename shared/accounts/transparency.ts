@@ -48,11 +48,9 @@ const ProviderEntry = z
       variants: z.array(Variant),
     }),
     battles: z.object({
-      total: z
-        .number()
-        .openapi({
-          description: "Recorded anonymous battles with one of its models (excluded ones too: voters saw them)",
-        }),
+      total: z.number().openapi({
+        description: "Recorded anonymous battles with one of its models (excluded ones too: voters saw them)",
+      }),
       share: z.number().openapi({ description: "total / all anonymous battles" }),
       last30Days: z.number(),
       shareLast30Days: z.number(),

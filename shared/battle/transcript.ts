@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { Conversation } from "../data/categories";
 import type { ChatMessage } from "../providers";
-import { describeIssues } from "../core/issues";
+import { readStoredJson } from "../core/stored-json";
 import { errorText, log } from "../core/log";
 import type { TurnView } from "./contract";
 
@@ -32,27 +32,9 @@ export const TRANSCRIPT_ATTEMPTS = 3;
 export const transcriptKey = (vote: { battleId: string; votedAt: number }): string =>
   `transcripts/${new Date(vote.votedAt).toISOString().slice(0, 10)}/${vote.battleId}.json`;
 
-/**
- * The transcript stored at `key`, or null when there is none. An object that is not a transcript (not JSON, or
- * not this shape) is logged and treated as absent, never cast: one bad object must not break an export.
- */
-export async function readTranscript(bucket: R2Bucket, key: string): Promise<Transcript | null> {
-  const object = await bucket.get(key);
-  if (!object) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(await object.text());
-  } catch (err) {
-    log.error("transcript.invalid", { key, reason: `not JSON: ${errorText(err)}` });
-    return null;
-  }
-  const parsed = Transcript.safeParse(json);
-  if (!parsed.success) {
-    log.error("transcript.invalid", { key, reason: describeIssues(parsed.error, { root: "(root)", separator: " " }) });
-    return null;
-  }
-  return parsed.data;
-}
+/** The transcript stored at `key`, or null when there is none (or it is not a transcript: logged, never cast). */
+export const readTranscript = (bucket: R2Bucket, key: string): Promise<Transcript | null> =>
+  readStoredJson(bucket, key, Transcript, "transcript.invalid");
 
 const textsOf = (conv: Transcript["conversationA"], role: "user" | "assistant") =>
   conv.filter((m) => m.role === role).map((m) => m.content);

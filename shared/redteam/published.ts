@@ -16,6 +16,14 @@ export interface RedteamLatest {
   sourceKey: string;
 }
 
+/** When a Red Team snapshot was computed (ms): it rated the ranked games recorded by then. Null: no such snapshot. */
+export async function redteamSnapshotTime(store: R2Bucket, snapshot: string): Promise<number | null> {
+  const object = await store.get(redteamBoardKey(snapshot));
+  if (!object) return null;
+  const generatedAt = Date.parse(((await object.json()) as { generatedAt?: string }).generatedAt ?? "");
+  return Number.isFinite(generatedAt) ? generatedAt : null;
+}
+
 export async function latestRedteam(store: R2Bucket): Promise<RedteamLatest | null> {
   const object = await store.get(REDTEAM_LATEST_KEY);
   return object ? ((await object.json()) as RedteamLatest) : null;

@@ -58,6 +58,7 @@ describe("OpenAPI document", () => {
         "GET /api/redteam/games/{id}",
         "GET /redteam.json",
         "GET /api/export/redteam.jsonl",
+        "GET /api/export/redteam-conversations.jsonl",
       ].sort(),
     );
     // Every operator and provider route declares its bearer scheme; public routes declare none.

@@ -397,12 +397,21 @@ describe("/redteam against the contract (simulated API)", () => {
     await page.locator(tid("rt-start")).click();
     await expect.poll(() => page.locator(tid("rt-model-name")).innerText()).toContain("ranked");
     expect(t.state.created[0]!.authorization).toBe("Bearer rtp_red_fox_0123456789abcdef");
+    expect(t.state.created[0]!.body.consent).toBeUndefined(); // release is opt-in
+    // Ticking the release box sends consent with the next ranked game, and the choice is remembered.
+    await page.locator(tid("rt-forfeit")).click();
+    await expect.poll(() => page.locator(tid("rt-status")).getAttribute("data-status")).toBe("forfeit");
+    await page.locator(tid("rt-consent")).check();
+    await page.locator(tid("rt-start")).click();
+    await expect.poll(() => t.state.created.length).toBe(2);
+    expect(t.state.created[1]!.body).toMatchObject({ kind: "bad-words", consent: true });
 
     // Reloaded: the handle is remembered, the token is not shown again.
     await page.reload();
     await page.waitForSelector("html[data-ready]");
     expect(await page.locator(tid("rt-player-handle")).innerText()).toBe("red_fox");
     expect(await page.locator(tid("rt-token")).count()).toBe(0);
+    expect(await page.locator(tid("rt-consent")).isChecked()).toBe(true);
     // Forgotten: back to anonymous; the handle is now taken on the server.
     await page.locator(tid("rt-forget")).click();
     expect(await page.locator(tid("rt-forget")).innerText()).toContain("click again");

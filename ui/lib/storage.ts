@@ -1,8 +1,13 @@
 // What the browser remembers between visits (localStorage only; nothing about it is sent anywhere): whether the
-// rules notice was dismissed, the data-sharing choice, and a local history of the person's own battles.
+// rules notice was dismissed, the data-sharing choices (battles, Red Team), and a local history of the person's own battles.
 import type { Winner } from "./api";
 
-const KEYS = { notice: "arena.notice.v1", consent: "arena.consent.v1", history: "arena.history.v1" } as const;
+const KEYS = {
+  notice: "arena.notice.v1",
+  consent: "arena.consent.v1",
+  redteamConsent: "arena.redteam-consent.v1",
+  history: "arena.history.v1",
+} as const;
 const MAX_HISTORY = 50;
 
 function read(key: string): string | null {
@@ -24,6 +29,9 @@ export const noticeDismissed = () => read(KEYS.notice) === "dismissed";
 export const dismissNotice = () => write(KEYS.notice, "dismissed");
 export const consentGiven = () => read(KEYS.consent) === "yes";
 export const setConsent = (yes: boolean) => write(KEYS.consent, yes ? "yes" : "no");
+/** Red Team: release the transcripts of this browser's ranked games (asked separately from battles). */
+export const redteamConsentGiven = () => read(KEYS.redteamConsent) === "yes";
+export const setRedteamConsent = (yes: boolean) => write(KEYS.redteamConsent, yes ? "yes" : "no");
 
 export interface HistoryEntry {
   id: string;

@@ -27,6 +27,7 @@ import {
   type Player,
   type RedteamBoard,
 } from "../lib/redteam";
+import { redteamConsentGiven, setRedteamConsent } from "../lib/storage";
 
 const main = document.getElementById("main")!;
 installCopyButtons();
@@ -67,6 +68,13 @@ const handleInput = h("input", {
 }) as HTMLInputElement;
 const registerButton = h("button", { type: "submit", "data-testid": "rt-register" }, "Register");
 const playerBox = h("div", { class: "rt-player", "data-testid": "rt-player" });
+const consentBox = h("input", {
+  type: "checkbox",
+  id: "rt-consent",
+  "data-testid": "rt-consent",
+  checked: redteamConsentGiven(),
+  onchange: () => setRedteamConsent(consentBox.checked),
+}) as HTMLInputElement;
 
 function renderPlayer(tokenShownOnce?: string) {
   if (player) {
@@ -115,7 +123,17 @@ function renderPlayer(tokenShownOnce?: string) {
       },
       "Forget this handle on this browser",
     );
-    children.push(forget);
+    children.push(
+      h(
+        "label",
+        { class: "small rt-consent", for: consentBox.id },
+        consentBox,
+        " Release the transcripts of my ranked games for research (personal data scrubbed; see ",
+        h("a", { href: "/about#redteam" }, "About"),
+        ")",
+      ),
+      forget,
+    );
     playerBox.replaceChildren(...children);
   } else {
     const error = h("p", { class: "small error-text", role: "alert", "data-testid": "rt-register-error" });
@@ -286,8 +304,9 @@ async function start() {
   if (status === "playing") return;
   setupError.hidden = true;
   startButton.disabled = true;
-  const body: { kind: string; model?: string } = { kind: kindSelect.value };
+  const body: { kind: string; model?: string; consent?: boolean } = { kind: kindSelect.value };
   if (modelSelect.value) body.model = modelSelect.value;
+  if (player && consentBox.checked) body.consent = true;
   try {
     const g = await postJson<NewGame>(
       "/api/redteam/games",

@@ -1,14 +1,16 @@
-// arena-redteam consumer (DESIGN section 11): finished Red Team games → D1 `redteam_games`, exactly once. One
-// idempotent statement batch per delivery (primary key = the game id, so a redelivery changes nothing); a failed
+// arena-redteam consumer (DESIGN section 11): finished Red Team games → D1 `redteam_games`, exactly once, with the
+// transcript of a consented ranked game copied to R2 first. One idempotent statement batch per delivery (primary key = the game id, so a redelivery changes nothing); a failed
 // batch is retried with backoff; a poison message goes to the dead-letter queue with its reason.
 import { db } from "../../d1/queries";
 import { insertGame, type GameRow } from "../../d1/redteam";
 import { GameMessage } from "../../queues/games";
+import { readConfig } from "../../shared/core/config";
 import { log } from "../../shared/core/log";
+import { retainGameTranscript } from "../../shared/redteam/transcript";
 import { validMessages } from "./poison";
 import { retryDelaySeconds } from "./retry";
 
-export const gameToRow = (m: GameMessage, now: number): GameRow => ({
+export const gameToRow = (m: GameMessage, now: number, transcriptKey: string | null = null): GameRow => ({
   id: m.gameId,
   tstamp: m.endedAt,
   startedAt: m.startedAt,
@@ -24,6 +26,8 @@ export const gameToRow = (m: GameMessage, now: number): GameRow => ({
   turns: m.turns,
   seconds: m.seconds,
   recordedAt: now,
+  consent: m.consent === true,
+  transcriptKey,
 });
 
 export async function writeGames(batch: MessageBatch<unknown>, env: Env): Promise<void> {
@@ -32,7 +36,12 @@ export async function writeGames(batch: MessageBatch<unknown>, env: Env): Promis
   try {
     const d = db(env.DB);
     const now = Date.now();
-    const statements = valid.map(({ game }) => insertGame(d, gameToRow(game, now)));
+    // Transcripts first (consented ranked games), so a row never names an object that is not there.
+    const retention = readConfig(env).transcriptRetention;
+    const keys = await Promise.all(
+      valid.map(({ msg, game }) => retainGameTranscript(env, game, retention, msg.attempts)),
+    );
+    const statements = valid.map(({ game }, i) => insertGame(d, gameToRow(game, now, keys[i] ?? null)));
     const results = await d.batch(statements as [(typeof statements)[number], ...typeof statements]);
     const inserted = results.reduce((n, r) => n + ((r as { meta?: { changes?: number } }).meta?.changes ?? 0), 0);
     for (const { msg } of valid) msg.ack();

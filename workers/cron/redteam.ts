@@ -47,7 +47,7 @@ export async function publishRedteam(env: Env, now = Date.now()): Promise<Redtea
   const d = db(env.DB);
   // Unchanged input (no new ranked game, no new player, same model names): keep the snapshot without reading the
   // games again. The key covers everything the board is computed from.
-  const mark = await redteamWatermark(d);
+  const mark = await redteamWatermark(d, now);
   if (mark.games === 0) return null;
   const modelNames = Object.fromEntries((await listModels(d)).map((m) => [m.id, m.name]));
   const sourceKey = await sha256Hex(JSON.stringify([mark, modelNames]));
@@ -58,7 +58,7 @@ export async function publishRedteam(env: Env, now = Date.now()): Promise<Redtea
 
   const lines: string[] = [];
   for (let after: { tstamp: number; id: string } | null = null; ;) {
-    const page = await rankedGamesPage(d, after, PAGE);
+    const page = await rankedGamesPage(d, after, PAGE, now);
     for (const r of page) lines.push(exportLine(r));
     if (page.length < PAGE) break;
     const last = page[page.length - 1]!;

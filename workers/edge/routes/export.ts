@@ -7,13 +7,17 @@
 //   default). Streamed: one D1 page and one transcript in memory at a time.
 // - GET /api/export/redteam.jsonl[?snapshot=ID]: the finished ranked Red Team games a Red Team snapshot rated
 //   (DESIGN section 11), the frozen file the cron wrote to R2 (workers/cron/redteam.ts).
+// - GET /api/export/redteam-conversations.jsonl[?snapshot=ID]: of those games, the ones whose player consented to
+//   release, each export line with its conversation, PII scrubbed as for battles. Streamed like conversations.
 import { createRoute, z } from "@hono/zod-openapi";
 import { jsonlStream, publicRatedBattles, snapshotFor, toExportLine, type ExportLine } from "../../../d1/export";
 import { db, type SnapshotRow } from "../../../d1/queries";
 import { readTranscript, type Transcript } from "../../../shared/battle/transcript";
 import { scrubPii } from "../../../shared/data/cleaning/pii";
 import { ApiError } from "../../../shared/core/errors";
-import { latestRedteam, redteamExportKey } from "../../../shared/redteam/published";
+import { latestRedteam, redteamExportKey, redteamSnapshotTime } from "../../../shared/redteam/published";
+import { readGameTranscript } from "../../../shared/redteam/transcript";
+import { releasedGamesPage } from "../../../d1/redteam";
 import type { App } from "../env";
 import { errors } from "../schemas";
 
@@ -63,6 +67,19 @@ const exportRedteam = createRoute({
   },
 });
 
+const exportRedteamConversations = createRoute({
+  method: "get",
+  path: "/api/export/redteam-conversations.jsonl",
+  summary: "Released transcripts of a Red Team snapshot's ranked games (player consented), PII scrubbed, JSON Lines",
+  request: { query: Query },
+  responses: {
+    200: { description: "JSON Lines", content: { "application/x-ndjson": { schema: z.string() } } },
+    404: errors[404],
+    422: errors[422],
+    503: errors[503],
+  },
+});
+
 /** Red Team snapshot ids are the cron's `<ISO time>-<4 hex>`; anything else names no snapshot. */
 const REDTEAM_SNAPSHOT_ID = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z-[0-9a-f]{4}$/;
 
@@ -76,6 +93,54 @@ export type ConversationLine = Pick<
 };
 
 const scrub = (conv: Transcript["conversationA"]) => conv.map((m) => ({ role: m.role, content: scrubPii(m.content) }));
+
+/** A released Red Team game: its redteam.jsonl line, then the conversation (user and model turns, no system prompt). */
+export interface RedteamConversationLine {
+  id: string;
+  tstamp: number;
+  player: string | null;
+  model: string;
+  kind: string;
+  target: string;
+  outcome: string;
+  turns: number;
+  seconds: number;
+  conversation: { role: "user" | "assistant"; content: string }[];
+}
+
+/** The consented ranked games a Red Team snapshot could rate (recorded by its time), one D1 page at a time. */
+async function* releasedGames(env: Env, recordedUpTo: number) {
+  const d = db(env.DB);
+  for (let after: { tstamp: number; id: string } | null = null; ;) {
+    const page = await releasedGamesPage(d, after, 500, recordedUpTo);
+    yield* page;
+    if (page.length < 500) return;
+    const last = page[page.length - 1]!;
+    after = { tstamp: last.tstamp, id: last.id };
+  }
+}
+
+function redteamConversations(env: Env, recordedUpTo: number): ReadableStream<Uint8Array> {
+  return jsonlStream(releasedGames(env, recordedUpTo), async (row): Promise<RedteamConversationLine | null> => {
+    const t = row.transcriptKey ? await readGameTranscript(env.STORE, row.transcriptKey) : null;
+    if (!t) return null;
+    return {
+      id: row.id,
+      tstamp: row.tstamp / 1000,
+      player: row.playerId,
+      model: row.model,
+      kind: row.kind,
+      target: row.target,
+      outcome: row.outcome,
+      turns: row.turns,
+      seconds: row.seconds,
+      conversation: t.turns.flatMap((turn) => [
+        { role: "user" as const, content: scrubPii(turn.user) },
+        { role: "assistant" as const, content: scrubPii(turn.assistant) },
+      ]),
+    };
+  });
+}
 
 const notFound = (id: string) => new ApiError(404, "snapshot_not_found", `No snapshot '${id}'.`);
 
@@ -153,13 +218,7 @@ export function registerExportRoutes(app: App) {
 
   app.openapi(exportRedteam, async (c) => {
     const q = c.req.valid("query");
-    let id = q.snapshot;
-    if (id === undefined) {
-      const latest = await latestRedteam(c.env.STORE);
-      if (!latest)
-        throw new ApiError(503, "not_ready", "No Red Team game has been rated yet.", { "retry-after": "60" });
-      id = latest.snapshot;
-    } else if (!REDTEAM_SNAPSHOT_ID.test(id)) throw notFound(id);
+    const id = await redteamSnapshotId(c.env, q.snapshot);
     const object = await c.env.STORE.get(redteamExportKey(id));
     if (!object) throw notFound(id);
     return new Response(object.body, {
@@ -171,4 +230,29 @@ export function registerExportRoutes(app: App) {
       },
     }) as never;
   });
+
+  app.openapi(exportRedteamConversations, async (c) => {
+    const q = c.req.valid("query");
+    const id = await redteamSnapshotId(c.env, q.snapshot);
+    const at = await redteamSnapshotTime(c.env.STORE, id);
+    if (at === null) throw notFound(id);
+    return new Response(redteamConversations(c.env, at), {
+      headers: {
+        "content-type": "application/x-ndjson; charset=utf-8",
+        "x-arena-snapshot": id,
+        "cache-control": q.snapshot ? "public, max-age=3600" : "no-cache",
+      },
+    }) as never;
+  });
+}
+
+/** The Red Team snapshot a request names, or the live one; 404 for a malformed id, 503 before the first. */
+async function redteamSnapshotId(env: Env, requested: string | undefined): Promise<string> {
+  if (requested !== undefined) {
+    if (!REDTEAM_SNAPSHOT_ID.test(requested)) throw notFound(requested);
+    return requested;
+  }
+  const latest = await latestRedteam(env.STORE);
+  if (!latest) throw new ApiError(503, "not_ready", "No Red Team game has been rated yet.", { "retry-after": "60" });
+  return latest.snapshot;
 }

@@ -37,6 +37,10 @@ const CreateGame = z
     kind: KindName,
     model: ModelId.optional().openapi({ description: "A model serving `redteam`; omitted: one at random" }),
     turnstileToken: z.string().max(4096).optional(),
+    consent: z.boolean().optional().openapi({
+      description:
+        "Release this game's transcript, PII scrubbed, in /api/export/redteam-conversations.jsonl (ranked games only)",
+    }),
   })
   .strict()
   .openapi("RedteamGameCreate");
@@ -208,7 +212,9 @@ export function registerRedteamRoutes(app: App) {
     const setup = setupGame(body.kind);
     const seconds = secondsOf(c.env, kinds().get(body.kind)!.seconds);
     const id = crypto.randomUUID();
-    const { deadline } = unwrap(await c.env.GAME.getByName(id).create({ id, setup, model, player, seconds }));
+    const { deadline } = unwrap(
+      await c.env.GAME.getByName(id).create({ id, setup, model, player, seconds, consent: body.consent === true }),
+    );
     return c.json(
       {
         id,
