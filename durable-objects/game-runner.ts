@@ -5,7 +5,13 @@ import { readConfig } from "../shared/core/config";
 import { errorText, log } from "../shared/core/log";
 import type { ModelRecord } from "../shared/models";
 import { effectiveParams, providerFor, type ChatMessage } from "../shared/providers";
-import { encodeGameEvent, secondsLeft, type GameEvent, type GameStatus } from "../shared/redteam/game";
+import {
+  encodeGameEvent,
+  MODEL_FAILED_MESSAGE,
+  secondsLeft,
+  type GameEvent,
+  type GameStatus,
+} from "../shared/redteam/game";
 import { isWin } from "../shared/redteam/win";
 import { reportModelHealth } from "../d1/model-health";
 import type { GameRowDo, GameStore } from "./game-store";
@@ -58,8 +64,11 @@ export class GameRunner {
       .then(
         () => reportModelHealth(this.host.env(), modelId, undefined),
         async (err) => {
-          // The raw error may name the vendor: logs only. The answer simply ends; the game goes on.
+          // The raw error may name the vendor: logs only; the player gets neutral text and the game goes on.
           log.error("redteam.answer_failed", { game: meta.id, model: modelId, err: errorText(err) });
+          if (!live.controller.signal.aborted) {
+            this.emit(live, { event: "error", data: { message: MODEL_FAILED_MESSAGE } });
+          }
           await reportModelHealth(this.host.env(), modelId, err);
         },
       )

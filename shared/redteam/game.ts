@@ -107,7 +107,13 @@ export type GameCreated = z.infer<typeof GameCreated>;
 
 /** The game stream: `token` {text} as the model writes, then one `done` {status, secondsLeft}. */
 export type GameEvent =
-  { event: "token"; data: { text: string } } | { event: "done"; data: { status: GameStatus; secondsLeft: number } };
+  | { event: "token"; data: { text: string } }
+  /** The model failed mid-answer (neutral text, never the vendor's); the game goes on, `done` follows. */
+  | { event: "error"; data: { message: string } }
+  | { event: "done"; data: { status: GameStatus; secondsLeft: number } };
+
+/** What a player is told when the model fails to answer (invariant 1: never the provider's own message). */
+export const MODEL_FAILED_MESSAGE = "The model failed to respond; send your message again.";
 
 export const encodeGameEvent = (e: GameEvent): string => `event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`;
 

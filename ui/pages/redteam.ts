@@ -368,6 +368,7 @@ async function send() {
   let text = "";
   let frame = 0;
   let done: DoneData | null = null;
+  let failed: string | null = null;
   const render = () => {
     frame = 0;
     renderMarkdown(b.body, text);
@@ -382,6 +383,8 @@ async function send() {
         if (event === "token") {
           text += (data as { text?: string }).text ?? "";
           frame ||= requestAnimationFrame(render);
+        } else if (event === "error") {
+          failed = (data as { message?: string }).message ?? "The model failed to respond.";
         } else if (event === "done") {
           done = data as DoneData;
           if (clock && typeof done.secondsLeft === "number") {
@@ -411,8 +414,9 @@ async function send() {
   }
   render();
   const d = done as DoneData | null;
-  // A provider error ends the answer quietly (done `playing`, no text): say so instead of an empty bubble.
-  if (d && !text) b.body.append(h("p", { class: "side-note" }, "The model did not answer. Try another message."));
+  // A provider error (`error`, then done `playing`): say so under whatever text arrived, instead of an empty bubble.
+  const note = failed ?? (d && !text ? "The model did not answer. Try another message." : null);
+  if (note) b.body.append(h("p", { class: "side-note", "data-testid": "rt-answer-error" }, note));
   if (d && d.status !== "playing" && game?.id === id) await refreshOver(id, d.status);
   sync();
   if (status === "playing") input.focus();
