@@ -58,6 +58,7 @@ export async function upsertModel(
     updatedAt: now,
     ownerId: existing?.ownerId ?? null,
     family: input.family !== undefined ? input.family : (existing?.family ?? null),
+    pricing: input.pricing !== undefined ? input.pricing : (existing?.pricing ?? null),
     ...lifecycle,
   };
   const { id: _id, createdAt: _c, ...changes } = row;

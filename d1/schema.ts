@@ -50,6 +50,8 @@ export const models = sqliteTable(
     pausedAt: integer("paused_at"),
     deprecatedAt: integer("deprecated_at"),
     deprecationReason: text("deprecation_reason"),
+    /** USD per 1M tokens `{"input","output"}` (DESIGN section 14); null: unknown. The cost-aware router needs it. */
+    pricing: text("pricing", { mode: "json" }).$type<{ input: number; output: number }>(),
   },
   (t) => [index("models_status_idx").on(t.status), index("models_owner_idx").on(t.ownerId)],
 );
@@ -402,4 +404,30 @@ export const redteamGames = sqliteTable(
     transcriptKey: text("transcript_key"),
   },
   (t) => [index("redteam_games_ranked_idx").on(t.ranked, t.tstamp), index("redteam_games_player_idx").on(t.playerId)],
+);
+
+/** The router's model pair (DESIGN section 12), set by the operator with PUT /api/admin/routing: one row, id 1. */
+export const routingConfig = sqliteTable("routing_config", {
+  id: integer("id").primaryKey(),
+  strong: text("strong").notNull(),
+  weak: text("weak").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/**
+ * What the routers need of a battle's prompt, cached by prompt hash (the battles' `prompt_hash`) and embedder id, so
+ * the cron reads a retained transcript once whatever retrains after it, and training never reads R2: the embedding
+ * (int8, base64, times `scale`; shared/routing) and the prompt's routing category.
+ */
+export const promptEmbeddings = sqliteTable(
+  "prompt_embeddings",
+  {
+    promptHash: text("prompt_hash").notNull(),
+    embedder: text("embedder").notNull(),
+    scale: real("scale").notNull(),
+    vector: text("vector").notNull(),
+    category: text("category").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.promptHash, t.embedder] })],
 );

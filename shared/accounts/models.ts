@@ -16,6 +16,7 @@ import {
   refineUpstreamModel,
   UpstreamModel,
   upstreamModelProblem,
+  Pricing,
   type ModelRecord,
 } from "../models";
 import { isWellFormed, jsonObject, LIMITS, NOT_WELL_FORMED, storedText } from "../core/validation";
@@ -111,6 +112,7 @@ export const ProviderModelCreate = z
     license: fields.license.optional(),
     aliases: fields.aliases.optional(),
     family: fields.family.optional(),
+    pricing: Pricing.nullable().optional(),
     provider: fields.provider,
     baseUrl: fields.baseUrl.optional(),
     upstreamModel: fields.upstreamModel,
@@ -162,6 +164,7 @@ export const ProviderModelPatch = z
     license: fields.license.optional(),
     aliases: fields.aliases.optional(),
     family: fields.family.optional(),
+    pricing: Pricing.nullable().optional(),
     provider: fields.provider.optional(),
     baseUrl: fields.baseUrl.optional(),
     upstreamModel: fields.upstreamModel.optional(),
@@ -246,6 +249,7 @@ export function newProviderModel(
     updatedAt: now,
     ownerId: owner.id,
     family: input.family ?? null,
+    pricing: input.pricing ?? null,
     ...nextLifecycle(undefined, { visibility: input.visibility, status }, now),
   };
 }
@@ -273,6 +277,7 @@ export function patchProviderModel(
     license: patch.license ?? prev.license,
     aliases: patch.aliases ?? prev.aliases,
     family: patch.family !== undefined ? patch.family : (prev.family ?? null),
+    pricing: patch.pricing !== undefined ? patch.pricing : (prev.pricing ?? null),
     provider,
     baseUrl: patch.baseUrl !== undefined ? patch.baseUrl : prev.baseUrl,
     upstreamModel: patch.upstreamModel ?? prev.upstreamModel,

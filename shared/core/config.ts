@@ -32,6 +32,16 @@ export interface ArenaConfig {
   anomalyAlpha: number;
   /** Red Team: the length of a game in seconds for every kind, or null for each kind's own (`REDTEAM_SECONDS`). */
   redteamSeconds: number | null;
+  /** Router (DESIGN section 12): the embedding source and its settings, and the cron's training bounds. */
+  embeddings: {
+    kind: "hashed" | "openai" | "workers-ai";
+    baseUrl: string;
+    model: string;
+    dim: number;
+    apiKeySecret: string;
+  };
+  routerMaxBattles: number;
+  routerEmbedPerRun: number;
 }
 
 export const TURNSTILE_SITEVERIFY = "https://challenges.cloudflare.com/turnstile/v0/siteverify";
@@ -41,6 +51,11 @@ type ConfigVars = Partial<Record<keyof Env, unknown>>;
 function num(value: unknown, fallback: number, min = 0): number {
   const n = typeof value === "string" ? Number(value) : typeof value === "number" ? value : NaN;
   return Number.isFinite(n) && n >= min ? n : fallback;
+}
+
+function embeddingsKind(value: unknown): ArenaConfig["embeddings"]["kind"] {
+  const v = String(value ?? "hashed").trim();
+  return v === "openai" || v === "workers-ai" ? v : "hashed";
 }
 
 export function readConfig(env: ConfigVars): ArenaConfig {
@@ -67,5 +82,14 @@ export function readConfig(env: ConfigVars): ArenaConfig {
     queueFaultRate: Math.min(1, num(env.QUEUE_FAULT_RATE, 0)),
     anomalyAlpha: Math.min(0.5, num(env.ANOMALY_ALPHA, 0.01, 1e-9)),
     redteamSeconds: String(env.REDTEAM_SECONDS ?? "").trim() === "" ? null : num(env.REDTEAM_SECONDS, 60, 1),
+    embeddings: {
+      kind: embeddingsKind(env.EMBEDDINGS),
+      baseUrl: String(env.EMBEDDINGS_BASE_URL ?? "").trim(),
+      model: String(env.EMBEDDINGS_MODEL ?? "").trim(),
+      dim: Math.floor(num(env.EMBEDDINGS_DIM, 256, 8)),
+      apiKeySecret: String(env.EMBEDDINGS_API_KEY_SECRET ?? "").trim(),
+    },
+    routerMaxBattles: Math.floor(num(env.ROUTER_MAX_BATTLES, 20_000, 1)),
+    routerEmbedPerRun: Math.floor(num(env.ROUTER_EMBED_PER_RUN, 200, 0)),
   };
 }

@@ -39,7 +39,16 @@ export interface ModelRecord {
   pausedAt?: number | null;
   deprecatedAt?: number | null;
   deprecationReason?: string | null;
+  /** USD per 1M tokens (DESIGN section 14); null or absent: unknown. */
+  pricing?: Pricing | null;
 }
+
+/** A model's price, USD per 1M input and output tokens (DESIGN section 14); the cost-aware router reads `output`. */
+export const Pricing = z
+  .object({ input: z.number().min(0).max(100_000), output: z.number().min(0).max(100_000) })
+  .strict()
+  .openapi("ModelPricing", { description: "USD per 1M tokens" });
+export type Pricing = z.infer<typeof Pricing>;
 
 export { ModelRevealSchema, type ModelReveal } from "./reveal";
 
@@ -195,6 +204,7 @@ export const ModelInput = z
           `deep and ${LIMITS.operatorParamsChars} characters of JSON.`,
       }),
     family: storedText(100).nullable().optional(),
+    pricing: Pricing.nullable().optional(),
     deprecationReason: storedText(500).nullable().optional(),
     ownerId: readOnly(z.string().nullable()),
     health: readOnly(ModelHealth),
@@ -239,6 +249,7 @@ export const ModelOutput = z
     pausedAt: z.number().nullable(),
     deprecatedAt: z.number().nullable(),
     deprecationReason: z.string().nullable(),
+    pricing: Pricing.nullable(),
   })
   .openapi("Model");
 
@@ -271,6 +282,7 @@ export function modelOutput(m: ModelRecord): ModelOutput {
     pausedAt: m.pausedAt ?? null,
     deprecatedAt: m.deprecatedAt ?? null,
     deprecationReason: m.deprecationReason ?? null,
+    pricing: m.pricing ?? null,
   };
 }
 

@@ -10,6 +10,10 @@ export const PublicModelSchema = z
     license: z.string(),
     modes: z.array(z.string()),
     demo: z.boolean().openapi({ description: "A built-in offline demo model (no real LLM behind it)" }),
+    pricing: z
+      .object({ input: z.number(), output: z.number() })
+      .nullable()
+      .openapi({ description: "USD per 1M tokens; null: unknown" }),
   })
   .openapi("PublicModel");
 export type PublicModel = z.infer<typeof PublicModelSchema>;

@@ -39,6 +39,7 @@ export function registerMetaRoutes(app: App) {
         license: m.license,
         modes: m.modes,
         demo: m.provider === "demo",
+        pricing: m.pricing ?? null,
       })),
       200,
     );
