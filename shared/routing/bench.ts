@@ -56,14 +56,21 @@ export function evaluateScores(scores: ArrayLike<number>, utilities: ArrayLike<n
   const n = scores.length;
   if (n === 0 || utilities.length !== n)
     throw new Error("evaluateScores: need as many utilities as scores, at least one");
+  // Summed in the same order as routedUtility, so the curve's end points are exactly (0, 0) and (1, 1).
   let rStrong = 0;
-  for (let i = 0; i < n; i++) rStrong += utilities[i] as number;
+  let rWeak = 0;
+  for (let i = 0; i < n; i++) {
+    rStrong += utilities[i] as number;
+    rWeak += 1 - (utilities[i] as number);
+  }
   rStrong /= n;
-  const rWeak = 1 - rStrong;
+  rWeak /= n;
   const gap = rStrong - rWeak;
   const curve: [number, number][] = [];
   for (let q = 0; q <= 10; q++) {
-    const { r, share } = routedUtility(scores, utilities, calibrateThreshold(scores, q / 10));
+    // Share 0 is "everything to the weak model", even when some score is 1.
+    const t = q === 0 ? Infinity : calibrateThreshold(scores, q / 10);
+    const { r, share } = routedUtility(scores, utilities, t);
     curve.push([share, gap !== 0 ? (r - rWeak) / gap : NaN]);
   }
   curve.sort((x, y) => x[0] - y[0]);

@@ -13,6 +13,7 @@ import {
   pickModel,
   promptBoard,
   storeBattles,
+  storedPromptIndex,
   weightedFit,
   type PromptBoardEntry,
   type Weighting,
@@ -84,7 +85,7 @@ export interface TrainOptions {
   /** sw_ranking: nearest battles used (default 400) and the exponent scale of RouteLLM's weighting (default 1). */
   neighbours?: number;
   alpha?: number;
-  /** p2l: kernel width on cosine similarity (default 0.05). */
+  /** p2l: kernel width on cosine similarity (default 0.2). */
   tau?: number;
   /** sw_ranking / p2l: ridge λ of the weighted BT fit (default 1, i.e. a N(0, 1) prior on θ). */
   ridge?: number;
@@ -123,7 +124,7 @@ const DEFAULTS = {
   calibrationPrompts: 1_000,
   neighbours: 400,
   alpha: 1,
-  tau: 0.05,
+  tau: 0.2,
   ridge: 1,
   prior: 20,
 };
@@ -261,7 +262,9 @@ export function trainRouter<R extends RouterName>(
     params,
   };
   // Thresholds on a seeded sample of the distinct training prompts.
-  const router = loadRouter(draft);
+  // The similarity routers leave each calibration prompt's own stored battles out (leave-one-prompt-out): otherwise
+  // training prompts score more extreme than new ones and the thresholds miss their shares.
+  const router = loadScorer(draft);
   const seen = new Map<string, number>();
   use.forEach((b, i) => {
     if (!seen.has(b.prompt)) seen.set(b.prompt, i);
@@ -270,7 +273,13 @@ export function trainRouter<R extends RouterName>(
   const cap = opts.calibrationPrompts ?? DEFAULTS.calibrationPrompts;
   const sample = sampleIndices(distinct, cap, seed);
   const empty = new Float32Array(0);
-  const scores = sample.map((i) => router.score(use[i]!.prompt, router.needsEmbedding ? emb[i]! : empty));
+  const stored =
+    name === "sw_ranking" || name === "p2l"
+      ? storedPromptIndex(latest(use, Math.min(use.length, opts.maxStored ?? DEFAULTS.maxStored)))
+      : new Map<string, number>();
+  const scores = sample.map((i) =>
+    router.score(use[i]!.prompt, router.needsEmbedding ? emb[i]! : empty, stored.get(use[i]!.prompt) ?? -1),
+  );
   for (const share of THRESHOLD_SHARES) draft.thresholds[share] = round6(calibrateThreshold(scores, Number(share)));
   return draft as RouterArtifact<R>;
 }
@@ -317,6 +326,13 @@ function trainCategory(battles: readonly RouterBattle[], strong: string, weak: s
 
 /** Validates the artifact's envelope and builds the scorer. Throws on a malformed or unknown artifact. */
 export function loadRouter(artifact: RouterArtifact): LoadedRouter | LoadedP2l {
+  return loadScorer(artifact);
+}
+
+/** score() with an optional stored prompt index to leave out (sw_ranking, p2l; ignored by the others). */
+type Scorer = (prompt: string, embedding: Float32Array, excludePrompt?: number) => number;
+
+function loadScorer(artifact: RouterArtifact): (LoadedRouter | LoadedP2l) & { score: Scorer } {
   const a = artifact as Partial<RouterArtifact>;
   if (a.schema !== ARTIFACT_SCHEMA) throw new Error(`not an ${ARTIFACT_SCHEMA} artifact (schema ${String(a.schema)})`);
   if (typeof a.router !== "string" || !isRouterName(a.router)) throw new Error(`unknown router ${String(a.router)}`);
@@ -365,10 +381,10 @@ export function loadRouter(artifact: RouterArtifact): LoadedRouter | LoadedP2l {
       return {
         ...base,
         needsEmbedding: true,
-        score: (_prompt, e) => {
+        score: (_prompt: string, e: Float32Array, exclude: number = -1) => {
           checkDim(e);
           if (ob.a.length === 0) return 0.5;
-          return pairProbability(ob, weightedFit(ob, battleWeights(ob, e, w), p.ridge).theta, strong, weak);
+          return pairProbability(ob, weightedFit(ob, battleWeights(ob, e, w, exclude), p.ridge).theta, strong, weak);
         },
       };
     }
@@ -383,10 +399,10 @@ export function loadRouter(artifact: RouterArtifact): LoadedRouter | LoadedP2l {
       return {
         ...base,
         needsEmbedding: true,
-        score: (_prompt, e) => {
+        score: (_prompt: string, e: Float32Array, exclude: number = -1) => {
           checkDim(e);
           if (ob.a.length === 0) return 0.5;
-          return pairProbability(ob, weightedFit(ob, battleWeights(ob, e, w), p.ridge).theta, strong, weak);
+          return pairProbability(ob, weightedFit(ob, battleWeights(ob, e, w, exclude), p.ridge).theta, strong, weak);
         },
         leaderboard,
         pick: (e, prices, maxCost, active) => pickModel(leaderboard(e), prices, maxCost, active),

@@ -31,16 +31,12 @@ export function storeBattles(
 ): StoredBattles {
   const models = [...new Set(battles.flatMap((b) => [b.modelA, b.modelB]))].sort();
   const mi = new Map(models.map((m, i) => [m, i]));
-  const promptIndex = new Map<string, number>();
+  const promptIndex = storedPromptIndex(battles);
   const vectors: Float32Array[] = [];
   const out: StoredBattles = { models, a: [], b: [], s2: [], p: [], embeddings: { n: 0, dim, scales: [], data: "" } };
   battles.forEach((bt, i) => {
-    let p = promptIndex.get(bt.prompt);
-    if (p === undefined) {
-      p = vectors.length;
-      promptIndex.set(bt.prompt, p);
-      vectors.push(embeddings[i]!);
-    }
+    const p = promptIndex.get(bt.prompt)!;
+    if (p === vectors.length) vectors.push(embeddings[i]!);
     out.a.push(mi.get(bt.modelA)!);
     out.b.push(mi.get(bt.modelB)!);
     out.s2.push(Math.round(2 * scoreA(bt.winner)));
@@ -48,6 +44,13 @@ export function storeBattles(
   });
   out.embeddings = quantise(vectors, dim);
   return out;
+}
+
+/** Stored prompt index of each distinct prompt: the order of first appearance. */
+export function storedPromptIndex(battles: readonly RouterBattle[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const b of battles) if (!m.has(b.prompt)) m.set(b.prompt, m.size);
+  return m;
 }
 
 export function openBattles(s: StoredBattles): OpenedBattles {
@@ -88,25 +91,30 @@ export interface PromptBoardEntry {
   votes: number;
 }
 
-/** Battle weights for one prompt embedding (a sparse list: battle index, weight). */
+/**
+ * Battle weights for one prompt embedding (a sparse list: battle index, weight). `excludePrompt` (a stored prompt
+ * index) leaves that prompt's battles out: calibration on training prompts must not see their own votes.
+ */
 export function battleWeights(
   ob: OpenedBattles,
   embedding: Float32Array,
   w: Weighting,
+  excludePrompt = -1,
 ): { idx: Int32Array; w: Float64Array } {
   const sims = similarities(ob.index, embedding);
   const n = ob.a.length;
   const bs = new Float64Array(n);
-  for (let i = 0; i < n; i++) bs[i] = sims[ob.p[i]!]!;
+  let excluded = 0;
+  for (let i = 0; i < n; i++) {
+    if (ob.p[i] === excludePrompt) {
+      bs[i] = -Infinity;
+      excluded++;
+    } else bs[i] = sims[ob.p[i]!]!;
+  }
   if (w.kind === "routellm") {
-    const k = Math.min(n, Math.max(1, w.neighbours));
-    let idx: Int32Array;
-    if (k === n) idx = Int32Array.from({ length: n }, (_, i) => i);
-    else {
-      // Ties at the cut keep the lower battle index (stable sort), so the result does not depend on the engine.
-      const order = Int32Array.from({ length: n }, (_, i) => i).sort((x, y) => bs[y]! - bs[x]! || x - y);
-      idx = order.slice(0, k).sort();
-    }
+    const k = Math.min(n - excluded, Math.max(1, w.neighbours));
+    if (k <= 0) return { idx: new Int32Array(0), w: new Float64Array(0) };
+    const idx = k === n ? Int32Array.from({ length: n }, (_, i) => i) : topK(bs, k);
     let smax = -Infinity;
     for (const i of idx) smax = Math.max(smax, bs[i]!);
     const denom = smax > 0 ? smax : 1;
@@ -118,6 +126,7 @@ export function battleWeights(
   const keep: number[] = [];
   const ws: number[] = [];
   for (let i = 0; i < n; i++) {
+    if (bs[i] === -Infinity) continue;
     const x = Math.exp((bs[i]! - smax) / w.tau);
     if (x >= 1e-4) {
       keep.push(i);
@@ -178,6 +187,49 @@ export function weightedFit(
   };
   if (M === 0 || pairs.length === 0) return { theta: new Float64Array(M), votes };
   return { theta: fitBT(pairs, { ridge: Math.max(ridge, 1e-6), tol: 1e-8, maxIter: 50 }).theta, votes };
+}
+
+/**
+ * Indices of the k largest values, in index order; ties at the cut keep the lower indices, so the choice does not
+ * depend on the engine. O(n) expected: quickselect finds the cut value on a copy.
+ */
+export function topK(values: Float64Array, k: number): Int32Array {
+  const n = values.length;
+  const a = Float64Array.from(values);
+  // Quickselect for the k-th largest (position k−1 in descending order).
+  let lo = 0;
+  let hi = n - 1;
+  const target = k - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! > pivot) i++;
+      while (a[j]! < pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else break;
+  }
+  const cut = a[target]!;
+  let above = 0;
+  for (let i = 0; i < n; i++) if (values[i]! > cut) above++;
+  let ties = k - above;
+  const out = new Int32Array(k);
+  let o = 0;
+  for (let i = 0; i < n && o < k; i++) {
+    const v = values[i]!;
+    if (v > cut || (v === cut && ties-- > 0)) out[o++] = i;
+  }
+  return out;
 }
 
 /** The per-prompt leaderboard: every stored model, best first (ties by name). */
