@@ -2,7 +2,7 @@
 // JSON (`arena-router/v1`), load and score s(q) = P(strong preferred) ∈ [0, 1]. The caller embeds the prompt with
 // the embedder named in the artifact; `random` and `category` ignore the embedding.
 import { looksLikeCode } from "../data/categories/coding";
-import { LONG_QUERY_TOKENS, SHORT_QUERY_TOKENS } from "../data/categories/index";
+import { LONG_QUERY_TOKENS, SHORT_QUERY_TOKENS } from "../ratings/parse/normalize";
 import { Rng } from "../ratings/rng";
 import { strongUtility, type RouterBattle, type StoredBattles } from "./battles";
 import { mfScore, mfWork, trainMf, type MfOptions, type MfParams } from "./mf";
