@@ -9,6 +9,8 @@ import path from "node:path";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const DEFAULT_SEED = path.join(root, "d1/seed/models.json");
+/** The router's strong and weak demo models (DESIGN section 12), applied with PUT /api/admin/routing. */
+export const DEFAULT_ROUTING = path.join(root, "d1/seed/routing.json");
 
 /** PUTs every model of the seed file; throws with the server's error message on the first failure. */
 export async function seedModels(baseUrl, token, file = DEFAULT_SEED) {
@@ -23,6 +25,18 @@ export async function seedModels(baseUrl, token, file = DEFAULT_SEED) {
     if (!res.ok) throw new Error(`seeding model ${id}: HTTP ${res.status} ${await res.text()}`);
   }
   return models.length;
+}
+
+/** PUTs the seed routing pair; throws with the server's error message when it is refused. */
+export async function seedRouting(baseUrl, token, file = DEFAULT_ROUTING) {
+  const pair = JSON.parse(readFileSync(file, "utf8"));
+  const res = await fetch(new URL("/api/admin/routing", baseUrl), {
+    method: "PUT",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify(pair),
+  });
+  if (!res.ok) throw new Error(`seeding the routing pair: HTTP ${res.status} ${await res.text()}`);
+  return pair;
 }
 
 /** Reads a .dev.vars / .env file with Node's own dotenv parser (quotes, comments, `export`), as wrangler does. */
@@ -42,11 +56,14 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     console.error("seed: set ADMIN_TOKEN (or create .dev.vars)");
     process.exit(2);
   }
-  seedModels(url, token, opt("--file") ?? DEFAULT_SEED).then(
-    (n) => console.log(`seed: ${n} models applied to ${url}`),
-    (err) => {
-      console.error(`seed: ${err.message}`);
-      process.exit(1);
-    },
-  );
+  seedModels(url, token, opt("--file") ?? DEFAULT_SEED)
+    .then(async (n) => [n, await seedRouting(url, token, opt("--routing") ?? DEFAULT_ROUTING)])
+    .then(
+      ([n, pair]) =>
+        console.log(`seed: ${n} models and the routing pair ${pair.strong}/${pair.weak} applied to ${url}`),
+      (err) => {
+        console.error(`seed: ${err.message}`);
+        process.exit(1);
+      },
+    );
 }

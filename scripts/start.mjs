@@ -16,7 +16,7 @@ import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { readDevVars, seedModels } from "./seed.mjs";
+import { readDevVars, seedModels, seedRouting } from "./seed.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const wrangler = path.join(root, "node_modules", "wrangler", "bin", "wrangler.js");
@@ -111,7 +111,8 @@ async function waitForHealth() {
 try {
   await waitForHealth();
   const n = await seedModels(base, localVars.ADMIN_TOKEN);
-  log(`seeded ${n} demo models from d1/seed/models.json`);
+  const pair = await seedRouting(base, localVars.ADMIN_TOKEN);
+  log(`seeded ${n} demo models from d1/seed/models.json and the routing pair ${pair.strong} / ${pair.weak}`);
   log(`arena ready on http://localhost:${port}`);
   // wrangler dev never fires crons by itself: recompute the leaderboard now and then every minute.
   const refresh = async () => {

@@ -1,6 +1,7 @@
 // Helpers for Workers-runtime tests: seed the demo models through the real admin route, run a battle over HTTP.
 import { exports } from "cloudflare:workers";
 import seed from "../d1/seed/models.json";
+import routingSeed from "../d1/seed/routing.json";
 import { parseEvents } from "../shared/battle/sse";
 import { R, read } from "./responses";
 
@@ -30,6 +31,12 @@ export async function seedDemoModels(): Promise<typeof seed> {
     const res = await call(`/api/admin/models/${id}`, { method: "PUT", headers: ADMIN, body: JSON.stringify(model) });
     if (res.status !== 200) throw new Error(`seeding ${id}: ${res.status} ${await res.text()}`);
   }
+  const routing = await call("/api/admin/routing", {
+    method: "PUT",
+    headers: ADMIN,
+    body: JSON.stringify(routingSeed),
+  });
+  if (routing.status !== 200) throw new Error(`seeding the routing pair: ${routing.status} ${await routing.text()}`);
   return seed;
 }
 

@@ -4,10 +4,13 @@
 export type RouterWinner = "model_a" | "model_b" | "tie" | "tie (bothbad)";
 
 export interface RouterBattle {
+  /** The prompt, or any stable key of it when `category` is given (the cron trains on cached prompts by hash). */
   prompt: string;
   modelA: string;
   modelB: string;
   winner: RouterWinner;
+  /** The prompt's routing category (promptCategory), when the caller has it without the text. */
+  category?: string;
 }
 
 /** Share of a battle won by side A: 1, 0, or ½ for both tie kinds. */

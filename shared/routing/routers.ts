@@ -67,6 +67,8 @@ export interface RouterArtifact<R extends RouterName = RouterName> {
   battles: number;
   embedder: { id: string; dim: number };
   thresholds: Record<(typeof THRESHOLD_SHARES)[number], number>;
+  /** The scores of the calibration prompts, ascending (6 digits): any strong share's threshold is read from them. */
+  calibration: number[];
   params: RouterParamsMap[R];
 }
 
@@ -259,6 +261,7 @@ export function trainRouter<R extends RouterName>(
     battles: use.length,
     embedder: { id: opts.embedder.id, dim },
     thresholds: { "0.2": 0.5, "0.5": 0.5, "0.8": 0.5 },
+    calibration: [],
     params,
   };
   // Thresholds on a seeded sample of the distinct training prompts.
@@ -278,9 +281,15 @@ export function trainRouter<R extends RouterName>(
       ? storedPromptIndex(latest(use, Math.min(use.length, opts.maxStored ?? DEFAULTS.maxStored)))
       : new Map<string, number>();
   const scores = sample.map((i) =>
-    router.score(use[i]!.prompt, router.needsEmbedding ? emb[i]! : empty, stored.get(use[i]!.prompt) ?? -1),
+    router.score(
+      use[i]!.prompt,
+      router.needsEmbedding ? emb[i]! : empty,
+      stored.get(use[i]!.prompt) ?? -1,
+      use[i]!.category,
+    ),
   );
   for (const share of THRESHOLD_SHARES) draft.thresholds[share] = round6(calibrateThreshold(scores, Number(share)));
+  draft.calibration = scores.map(round6).sort((x, y) => x - y);
   return draft as RouterArtifact<R>;
 }
 
@@ -307,7 +316,7 @@ function trainCategory(battles: readonly RouterBattle[], strong: string, weak: s
   for (const b of battles) {
     const x = strongUtility(b, strong, weak);
     if (x === null) continue;
-    const c = promptCategory(b.prompt);
+    const c = b.category ?? promptCategory(b.prompt);
     const s = sums.get(c) ?? { n: 0, u: 0 };
     s.n++;
     s.u += x;
@@ -329,8 +338,11 @@ export function loadRouter(artifact: RouterArtifact): LoadedRouter | LoadedP2l {
   return loadScorer(artifact);
 }
 
-/** score() with an optional stored prompt index to leave out (sw_ranking, p2l; ignored by the others). */
-type Scorer = (prompt: string, embedding: Float32Array, excludePrompt?: number) => number;
+/**
+ * score() with an optional stored prompt index to leave out (sw_ranking, p2l) and the prompt's known category
+ * (category, when `prompt` is only a key); the other routers ignore them.
+ */
+type Scorer = (prompt: string, embedding: Float32Array, excludePrompt?: number, category?: string) => number;
 
 function loadScorer(artifact: RouterArtifact): (LoadedRouter | LoadedP2l) & { score: Scorer } {
   const a = artifact as Partial<RouterArtifact>;
@@ -358,7 +370,12 @@ function loadScorer(artifact: RouterArtifact): (LoadedRouter | LoadedP2l) & { sc
     }
     case "category": {
       const p = artifact.params as CategoryParams;
-      return { ...base, needsEmbedding: false, score: (prompt) => p.rates[promptCategory(prompt)]?.rate ?? p.overall };
+      return {
+        ...base,
+        needsEmbedding: false,
+        score: (prompt: string, _e: Float32Array, _x?: number, category?: string) =>
+          p.rates[category ?? promptCategory(prompt)]?.rate ?? p.overall,
+      };
     }
     case "mf": {
       const p = artifact.params as MfParams;

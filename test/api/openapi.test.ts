@@ -59,6 +59,11 @@ describe("OpenAPI document", () => {
         "GET /redteam.json",
         "GET /api/export/redteam.jsonl",
         "GET /api/export/redteam-conversations.jsonl",
+        "PUT /api/admin/routing",
+        "GET /api/admin/routing",
+        "GET /v1/routers",
+        "GET /v1/routers/{router}/calibrate",
+        "GET /api/leaderboard/prompt",
       ].sort(),
     );
     // Every operator and provider route declares its bearer scheme; public routes declare none.

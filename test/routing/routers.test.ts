@@ -140,6 +140,7 @@ describe("artifacts", async () => {
         "battles",
         "embedder",
         "thresholds",
+        "calibration",
         "params",
       ]);
       const r1 = loadRouter(a);

@@ -5,6 +5,7 @@ import { errorText, log } from "../../shared/core/log";
 import { runMaintenance } from "./maintenance";
 import { publishSnapshot } from "./publish";
 import { publishRedteam } from "./redteam";
+import { trainRouters } from "./routing";
 
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
   const started = Date.now();
@@ -30,5 +31,12 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
     if (redteam && !redteam.unchanged) log.info("redteam.published", { ...redteam });
   } catch (err) {
     log.error("redteam.publish_failed", { error: errorText(err) });
+  }
+  // The routers last: they learn from the battles the leaderboard just rated, and never hold either board back.
+  try {
+    const trained = await trainRouters(env, controller.scheduledTime || started);
+    if (trained && !trained.unchanged) log.info("routing.trained", { ...trained, ms: Date.now() - started });
+  } catch (err) {
+    log.error("routing.train_failed", { error: errorText(err) });
   }
 }

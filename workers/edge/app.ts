@@ -22,6 +22,7 @@ import { registerProviderModelRoutes } from "./routes/provider-models";
 import { registerProviderResultsRoute } from "./routes/provider-results";
 import { registerRedteamRoutes } from "./routes/redteam";
 import { registerRedteamBoardRoute } from "./routes/redteam-board";
+import { registerRoutingRoutes } from "./routes/routing";
 import { registerTransparencyRoute } from "./routes/transparency";
 
 const OPENAPI_CONFIG = {
@@ -115,6 +116,7 @@ export function createApp(): App {
   registerProviderModelRoutes(app);
   registerProviderResultsRoute(app);
   registerOpenAIRoutes(app);
+  registerRoutingRoutes(app);
   registerTransparencyRoute(app);
   registerApiDocsRoute(app, OPENAPI_CONFIG);
   registerExportRoutes(app);

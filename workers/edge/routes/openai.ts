@@ -22,6 +22,8 @@ import { openAIError, openAIErrors as e } from "../openai-errors";
 import { assertNotPaused, loadPool } from "../pool";
 import { rateLimitApiKey, requireProviderKey } from "../auth";
 import { jsonBody } from "../schemas";
+import { isRouterModel } from "../../../shared/routing/name";
+import { routeHeader, routePrompt } from "../routing";
 import { errorText, log } from "../../../shared/core/log";
 
 /** The whole conversation, as for POST /api/chat. */
@@ -39,7 +41,10 @@ const Message = z.object({
 
 const ChatCompletionRequest = z
   .object({
-    model: z.string().min(1).max(128).openapi({ example: "demo-pebble" }),
+    model: z.string().min(1).max(128).openapi({
+      example: "demo-pebble",
+      description: "A model id, or `router-<router>-<threshold>` (DESIGN section 12): the response names the routed model",
+    }),
     messages: z.array(Message).min(1).max(201),
     stream: z.boolean().nullish(),
     stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
@@ -48,6 +53,10 @@ const ChatCompletionRequest = z
     max_tokens: z.number().int().min(1).max(32_000).nullish(),
     max_completion_tokens: z.number().int().min(1).max(32_000).nullish(),
     n: z.literal(1).nullish().openapi({ description: "Only 1 is supported" }),
+    max_cost: z.number().min(0).max(1_000_000).nullish().openapi({
+      description:
+        "With `router-p2l-<t>`: pick, among the active models priced within it (USD per 1M output tokens), the best predicted for this prompt",
+    }),
   })
   .openapi("ChatCompletionRequest", { description: "OpenAI Chat Completions request; other fields are ignored" });
 
@@ -164,6 +173,9 @@ function toMessages(req: Request): ChatMessage[] {
   }));
 }
 
+/** The prompt a router scores: the last user message (DESIGN section 12). */
+const lastUserText = (messages: ChatMessage[]) => messages.findLast((m) => m.role === "user")?.content ?? "";
+
 function checkSizes(env: Env, messages: ChatMessage[]) {
   const max = readConfig(env).maxPromptChars;
   const tooLong = messages.findIndex((m) => m.content.length > max);
@@ -220,9 +232,14 @@ export function registerOpenAIRoutes(app: App) {
     const messages = toMessages(req);
     checkSizes(c.env, messages);
     const pool = await loadPool(c.env);
-    const model = publicChatModels(pool.all).find((m) => m.id === req.model);
+    // A router model: the router picks one of its pair (or, for p2l with max_cost, any affordable model).
+    const route = isRouterModel(req.model)
+      ? await routePrompt(c.env, pool, req.model, lastUserText(messages), req.max_cost ?? undefined)
+      : null;
+    const model = route?.model ?? publicChatModels(pool.all).find((m) => m.id === req.model);
     if (!model) throw modelNotFound(req.model);
     assertNotPaused(pool, model);
+    const routeHeaders: Record<string, string> = route ? { "x-arena-route": routeHeader(route) } : {};
     const provider = providerFor(model.provider);
     if (!provider) throw upstreamFailed();
     const config = readConfig(c.env);
@@ -295,6 +312,7 @@ export function registerOpenAIRoutes(app: App) {
           usage: await usageOf(messages, text, usage),
         },
         200,
+        routeHeaders,
       );
     }
 
@@ -355,7 +373,11 @@ export function registerOpenAIRoutes(app: App) {
     c.executionCtx.waitUntil(pump());
     return new Response(readable, {
       status: 200,
-      headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform" },
+      headers: {
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-cache, no-transform",
+        ...routeHeaders,
+      },
     }) as never;
   });
 }
