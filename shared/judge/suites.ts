@@ -3,32 +3,9 @@
 // the 500 baseline answers (about 1.2 MB of the Worker bundle).
 import arenaHardV01 from "./suites/arena-hard-v0.1.json";
 import mtBench from "./suites/mt-bench.json";
+import type { Suite } from "./types";
 
-export interface SuiteQuestion {
-  /** Stable id within the suite (Arena-Hard's `question_id`/`uid`; MT-Bench's number as a string). */
-  id: string;
-  category: string;
-  /** Arena-Hard topic cluster (two prompts per cluster). */
-  cluster?: string;
-  /** The user turns, in order (1 for Arena-Hard, 2 for MT-Bench). */
-  turns: string[];
-  /** Pairwise suites: the baseline model's answer to each turn, where the source ships it. */
-  baselineAnswers?: string[];
-  /** Single-grading suites: a reference answer per turn, for the categories graded with a reference. */
-  reference?: string[];
-}
-
-export interface Suite {
-  suite: string;
-  version: number;
-  /** "pairwise": two games per question against `baseline`; "single": one grade 1–10 per answer turn. */
-  kind: "pairwise" | "single";
-  turns: number;
-  baseline?: string;
-  /** Single-grading suites: categories whose questions come with a reference answer. */
-  referenceCategories?: string[];
-  questions: SuiteQuestion[];
-}
+export type { Suite, SuiteQuestion } from "./types";
 
 const SUITES: Record<string, Suite> = {
   "arena-hard-v0.1": arenaHardV01 as Suite,
