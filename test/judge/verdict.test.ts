@@ -22,7 +22,17 @@ describe("parsePairwiseVerdict", () => {
   });
 
   it("rejects malformed labels", () => {
-    for (const bad of ["[[A > B]]", "[[A<B]]", "[[A>>>B]]", "[A>B]", "[[a>b]]", "[[A=>B]]", "[[B>=A]]", "[[C>A]]", "[[A>B]"])
+    for (const bad of [
+      "[[A > B]]",
+      "[[A<B]]",
+      "[[A>>>B]]",
+      "[A>B]",
+      "[[a>b]]",
+      "[[A=>B]]",
+      "[[B>=A]]",
+      "[[C>A]]",
+      "[[A>B]",
+    ])
       expect(parsePairwiseVerdict(`Verdict: ${bad}`), bad).toBeNull();
     // A malformed last label does not hide an earlier well-formed one.
     expect(parsePairwiseVerdict("Verdict: [[A=B]]. (Not [[A > B]].)")).toBe("A=B");
