@@ -53,7 +53,9 @@ function arenaHardReference(rows: JudgmentRecord[], baseline = "gpt-4-0314"): Ma
     for (let k = 0; k < p; k++) coef[k]! -= g[k]! / h[k]!;
   }
   return new Map(
-    models.map((m, k) => [m, Math.round(winRate(400 * coef[k]! + 1000, 1000) * 100) / 100]).concat([[baseline, 50]]),
+    models
+      .map((m, k): [string, number] => [m, Math.round(winRate(400 * coef[k]! + 1000, 1000) * 100) / 100])
+      .concat([[baseline, 50]]),
   );
 }
 
@@ -107,7 +109,7 @@ describe("Arena-Hard v0.1, judge gpt-4-1106-preview, baseline gpt-4-0314 (real j
       // Row bootstrap of a win share: width ≈ 2·1.96·sqrt(var(row)/rows), in win-rate points.
       const m = byModel.get(model)!;
       const rows = judgmentBattles(records).filter((b) => b.model === model);
-      const y = rows.map((b) => (b.winner === "model_b" ? 1 : b.winner === "tie" ? 0.5 : 0));
+      const y = rows.map((b): number => (b.winner === "model_b" ? 1 : b.winner === "tie" ? 0.5 : 0));
       const mu = y.reduce((a, b) => a + b, 0) / y.length;
       const v = y.reduce((a, b) => a + (b - mu) ** 2, 0) / y.length;
       const analytic = 2 * 1.96 * 100 * Math.sqrt(v / y.length);
