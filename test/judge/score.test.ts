@@ -15,6 +15,7 @@ import {
 } from "../../shared/ratings/judge";
 import { JudgmentParseError, parseJudgmentJsonl } from "../../shared/ratings/judge-parse";
 import { arenaHardRecords, fixtureFileCount } from "./fixtures";
+import { styleCheckData } from "./style-data";
 
 const records = arenaHardRecords();
 const result = scorePairwise(records, { suite: "arena-hard-v0.1" });
@@ -181,6 +182,13 @@ describe("style control", () => {
       expect(sc.ci![1]).toBeGreaterThanOrEqual(sc.score);
     }
     expect(m("base").styleControlled).toEqual({ score: 50, ci: [50, 50] });
+  });
+
+  it("equals Arena-Hard's style-control formulation solved independently (numpy, scripts/judge-style-reference.py)", () => {
+    const { records: rs, style: st } = styleCheckData();
+    const out = scorePairwise(rs, { suite: "s", baseline: "base", style: st, rounds: 0 });
+    const sc = Object.fromEntries(out.models.map((x) => [x.model, x.styleControlled!.score]));
+    expect(sc).toEqual({ base: 50, m1: 51.43, m2: 48.76, m3: 49.89 });
   });
 
   it("matches the raw score (up to the small penalty) when style does not vary", () => {
