@@ -49,3 +49,23 @@ export function parseGrade(text: string): number | null {
 export function isPairwiseLabel(x: unknown): x is PairwiseLabel {
   return typeof x === "string" && (PAIRWISE_LABELS as readonly string[]).includes(x);
 }
+
+/** Judge calls per judgment: the first, and one retry when it has no verdict (DESIGN section 13). */
+export const JUDGE_ATTEMPTS = 2;
+
+/**
+ * The verdict of a judgment from its attempts' texts, in order: the first text that parses wins. `failed` is true
+ * when JUDGE_ATTEMPTS texts gave none (the caller stops asking); `retry` when fewer did and the judge should be
+ * asked again.
+ */
+export function settleVerdict<T>(
+  texts: readonly string[],
+  parse: (text: string) => T | null,
+): { value: T | null; attempt: number; retry: boolean; failed: boolean } {
+  for (let k = 0; k < texts.length && k < JUDGE_ATTEMPTS; k++) {
+    const v = parse(texts[k]!);
+    if (v !== null) return { value: v, attempt: k + 1, retry: false, failed: false };
+  }
+  const tried = Math.min(texts.length, JUDGE_ATTEMPTS);
+  return { value: null, attempt: tried, retry: tried < JUDGE_ATTEMPTS, failed: tried >= JUDGE_ATTEMPTS };
+}

@@ -1,6 +1,13 @@
 // The strict verdict grammar (DESIGN section 13) on realistic judge outputs, and on 70 real GPT-4 grading texts.
 import { describe, expect, it } from "vitest";
-import { isPairwiseLabel, maskCode, parseGrade, parsePairwiseVerdict } from "../../shared/judge/verdict";
+import {
+  isPairwiseLabel,
+  JUDGE_ATTEMPTS,
+  maskCode,
+  parseGrade,
+  parsePairwiseVerdict,
+  settleVerdict,
+} from "../../shared/judge/verdict";
 import sample from "../fixtures/judge/arena-bench-v1-grades.sample.jsonl?raw";
 
 describe("parsePairwiseVerdict", () => {
@@ -109,5 +116,38 @@ describe("parseGrade", () => {
     const r = rows.filter((x) => x.question_id === "45cfec40348a4791ad96d14d9d72d125");
     expect(r.map((x) => parseGrade(x.judgment))).toEqual(r.map((x) => x.score));
     expect(r.length).toBe(2);
+  });
+});
+
+describe("settleVerdict: one retry, then failed", () => {
+  it("takes the first attempt with a verdict, asks again once, then gives up", () => {
+    expect(JUDGE_ATTEMPTS).toBe(2);
+    expect(settleVerdict([], parsePairwiseVerdict)).toEqual({ value: null, attempt: 0, retry: true, failed: false });
+    expect(settleVerdict(["[[A>B]]"], parsePairwiseVerdict)).toEqual({
+      value: "A>B",
+      attempt: 1,
+      retry: false,
+      failed: false,
+    });
+    expect(settleVerdict(["no label"], parsePairwiseVerdict)).toEqual({
+      value: null,
+      attempt: 1,
+      retry: true,
+      failed: false,
+    });
+    expect(settleVerdict(["no label", "Rating: [[6]]"], parseGrade)).toEqual({
+      value: 6,
+      attempt: 2,
+      retry: false,
+      failed: false,
+    });
+    expect(settleVerdict(["none", "none"], parseGrade)).toEqual({
+      value: null,
+      attempt: 2,
+      retry: false,
+      failed: true,
+    });
+    // A third text is never read.
+    expect(settleVerdict(["none", "none", "[[5]]"], parseGrade).failed).toBe(true);
   });
 });
