@@ -50,8 +50,11 @@ export interface EvalInterval {
 
 export interface EvalModel {
   model: string;
-  /** Win rate against the baseline in % (pairwise), or the mean grade 1–10 (single). */
-  score: number;
+  /**
+   * Win rate against the baseline in % (pairwise), or the mean grade 1–10 (single); null when no judgment of the
+   * model gave a verdict (then `failed` says how many were tried).
+   */
+  score: number | null;
   ci: [number, number] | null;
   /** Null when no answer had style counts (e.g. judgment files without the answers), and for single grading. */
   styleControlled: EvalInterval | null;
@@ -63,6 +66,11 @@ export interface EvalModel {
   failed: number;
   /** The baseline's own row (score 50 by definition). */
   baseline?: true;
+  /**
+   * Pairwise: the verdicts do not pin the rating down (the model won every battle or lost every one, so the MLE
+   * does not exist); the score comes from the smallest ridge (bt.ts DEFAULT_RIDGE) and is only a bound.
+   */
+  provisional?: true;
   /** Pairwise: the Bradley–Terry rating (baseline = 1000) and its bootstrap mean and variance (for `quality`). */
   bt?: { rating: number; mean: number; variance: number };
   /** Single grading: mean grade per turn (null for a turn with no grade). */
@@ -156,6 +164,16 @@ export function winRate(rating: number, baselineRating: number): number {
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
+/** Score descending, models without a score last, then by name. */
+function byScore(x: EvalModel, y: EvalModel): number {
+  if (x.score !== y.score) {
+    if (x.score === null) return 1;
+    if (y.score === null) return -1;
+    return y.score - x.score;
+  }
+  return x.model < y.model ? -1 : x.model > y.model ? 1 : 0;
+}
+
 /** Score a pairwise suite from judgment records (every record's `model` against `baseline`). */
 export function scorePairwise(records: readonly JudgmentRecord[], opts: PairwiseScoreOptions): EvalResult {
   const baseline = opts.baseline ?? DEFAULT_BASELINE;
@@ -245,9 +263,15 @@ export function scorePairwise(records: readonly JudgmentRecord[], opts: Pairwise
       bt: { rating: raw.ratings[k]!, ...bootstrapMoments(raw, k) },
     };
     if (isBase) m.baseline = true;
+    if (board.method.provisional.includes(model)) m.provisional = true;
     return m;
   });
-  models.sort((x, y) => y.score - x.score || (x.model < y.model ? -1 : 1));
+  // Models none of whose games gave a verdict have no battle: listed without a score, not dropped.
+  for (const [model, c] of counts) {
+    if (raw.models.includes(model)) continue;
+    models.push({ model, score: null, ci: null, styleControlled: null, ...c });
+  }
+  models.sort(byScore);
   return {
     schema: EVAL_SCHEMA,
     suite: opts.suite,
@@ -360,7 +384,7 @@ export function scoreSingle(grades: readonly GradeRecord[], opts: SingleScoreOpt
     const failed = list.filter((g) => g.score === null).length;
     models.push({
       model,
-      score: cnt ? round4(total / cnt) : NaN,
+      score: cnt ? round4(total / cnt) : null,
       ci,
       styleControlled: null,
       answers: new Set(list.map((g) => g.questionId)).size,
@@ -369,13 +393,13 @@ export function scoreSingle(grades: readonly GradeRecord[], opts: SingleScoreOpt
       turns,
     });
   }
-  models.sort((x, y) => y.score - x.score || (x.model < y.model ? -1 : 1));
+  models.sort(byScore);
   return {
     schema: EVAL_SCHEMA,
     suite: opts.suite,
     judge: opts.judge,
     baseline: null,
-    models: models.filter((m) => !Number.isNaN(m.score)),
+    models,
     quality: null,
     method: { kind: "single", bootstrap: rounds, seed, level },
   };
@@ -443,11 +467,15 @@ export function spearman(x: readonly number[], y: readonly number[]): number | n
  */
 export function evalQuality(result: EvalResult, human: readonly HumanRating[], against: string): EvalQuality {
   const humanBy = new Map(human.map((h) => [h.model, h]));
-  const shared = result.models.filter((m) => humanBy.has(m.model)).sort((a, b) => (a.model < b.model ? -1 : 1));
+  // Models without a score (every judgment failed) cannot be ranked: left out.
+  const shared = result.models
+    .filter((m): m is EvalModel & { score: number } => m.score !== null && humanBy.has(m.model))
+    .sort((a, b) => (a.model < b.model ? -1 : 1));
   const n = shared.length;
-  const interval = (m: EvalModel): [number, number] => m.ci ?? [m.score, m.score];
+  type Scored = EvalModel & { score: number };
+  const interval = (m: Scored): [number, number] => m.ci ?? [m.score, m.score];
   const hInterval = (h: HumanRating): [number, number] => h.ci ?? [h.rating, h.rating];
-  const moments = (m: EvalModel) => {
+  const moments = (m: Scored) => {
     if (m.bt) return { mean: m.bt.mean, variance: m.bt.variance };
     const sd = m.ci ? (m.ci[1] - m.ci[0]) / (2 * 1.959963984540054) : 0;
     return { mean: m.score, variance: sd * sd };

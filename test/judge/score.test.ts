@@ -117,8 +117,8 @@ describe("Arena-Hard v0.1, judge gpt-4-1106-preview, baseline gpt-4-0314 (real j
       expect(Math.abs(mean - analytic) / analytic, model).toBeLessThan(0.1);
       expect(w).toBeGreaterThanOrEqual(Math.min(...ws));
       expect(w).toBeLessThanOrEqual(Math.max(...ws));
-      expect(m.ci![0]).toBeLessThan(m.score);
-      expect(m.ci![1]).toBeGreaterThan(m.score);
+      expect(m.ci![0]).toBeLessThan(m.score!);
+      expect(m.ci![1]).toBeGreaterThan(m.score!);
     }
   });
 
@@ -193,12 +193,54 @@ describe("style control", () => {
 
   it("matches the raw score (up to the small penalty) when style does not vary", () => {
     const flat = scorePairwise(recs, { suite: "s", baseline: "base", style: () => [...base] });
-    for (const x of flat.models) expect(Math.abs(x.styleControlled!.score - x.score), x.model).toBeLessThan(0.5);
+    for (const x of flat.models) expect(Math.abs(x.styleControlled!.score - x.score!), x.model).toBeLessThan(0.5);
   });
 
   it("leaves the style-controlled score out when no answer has style counts", () => {
     const none = scorePairwise(recs, { suite: "s", baseline: "base", style: () => null });
     expect(none.models.every((x) => x.styleControlled === null)).toBe(true);
+  });
+});
+
+describe("edge cases", () => {
+  it("lists a model none of whose games gave a verdict, without a score", () => {
+    const rs: JudgmentRecord[] = [
+      { question_id: "q1", model: "ok", judge: "j", games: [{ score: "B>A" }, { score: "B>A" }] },
+      { question_id: "q2", model: "ok", judge: "j", games: [{ score: "A>B" }, { score: "A=B" }] },
+      { question_id: "q1", model: "mute", judge: "j", games: [{ score: null }, { score: "garbage" }] },
+    ];
+    const r = scorePairwise(rs, { suite: "s", baseline: "base" });
+    expect(r.models.map((m) => m.model)).toEqual(["base", "ok", "mute"]);
+    expect(r.models[2]).toEqual({
+      model: "mute",
+      score: null,
+      ci: null,
+      styleControlled: null,
+      answers: 1,
+      judgments: 0,
+      failed: 2,
+    });
+    expect(r.models[1]!.score).toBe(37.5); // 1 win, 2 losses, 1 tie
+    const q = evalQuality(
+      r,
+      [
+        { model: "mute", rating: 1, ci: null },
+        { model: "ok", rating: 2, ci: null },
+      ],
+      "h",
+    );
+    expect(q.models).toBe(1);
+  });
+
+  it("marks a model that won every battle provisional", () => {
+    const rs: JudgmentRecord[] = [
+      { question_id: "q1", model: "star", judge: "j", games: [{ score: "B>>A" }, { score: "A>B" }] },
+      { question_id: "q1", model: "mid", judge: "j", games: [{ score: "B>A" }, { score: "B>A" }] },
+    ];
+    const r = scorePairwise(rs, { suite: "s", baseline: "base" });
+    const star = r.models.find((m) => m.model === "star")!;
+    expect(star.provisional).toBe(true);
+    expect(star.score).toBeGreaterThan(99);
   });
 });
 
