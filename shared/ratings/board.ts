@@ -88,6 +88,8 @@ export interface BoardResult {
     upper: Float64Array | null;
     votes: Float64Array;
     cells: CellTable;
+    /** Bootstrap ratings, rounds × models row-major (NaN = absent from a round); null without a bootstrap. */
+    samples: Float64Array | null;
   };
 }
 
@@ -137,6 +139,7 @@ export function computeBoard(table: BattleTable, opts: BoardOptions): BoardResul
   let upper: Float64Array | null = null;
   let ridgeRounds = 0;
   let usedRounds = 0;
+  let samples: Float64Array | null = null;
   if (ciMethod === "sandwich" && n > 0) {
     const sw = sandwichIntervals(cells, map.pairs, fit.theta, ratings, ridge, anchorIndex, perLevel);
     lower = sw.lower;
@@ -154,6 +157,7 @@ export function computeBoard(table: BattleTable, opts: BoardOptions): BoardResul
     upper = bs.upper;
     ridgeRounds = bs.ridgeRounds;
     usedRounds = rounds;
+    samples = bs.samples;
   }
   // A model with no interval (no battle against another model in any round) ranks by its point rating.
   const lo = Float64Array.from(lower ?? ratings, (v, k) => (Number.isFinite(v) ? v : (ratings[k] as number)));
@@ -201,6 +205,6 @@ export function computeBoard(table: BattleTable, opts: BoardOptions): BoardResul
       anchored: anchor ? anchored : true,
       droppedModels: dropped,
     },
-    raw: { models: cells.models, theta: fit.theta, ratings, lower, upper, votes: cells.votes, cells },
+    raw: { models: cells.models, theta: fit.theta, ratings, lower, upper, votes: cells.votes, cells, samples },
   };
 }
