@@ -12,6 +12,7 @@ import {
 import {
   ARTIFACT_SCHEMA,
   benchRouters,
+  calibrateArtifact,
   calibrateThreshold,
   estimateWork,
   hashedEmbedding,
@@ -141,7 +142,10 @@ describe("artifacts", async () => {
         "embedder",
         "thresholds",
         "params",
+        "calibration",
       ]);
+      expect(back.calibration.prompts).toBe(back.calibration.scores.length);
+      expect(calibrateArtifact(back, 0.5).threshold).toBe(back.thresholds["0.5"]);
       const r1 = loadRouter(a);
       const r2 = loadRouter(back);
       for (let i = 0; i < 20; i++) {
