@@ -67,9 +67,12 @@ export interface RouterArtifact<R extends RouterName = RouterName> {
   battles: number;
   embedder: { id: string; dim: number };
   thresholds: Record<(typeof THRESHOLD_SHARES)[number], number>;
-  /** The scores of the calibration prompts, ascending (6 digits): any strong share's threshold is read from them. */
-  calibration: number[];
   params: RouterParamsMap[R];
+  /**
+   * The calibration sample's scores, ascending (6 significant digits), so `GET /v1/routers/:router/calibrate` can
+   * answer any strong share without rescoring (calibrateArtifact).
+   */
+  calibration: { prompts: number; scores: number[] };
 }
 
 export interface TrainOptions {
@@ -82,7 +85,7 @@ export interface TrainOptions {
   maxBattles?: number;
   /** sw_ranking / p2l: battles (and their int8 embeddings) kept in the artifact, the latest ones. Default 20,000. */
   maxStored?: number;
-  /** Training prompts scored to calibrate the thresholds (a seeded sample). Default 1,000. */
+  /** Training prompts scored to calibrate the thresholds (a seeded sample). Default 500. */
   calibrationPrompts?: number;
   /** sw_ranking: nearest battles used (default 400) and the exponent scale of RouteLLM's weighting (default 1). */
   neighbours?: number;
@@ -123,7 +126,7 @@ export interface LoadedP2l extends LoadedRouter {
 const DEFAULTS = {
   maxBattles: 20_000,
   maxStored: 20_000,
-  calibrationPrompts: 1_000,
+  calibrationPrompts: 500,
   neighbours: 400,
   alpha: 1,
   tau: 0.2,
@@ -261,8 +264,8 @@ export function trainRouter<R extends RouterName>(
     battles: use.length,
     embedder: { id: opts.embedder.id, dim },
     thresholds: { "0.2": 0.5, "0.5": 0.5, "0.8": 0.5 },
-    calibration: [],
     params,
+    calibration: { prompts: 0, scores: [] },
   };
   // Thresholds on a seeded sample of the distinct training prompts.
   // The similarity routers leave each calibration prompt's own stored battles out (leave-one-prompt-out): otherwise
@@ -288,9 +291,19 @@ export function trainRouter<R extends RouterName>(
       use[i]!.category,
     ),
   );
-  for (const share of THRESHOLD_SHARES) draft.thresholds[share] = round6(calibrateThreshold(scores, Number(share)));
-  draft.calibration = scores.map(round6).sort((x, y) => x - y);
+  // Thresholds from the stored (rounded) scores, so calibrateArtifact reproduces them exactly.
+  draft.calibration = { prompts: scores.length, scores: scores.map(round6).sort((x, y) => x - y) };
+  for (const share of THRESHOLD_SHARES) draft.thresholds[share] = calibrateArtifact(draft, Number(share)).threshold;
   return draft as RouterArtifact<R>;
+}
+
+/** `GET /v1/routers/:router/calibrate?strongFraction=P` from the artifact's stored calibration scores. */
+export function calibrateArtifact(
+  artifact: Pick<RouterArtifact, "calibration">,
+  strongFraction: number,
+): { threshold: number; strongFraction: number; prompts: number } {
+  const { scores, prompts } = artifact.calibration;
+  return { threshold: round6(calibrateThreshold(scores, strongFraction)), strongFraction, prompts };
 }
 
 function round6(x: number): number {

@@ -2,6 +2,7 @@
 // logged battles) and the p2l per-prompt leaderboard (a sharper kernel over all logged battles). Both reuse the
 // ratings engine's Newton solver (shared/ratings/bt.ts) on weighted pair statistics.
 import { fitBT, POINTS_PER_LOGIT, RATING_CENTRE } from "../ratings/bt";
+import { normalQuantile, spdInverse } from "../ratings/linalg";
 import type { PairStats } from "../ratings/pairs";
 import {
   openEmbeddings,
@@ -85,9 +86,12 @@ export interface PromptBoardEntry {
   theta: number;
   /** 400·θ/ln10 + 1000, the leaderboard scale. */
   rating: number;
+  /** Approximate 95% interval of the rating (normal, from the inverse Hessian at Kish's effective sample size). */
+  lower: number;
+  upper: number;
   /** Mean predicted win probability against the other models on the board. */
   winRate: number;
-  /** Effective (weighted) battles this model took part in, weights normalised to sum to the battles used. */
+  /** Effective battles this model took part in: its weighted battles scaled to Kish's effective sample size. */
   votes: number;
 }
 
@@ -141,7 +145,7 @@ export function weightedFit(
   ob: OpenedBattles,
   sel: { idx: Int32Array; w: Float64Array },
   ridge: number,
-): { theta: Float64Array; votes: Float64Array } {
+): { theta: Float64Array; votes: Float64Array; pairs: PairStats; kish: number } {
   const M = ob.models.length;
   const wins = new Float64Array(M * M);
   const total = new Float64Array(M * M);
@@ -185,8 +189,13 @@ export function weightedFit(
     wins: Float64Array.from(pw),
     total: Float64Array.from(pt),
   };
-  if (M === 0 || pairs.length === 0) return { theta: new Float64Array(M), votes };
-  return { theta: fitBT(pairs, { ridge: Math.max(ridge, 1e-6), tol: 1e-8, maxIter: 50 }).theta, votes };
+  // Kish's effective sample size over the used battles, as a share of their count: the information the weighted
+  // battles really carry (for the board's intervals; the fit itself uses the normalised weights).
+  let sw2 = 0;
+  for (const x of sel.w) sw2 += x * x;
+  const kish = sum > 0 && sw2 > 0 ? (sum * sum) / sw2 / sel.idx.length : 0;
+  if (M === 0 || pairs.length === 0) return { theta: new Float64Array(M), votes, pairs, kish };
+  return { theta: fitBT(pairs, { ridge: Math.max(ridge, 1e-6), tol: 1e-8, maxIter: 50 }).theta, votes, pairs, kish };
 }
 
 /**
@@ -239,17 +248,48 @@ export function promptBoard(
   w: Weighting,
   ridge: number,
 ): PromptBoardEntry[] {
-  const { theta, votes } = weightedFit(ob, battleWeights(ob, embedding, w), ridge);
+  const { theta, votes, pairs, kish } = weightedFit(ob, battleWeights(ob, embedding, w), ridge);
   const M = ob.models.length;
+  // Approximate 95% intervals (the "for my prompt" box shows them): the inverse Hessian of the penalised weighted log-likelihood, with the data part
+  // scaled to Kish's effective sample size (weighted battles are fewer independent votes than their count).
+  const H = new Float64Array(M * M);
+  for (let p = 0; p < pairs.length; p++) {
+    const i = pairs.i[p]!;
+    const j = pairs.j[p]!;
+    const pr = 1 / (1 + Math.exp(theta[j]! - theta[i]!));
+    const h = kish * pairs.total[p]! * pr * (1 - pr);
+    H[i * M + i]! += h;
+    H[j * M + j]! += h;
+    H[i * M + j]! -= h;
+    H[j * M + i]! -= h;
+  }
+  for (let m = 0; m < M; m++) H[m * M + m]! += Math.max(ridge, 1e-6);
+  const cov = M > 0 ? spdInverse(H, M) : null;
+  // The common level of θ is fixed only by the ridge: intervals are for centred θ (P·cov·P, P = I − 11ᵀ/M).
+  const rowMean = new Float64Array(M);
+  let allMean = 0;
+  if (cov) {
+    for (let i = 0; i < M; i++) {
+      for (let j = 0; j < M; j++) rowMean[i]! += cov[i * M + j]! / M;
+      allMean += rowMean[i]! / M;
+    }
+  }
+  const z = normalQuantile(0.975);
   const entries = ob.models.map((model, m) => {
     let wr = 0;
     for (let o = 0; o < M; o++) if (o !== m) wr += 1 / (1 + Math.exp(theta[o]! - theta[m]!));
+    const rating = RATING_CENTRE + POINTS_PER_LOGIT * theta[m]!;
+    const half = cov
+      ? z * POINTS_PER_LOGIT * Math.sqrt(Math.max(0, cov[m * M + m]! - 2 * rowMean[m]! + allMean))
+      : Infinity;
     return {
       model,
       theta: theta[m]!,
-      rating: RATING_CENTRE + POINTS_PER_LOGIT * theta[m]!,
+      rating,
+      lower: rating - half,
+      upper: rating + half,
       winRate: M > 1 ? wr / (M - 1) : 0.5,
-      votes: votes[m]!,
+      votes: votes[m]! * kish,
     };
   });
   return entries.sort((x, y) => y.theta - x.theta || (x.model < y.model ? -1 : 1));

@@ -12,6 +12,7 @@ import {
 import {
   ARTIFACT_SCHEMA,
   benchRouters,
+  calibrateArtifact,
   calibrateThreshold,
   estimateWork,
   hashedEmbedding,
@@ -140,9 +141,11 @@ describe("artifacts", async () => {
         "battles",
         "embedder",
         "thresholds",
-        "calibration",
         "params",
+        "calibration",
       ]);
+      expect(back.calibration.prompts).toBe(back.calibration.scores.length);
+      expect(calibrateArtifact(back, 0.5).threshold).toBe(back.thresholds["0.5"]);
       const r1 = loadRouter(a);
       const r2 = loadRouter(back);
       for (let i = 0; i < 20; i++) {
@@ -209,7 +212,16 @@ describe("p2l: per-prompt leaderboard and cost-aware pick", async () => {
     expect(rank(cb, SYNTH_STRONG)).toBeLessThan(rank(cb, SYNTH_WEAK));
     expect(rank(gb, SYNTH_CHATTY)).toBeLessThan(rank(gb, SYNTH_CODER));
     expect(p2l.score("", coding)).toBeGreaterThan(p2l.score("", greeting));
-    for (const e of cb) expect(e.rating).toBeCloseTo(1000 + (400 / Math.LN10) * e.theta, 6);
+    for (const e of cb) {
+      expect(e.rating).toBeCloseTo(1000 + (400 / Math.LN10) * e.theta, 6);
+      expect(e.lower).toBeLessThan(e.rating);
+      expect(e.upper).toBeGreaterThan(e.rating);
+      expect(e.upper - e.lower).toBeLessThan(400);
+    }
+    // The coding board's strong-vs-chatty gap is clear of the intervals.
+    const top = cb.find((e) => e.model === SYNTH_STRONG)!;
+    const low = cb.find((e) => e.model === SYNTH_CHATTY)!;
+    expect(top.lower).toBeGreaterThan(low.upper);
   });
   it("picks the best affordable model", () => {
     expect(p2l.pick(coding, SYNTH_PRICES)?.model).toBe(cbTop());

@@ -15,7 +15,7 @@ import { configuredEmbedder } from "../../../shared/routing/configured";
 import { openBattles } from "../../../shared/routing/similarity";
 import { promptLeaderboard } from "../../../shared/routing/prompt-board";
 import {
-  calibrateThreshold,
+  calibrateArtifact,
   ROUTER_NAMES,
   THRESHOLD_SHARES,
   type P2lParams,
@@ -194,9 +194,8 @@ export function registerRoutingRoutes(app: App) {
     if (!name) {
       throw new ApiError(404, "router_not_found", `No router '${router}' (one of ${ROUTER_NAMES.join(", ")}).`);
     }
-    const scores = (await currentRouter(c.env, name)).artifact?.calibration ?? [];
-    const threshold = Number(calibrateThreshold(scores, strongFraction).toPrecision(6));
-    return c.json({ threshold, strongFraction, prompts: scores.length }, 200);
+    const artifact = (await currentRouter(c.env, name)).artifact;
+    return c.json(calibrateArtifact(artifact ?? { calibration: { prompts: 0, scores: [] } }, strongFraction), 200);
   });
 
   app.openapi(routes.promptBoard, async (c) => {
