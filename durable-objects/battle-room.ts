@@ -43,6 +43,8 @@ export interface ChatInit {
   messages: ChatMessage[];
   params: Partial<GenerationParams>;
   creatorHash: string;
+  /** Set when a router chose the model (`x-arena-route` text): the meta event names the model then. */
+  route?: string;
 }
 
 type TurnStream = Result<{ stream: ReadableStream<Uint8Array> }>;
@@ -209,7 +211,8 @@ export class BattleRoom extends DurableObject<Env> {
       },
       last.content,
     );
-    return this.runner.start(this.store.meta()!, 1, ["a"], { event: "meta", data: { id: init.id } });
+    const routed = init.route ? { model: { id: init.model.id, name: init.model.name }, route: init.route } : {};
+    return this.runner.start(this.store.meta()!, 1, ["a"], { event: "meta", data: { id: init.id, ...routed } });
   }
 
   /** The model a chat reply came from, for feedback. */

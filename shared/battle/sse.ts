@@ -3,7 +3,8 @@ export type Side = "a" | "b";
 export type SideFinish = "stop" | "length" | "error" | "stopped";
 
 export type BattleEvent =
-  | { event: "meta"; data: { id: string } }
+  /** A chat's first event; a routed chat (`router-…`) also names the model that answers and the route taken. */
+  | { event: "meta"; data: { id: string; model?: { id: string; name: string }; route?: string } }
   | { event: "token"; data: { side: Side; text: string } }
   | { event: "side-done"; data: { side: Side; finish: SideFinish; tokens: number } }
   | { event: "error"; data: { side: Side; message: string } }

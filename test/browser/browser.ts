@@ -129,11 +129,13 @@ export const api = {
 };
 
 /** Anonymous battles voted through the API (ties included, so the `no_tie` board differs), recorded in D1. */
-export async function voteBattles(n: number, topic = "soup recipes"): Promise<void> {
+/** `consent`: the voter releases the conversation (its prompt then trains the routers, DESIGN section 12). */
+export async function voteBattles(n: number, topic = "soup recipes", consent = false): Promise<void> {
   const winners = ["a", "b", "tie", "a", "bothbad", "b"];
   const ids = await Promise.all(
     Array.from({ length: n }, async (_, i) => {
-      const { id } = (await (await api.post("/api/battles", { mode: "anonymous" })).json()) as { id: string };
+      const created = await api.post("/api/battles", { mode: "anonymous", consent });
+      const { id } = (await created.json()) as { id: string };
       await (await api.post(`/api/battles/${id}/messages`, { content: `Question ${i} about ${topic}` })).text();
       expect((await api.post(`/api/battles/${id}/vote`, { winner: winners[i % winners.length] })).status).toBe(200);
       return id;

@@ -165,6 +165,17 @@ describe("/chat", () => {
     expectNoErrors(t);
     await t.close();
 
+    // "Auto (router)": the router picks one of the operator's pair and the reply says which.
+    const auto = await openPage(browser, "/chat");
+    await auto.page.locator(tid("model-select")).selectOption("router-mf-0.5");
+    const routed = auto.page.waitForResponse((r) => r.url().endsWith("/api/chat"));
+    await sendPrompt(auto.page, "Explain how a hash map works.");
+    expect((await routed).headers()["x-arena-route"]).toMatch(/^mf;s=[01]\.\d{4};to=demo-(wisteria|pebble)$/);
+    await auto.page.waitForSelector('main[data-phase="ready"] [data-testid="feedback-up"]', { timeout: 30_000 });
+    expect(await auto.page.locator(".msg.bot .who").innerText()).toMatch(/^Auto \(router\) → (Wisteria|Pebble)/);
+    expectNoErrors(auto);
+    await auto.close();
+
     const m = await openPage(browser, "/chat", { mobile: true });
     await m.page.locator(tid("model-select")).selectOption("demo-origami");
     await sendPrompt(m.page, "Show me a small SQL query.");

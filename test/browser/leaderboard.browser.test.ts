@@ -65,7 +65,7 @@ const painted = (page: Page, id: string) =>
 
 describe("/leaderboard", () => {
   it("shows the published snapshot, switches category and style control, filters, and plots", async () => {
-    await voteBattles(18);
+    await voteBattles(18, "soup recipes", true);
     await runCron();
 
     // The page and the JSON must describe the same snapshot (npm start publishes a new one every minute).
@@ -113,6 +113,21 @@ describe("/leaderboard", () => {
     expect(Number(await page.locator(tid("plot-history")).getAttribute("data-points"))).toBeGreaterThanOrEqual(1);
     expect(await painted(page, "plot-history")).toBeGreaterThan(1000);
     await screenshot(page, "leaderboard-desktop");
+
+    // "For my prompt": the board of /api/leaderboard/prompt, as text, with intervals around each score.
+    await page.locator(tid("lb-prompt-input")).fill("What is a good soup recipe for winter?");
+    await page.locator(tid("lb-prompt-submit")).click();
+    await page.waitForSelector(tid("lb-prompt-row"), { timeout: 10_000 });
+    const promptRows = await page.locator(tid("lb-prompt-row")).evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "")),
+    );
+    expect(promptRows.length).toBeGreaterThanOrEqual(2);
+    for (const [, , score, ci] of promptRows) {
+      const [lo, hi] = ci!.split(" – ").map(Number);
+      expect(lo).toBeLessThanOrEqual(Number(score));
+      expect(hi).toBeGreaterThanOrEqual(Number(score));
+    }
+    expect(await page.locator(tid("lb-prompt-status")).innerText()).toContain("similar battles");
 
     // Provisional entries: the badge on exactly those rows; the history plot leaves the provisional points it was
     // served out of its axis (npm start may publish a newer snapshot meanwhile: the page saw a prefix of the series).

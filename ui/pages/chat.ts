@@ -114,8 +114,11 @@ function feedbackBar(chatId: string): HTMLElement {
   return h("div", { class: "feedback", role: "group", "aria-label": "Feedback on this answer" }, buttons, status);
 }
 
+/** "Auto (router)": the mf router at threshold ½ picks, per message, between the operator's strong and weak model. */
+const AUTO = { id: "router-mf-0.5", name: "Auto (router)" };
+
 async function send(retry = false) {
-  const model = models.find((m) => m.id === picker.value);
+  const model = picker.value === AUTO.id ? AUTO : models.find((m) => m.id === picker.value);
   if (streaming || !model) return;
   if (!retry) {
     const content = prompt.value.trim();
@@ -153,7 +156,11 @@ async function send(retry = false) {
       "/api/chat",
       { model: model.id, messages, ...params.values() },
       {
-        meta: ({ id }) => (chatId = id),
+        meta: ({ id, model: routed }) => {
+          chatId = id;
+          // A routed reply says which model the router chose.
+          if (routed) who.textContent = `${AUTO.name} → ${routed.name}`;
+        },
         token: ({ text: t }) => {
           text += t;
           frame ||= requestAnimationFrame(render);
@@ -259,7 +266,10 @@ emptyHint();
 
 try {
   models = (await getJson<PublicModel[]>("/api/models")).filter((m) => m.modes.includes("chat"));
-  picker.replaceChildren(...models.map((m) => h("option", { value: m.id }, `${m.name} · ${m.organization}`)));
+  picker.replaceChildren(
+    ...models.map((m) => h("option", { value: m.id }, `${m.name} · ${m.organization}`)),
+    h("option", { value: AUTO.id, "data-testid": "model-auto" }, `${AUTO.name} · picks a model per message`),
+  );
 } catch (err) {
   errorBanner.textContent = `Could not load the models: ${describeError(err)}`;
   errorBanner.hidden = false;

@@ -12,6 +12,7 @@ import {
   type Leaderboard,
   type ModelRow,
 } from "../lib/leaderboard-data";
+import { promptBoardSection } from "../lib/prompt-board";
 
 const main = document.getElementById("main")!;
 
@@ -326,6 +327,7 @@ async function load(): Promise<void> {
     styleNote,
     h("div", { class: "table-wrap" }, table),
     countLine,
+    promptBoardSection((id) => meta.get(id)?.name ?? id),
     plotSection,
   );
   styleToggle.setAttribute("aria-describedby", styleNote.id);

@@ -10,6 +10,8 @@ import type { App } from "../env";
 import { assertNotPaused, loadPool } from "../pool";
 import { BattleIdParam, errors, EventStream, jsonBody, sseResponse } from "../schemas";
 import { rateLimit } from "../rate-limit";
+import { isRouterModel } from "../../../shared/routing/name";
+import { routeHeader, routePrompt } from "../routing";
 
 /** The whole conversation is stored in one SQLite value in the chat's DO (2 MB cap): stay well below it. */
 const MAX_CHAT_CHARS = 400_000;
@@ -77,7 +79,13 @@ export function registerChatRoutes(app: App) {
       );
     }
     const pool = await loadPool(c.env);
-    const model = pool.all.find((m) => m.id === body.model && m.visibility === "public" && servesMode(m, "chat"));
+    // "Auto (router)": `router-<r>-<t>` picks the model for the last message (DESIGN section 12).
+    const route = isRouterModel(body.model)
+      ? await routePrompt(c.env, pool, body.model, body.messages[body.messages.length - 1]!.content)
+      : null;
+    const model =
+      route?.model ??
+      pool.all.find((m) => m.id === body.model && m.visibility === "public" && servesMode(m, "chat"));
     if (!model) throw new ApiError(404, "model_not_found", `No public model '${body.model}' is available for chat.`);
     assertNotPaused(pool, model);
     const id = crypto.randomUUID();
@@ -88,9 +96,12 @@ export function registerChatRoutes(app: App) {
         messages: body.messages,
         params: { temperature: body.temperature, maxTokens: body.maxTokens },
         creatorHash: await voterHash(clientIp(c.req.raw.headers), c.env.VOTER_HASH_SALT),
+        route: route ? routeHeader(route) : undefined,
       }),
     );
-    return sseResponse(result.stream);
+    const response = sseResponse(result.stream) as Response;
+    if (route) response.headers.set("x-arena-route", routeHeader(route));
+    return response as never;
   });
 
   app.openapi(feedback, async (c) => {
