@@ -118,9 +118,9 @@ describe("/leaderboard", () => {
     await page.locator(tid("lb-prompt-input")).fill("What is a good soup recipe for winter?");
     await page.locator(tid("lb-prompt-submit")).click();
     await page.waitForSelector(tid("lb-prompt-row"), { timeout: 10_000 });
-    const promptRows = await page.locator(tid("lb-prompt-row")).evaluateAll((trs) =>
-      trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "")),
-    );
+    const promptRows = await page
+      .locator(tid("lb-prompt-row"))
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent ?? "")));
     expect(promptRows.length).toBeGreaterThanOrEqual(2);
     for (const [, , score, ci] of promptRows) {
       const [lo, hi] = ci!.split(" – ").map(Number);

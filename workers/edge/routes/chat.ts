@@ -84,8 +84,7 @@ export function registerChatRoutes(app: App) {
       ? await routePrompt(c.env, pool, body.model, body.messages[body.messages.length - 1]!.content)
       : null;
     const model =
-      route?.model ??
-      pool.all.find((m) => m.id === body.model && m.visibility === "public" && servesMode(m, "chat"));
+      route?.model ?? pool.all.find((m) => m.id === body.model && m.visibility === "public" && servesMode(m, "chat"));
     if (!model) throw new ApiError(404, "model_not_found", `No public model '${body.model}' is available for chat.`);
     assertNotPaused(pool, model);
     const id = crypto.randomUUID();

@@ -43,7 +43,8 @@ const ChatCompletionRequest = z
   .object({
     model: z.string().min(1).max(128).openapi({
       example: "demo-pebble",
-      description: "A model id, or `router-<router>-<threshold>` (DESIGN section 12): the response names the routed model",
+      description:
+        "A model id, or `router-<router>-<threshold>` (DESIGN section 12): the response names the routed model",
     }),
     messages: z.array(Message).min(1).max(201),
     stream: z.boolean().nullish(),
