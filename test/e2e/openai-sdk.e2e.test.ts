@@ -89,6 +89,42 @@ describe("the official openai package against the arena", () => {
     expect(plain.choices[0]!.message.content).toBe(text);
   });
 
+  it("routes router-mf-0.5 streamed and not streamed, naming the routed model (DESIGN section 12)", async () => {
+    const pair = ["demo-wisteria", "demo-pebble"]; // d1/seed/routing.json
+    const { data: plain, response } = await client.chat.completions
+      .create({ model: "router-mf-0.5", messages: [{ role: "user", content: "Why is the sky blue?" }] })
+      .withResponse();
+    const header = response.headers.get("x-arena-route")!;
+    expect(header).toMatch(/^mf;s=[01]\.\d{4};to=demo-(wisteria|pebble)$/);
+    expect(pair).toContain(plain.model);
+    expect(header.endsWith(`to=${plain.model}`)).toBe(true);
+    expect(plain.choices[0]!.message.content!.length).toBeGreaterThan(10);
+
+    const { data: stream, response: streamed } = await client.chat.completions
+      .create({ model: "router-mf-0.5", messages: [{ role: "user", content: "Why is the sky blue?" }], stream: true })
+      .withResponse();
+    let text = "";
+    let model = "";
+    for await (const chunk of stream) {
+      model = chunk.model;
+      text += chunk.choices[0]?.delta?.content ?? "";
+    }
+    expect(streamed.headers.get("x-arena-route")).toBe(header); // the same prompt routes the same way
+    expect(model).toBe(plain.model);
+    expect(text).toBe(plain.choices[0]!.message.content);
+
+    for (const bad of ["router-nope-0.5", "router-mf-2", "router-mf"]) {
+      const err = await client.chat.completions
+        .create({ model: bad, messages: [{ role: "user", content: "hi" }] })
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
+      expect(err, bad).toBeInstanceOf(OpenAI.BadRequestError);
+      expect((err as InstanceType<typeof OpenAI.BadRequestError>).code).toBe("invalid_model");
+    }
+  });
+
   it("surfaces a bad key as a 401 AuthenticationError in OpenAI's format", async () => {
     const bad = new OpenAI({ apiKey: "ak_000000000000_" + "0".repeat(40), baseURL: `${base}/v1`, maxRetries: 0 });
     const err = await bad.models.list().then(
