@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, gt, inArray, sql, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { LifecycleState } from "../shared/models/lifecycle";
-import type { ModelInput, ModelRecord } from "../shared/models";
+import { mergeMetadata, type ModelInput, type ModelRecord } from "../shared/models";
 import { CATEGORY_LABELS } from "../shared/data/categories";
 import { paramChunks } from "./chunks";
 import * as schema from "./schema";
@@ -58,7 +58,7 @@ export async function upsertModel(
     updatedAt: now,
     ownerId: existing?.ownerId ?? null,
     family: input.family !== undefined ? input.family : (existing?.family ?? null),
-    pricing: input.pricing !== undefined ? input.pricing : (existing?.pricing ?? null),
+    ...mergeMetadata(input, existing),
     ...lifecycle,
   };
   const { id: _id, createdAt: _c, ...changes } = row;

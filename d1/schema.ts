@@ -50,8 +50,13 @@ export const models = sqliteTable(
     pausedAt: integer("paused_at"),
     deprecatedAt: integer("deprecated_at"),
     deprecationReason: text("deprecation_reason"),
-    /** USD per 1M tokens `{"input","output"}` (DESIGN section 14); null: unknown. The cost-aware router needs it. */
+    /** Metadata (DESIGN section 14, shared/models/metadata.ts); null: unknown. */
     pricing: text("pricing", { mode: "json" }).$type<{ input: number; output: number }>(),
+    parameters: real("parameters"),
+    activeParameters: real("active_parameters"),
+    openWeights: integer("open_weights", { mode: "boolean" }),
+    contextWindow: integer("context_window"),
+    knowledgeCutoff: text("knowledge_cutoff"),
   },
   (t) => [index("models_status_idx").on(t.status), index("models_owner_idx").on(t.ownerId)],
 );

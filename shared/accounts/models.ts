@@ -16,7 +16,8 @@ import {
   refineUpstreamModel,
   UpstreamModel,
   upstreamModelProblem,
-  Pricing,
+  mergeMetadata,
+  MetadataInput,
   type ModelRecord,
 } from "../models";
 import { isWellFormed, jsonObject, LIMITS, NOT_WELL_FORMED, storedText } from "../core/validation";
@@ -112,7 +113,7 @@ export const ProviderModelCreate = z
     license: fields.license.optional(),
     aliases: fields.aliases.optional(),
     family: fields.family.optional(),
-    pricing: Pricing.nullable().optional(),
+    ...MetadataInput,
     provider: fields.provider,
     baseUrl: fields.baseUrl.optional(),
     upstreamModel: fields.upstreamModel,
@@ -164,7 +165,7 @@ export const ProviderModelPatch = z
     license: fields.license.optional(),
     aliases: fields.aliases.optional(),
     family: fields.family.optional(),
-    pricing: Pricing.nullable().optional(),
+    ...MetadataInput,
     provider: fields.provider.optional(),
     baseUrl: fields.baseUrl.optional(),
     upstreamModel: fields.upstreamModel.optional(),
@@ -249,7 +250,7 @@ export function newProviderModel(
     updatedAt: now,
     ownerId: owner.id,
     family: input.family ?? null,
-    pricing: input.pricing ?? null,
+    ...mergeMetadata(input, null),
     ...nextLifecycle(undefined, { visibility: input.visibility, status }, now),
   };
 }
@@ -277,7 +278,7 @@ export function patchProviderModel(
     license: patch.license ?? prev.license,
     aliases: patch.aliases ?? prev.aliases,
     family: patch.family !== undefined ? patch.family : (prev.family ?? null),
-    pricing: patch.pricing !== undefined ? patch.pricing : (prev.pricing ?? null),
+    ...mergeMetadata(patch, prev),
     provider,
     baseUrl: patch.baseUrl !== undefined ? patch.baseUrl : prev.baseUrl,
     upstreamModel: patch.upstreamModel ?? prev.upstreamModel,

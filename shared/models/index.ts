@@ -4,6 +4,7 @@ import { ApiError } from "../core/errors";
 import { DEMO_STYLES, PROVIDER_KINDS } from "../providers/kinds";
 import type { ModelReveal } from "./reveal";
 import { isWellFormed, jsonObject, LIMITS, NOT_WELL_FORMED, storedText } from "../core/validation";
+import { Metadata, MetadataInput, metadataOf, type Pricing } from "./metadata";
 
 /** `redteam`: the model can be the opponent of a Red Team game (DESIGN section 11); never sampled for battles. */
 export const MODES = ["battle", "side-by-side", "chat", "redteam"] as const;
@@ -39,16 +40,16 @@ export interface ModelRecord {
   pausedAt?: number | null;
   deprecatedAt?: number | null;
   deprecationReason?: string | null;
-  /** USD per 1M tokens (DESIGN section 14); null or absent: unknown. */
+  /** Metadata (DESIGN section 14, ./metadata.ts); null or absent: unknown. */
+  parameters?: number | null;
+  activeParameters?: number | null;
+  openWeights?: boolean | null;
   pricing?: Pricing | null;
+  contextWindow?: number | null;
+  knowledgeCutoff?: string | null;
 }
 
-/** A model's price, USD per 1M input and output tokens (DESIGN section 14); the cost-aware router reads `output`. */
-export const Pricing = z
-  .object({ input: z.number().min(0).max(100_000), output: z.number().min(0).max(100_000) })
-  .strict()
-  .openapi("ModelPricing", { description: "USD per 1M tokens" });
-export type Pricing = z.infer<typeof Pricing>;
+export { Metadata, MetadataInput, metadataOf, mergeMetadata, Pricing } from "./metadata";
 
 export { ModelRevealSchema, type ModelReveal } from "./reveal";
 
@@ -204,7 +205,7 @@ export const ModelInput = z
           `deep and ${LIMITS.operatorParamsChars} characters of JSON.`,
       }),
     family: storedText(100).nullable().optional(),
-    pricing: Pricing.nullable().optional(),
+    ...MetadataInput,
     deprecationReason: storedText(500).nullable().optional(),
     ownerId: readOnly(z.string().nullable()),
     health: readOnly(ModelHealth),
@@ -249,8 +250,8 @@ export const ModelOutput = z
     pausedAt: z.number().nullable(),
     deprecatedAt: z.number().nullable(),
     deprecationReason: z.string().nullable(),
-    pricing: Pricing.nullable(),
   })
+  .extend(Metadata.shape)
   .openapi("Model");
 
 export type ModelOutput = z.infer<typeof ModelOutput>;
@@ -282,7 +283,7 @@ export function modelOutput(m: ModelRecord): ModelOutput {
     pausedAt: m.pausedAt ?? null,
     deprecatedAt: m.deprecatedAt ?? null,
     deprecationReason: m.deprecationReason ?? null,
-    pricing: m.pricing ?? null,
+    ...metadataOf(m),
   };
 }
 

@@ -4,6 +4,7 @@ import { db, listModels } from "../../../d1/queries";
 import type { App } from "../env";
 import { VERSION } from "../env";
 import { PublicModelSchema } from "../../../shared/models/public";
+import { metadataOf } from "../../../shared/models/metadata";
 
 const health = createRoute({
   method: "get",
@@ -39,7 +40,8 @@ export function registerMetaRoutes(app: App) {
         license: m.license,
         modes: m.modes,
         demo: m.provider === "demo",
-        pricing: m.pricing ?? null,
+        releasedAt: m.releasedAt ?? null,
+        ...metadataOf(m),
       })),
       200,
     );
