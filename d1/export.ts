@@ -91,6 +91,9 @@ export async function publicModelIds(d: Db): Promise<Set<string>> {
   return publicIdsOf(await listModels(d));
 }
 
+/** Where a snapshot's frozen model metadata lives in R2, beside its export (`exports/<id>/battles.jsonl`). */
+export const modelsFileKey = (snapshot: string) => `exports/${snapshot}/models.json`;
+
 /** The snapshot named `id`, or the latest one when no id is given; undefined when there is none. */
 export async function snapshotFor(d: Db, id: string | undefined): Promise<SnapshotRow | undefined> {
   return id ? snapshotById(d, id) : latestSnapshot(d);

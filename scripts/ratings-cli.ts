@@ -1,13 +1,14 @@
 // The ratings CLI (DESIGN section 7): reads battles (.jsonl, .json or .csv, streamed), prints the leaderboard JSON
 // (section 6) on stdout and nothing else; progress, skips and errors go to stderr. Exit codes: 0 ok, 1 bad input,
 // 2 bad usage. Run through scripts/ratings.mjs (`npm run --silent ratings -- [options] FILE`).
-import { statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { isMainThread, parentPort, Worker } from "node:worker_threads";
 import { availableBoards, buildLeaderboard, type LeaderboardOptions } from "../shared/ratings/leaderboard";
 import { createParser, formatFromPath, InputError } from "../shared/ratings/parse";
 import { styleRounds, type StylePrep, type StyleRoundRunner, type StyleRounds } from "../shared/ratings/style-board";
 import { runRedteam } from "./redteam-cli";
+import { ModelsFileError, parseModelsFile } from "../shared/ratings/models-file";
 import { streamFileInto } from "./stream-file";
 
 const USAGE = `usage: npm run --silent ratings -- [options] FILE   (FILE: .jsonl, .json or .csv)
@@ -16,6 +17,9 @@ const USAGE = `usage: npm run --silent ratings -- [options] FILE   (FILE: .jsonl
   --meta META             with --redteam: snapshot, generatedAt, handles and model names from the published
                           redteam.json (or {"snapshot","generatedAt","handles","modelNames"}); default: derived
                           from the export (snapshot cli-<sha256 prefix>, latest tstamp, ids as names)
+  --models MODELS         the snapshot's frozen model metadata (/api/export/models.json?snapshot=ID): entries carry
+                          it, the price and size adjustments and the frontier are fitted on it, and the snapshot id
+                          and time come from it, as the cron's
   --bootstrap N           bootstrap rounds (default 100; 0 = no intervals)
   --seed S                bootstrap seed (default 0)
   --style-control         style-controlled boards (default: when the input has conv_metadata)
@@ -35,6 +39,7 @@ interface Cli {
   file: string;
   redteam: boolean;
   meta: string | null;
+  models: string | null;
   options: Partial<LeaderboardOptions>;
   skipInvalid: boolean;
   threads: number;
@@ -45,6 +50,7 @@ function parseArgs(argv: string[]): Cli {
   let file: string | undefined;
   let redteam: string | undefined;
   let meta: string | null = null;
+  let models: string | null = null;
   const other: string[] = [];
   let skipInvalid = false;
   let threads = Math.min(2, availableParallelism());
@@ -69,6 +75,9 @@ function parseArgs(argv: string[]): Cli {
         break;
       case "--meta":
         meta = value(i++, arg);
+        break;
+      case "--models":
+        models = value(i++, arg);
         break;
       case "--bootstrap":
         options.bootstrap = integer(value(i++, arg), arg, 0);
@@ -132,12 +141,12 @@ function parseArgs(argv: string[]): Cli {
     if (file) throw new UsageError("with --redteam, give the export as --redteam FILE and no other file");
     const unused = other.filter((o) => o !== "--threads" && o !== "--help");
     if (unused.length) throw new UsageError(`${unused.join(", ")} cannot be used with --redteam`);
-    return { file: redteam, redteam: true, meta, options, skipInvalid, threads };
+    return { file: redteam, redteam: true, meta, models, options, skipInvalid, threads };
   }
   if (meta !== null) throw new UsageError("--meta is only for --redteam");
   if (!file) throw new UsageError("no input file");
   if (categories.length) options.categories = categories;
-  return { file, redteam: false, meta, options, skipInvalid, threads };
+  return { file, redteam: false, meta, models, options, skipInvalid, threads };
 }
 
 function readable(file: string): void {
@@ -179,6 +188,10 @@ async function main(): Promise<void> {
     samplingProbability: cli.options.ipw === true,
     shared: cli.threads > 1,
   });
+  if (cli.models) {
+    readable(cli.models);
+    cli.options.models = parseModelsFile(readFileSync(cli.models, "utf8"), cli.models);
+  }
   const sha256 = await streamFileInto(cli.file, parser);
   const parsed = parser.end();
   const boards = availableBoards(parsed.table);
@@ -203,8 +216,8 @@ async function main(): Promise<void> {
     parsed.table,
     cli.options,
     {
-      snapshot: `cli-${sha256.slice(0, 12)}`,
-      generatedAt: new Date(latest * 1000).toISOString(),
+      snapshot: cli.options.models?.snapshot ?? `cli-${sha256.slice(0, 12)}`,
+      generatedAt: cli.options.models?.generatedAt ?? new Date(latest * 1000).toISOString(),
       sha256,
       excluded: parsed.excluded,
     },
@@ -287,7 +300,7 @@ function fail(err: unknown): never {
     process.stderr.write(`ratings: ${err.message}\n${USAGE}\n`);
     process.exit(2);
   }
-  if (err instanceof InputError) {
+  if (err instanceof InputError || err instanceof ModelsFileError) {
     process.stderr.write(`ratings: ${err.message}\n`);
     process.exit(1);
   }

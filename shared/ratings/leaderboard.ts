@@ -2,6 +2,7 @@
 // supports — overall, each category the rows are flagged with (language boards and the dedup / no_short views
 // arrive as categories from the parser), and the no_tie view — each with style control when style counts exist.
 // The CLI and the cron worker both call this, so the published JSON and `npm run ratings` agree by construction.
+import { entryMetadata, type ModelsFile } from "./models-file";
 import type { RowFilter } from "./aggregate";
 import { computeBoard, type BoardMethod, type BoardModel } from "./board";
 import { DEFAULT_RIDGE, MIN_COMPONENT_MODELS } from "./bt";
@@ -36,6 +37,8 @@ export interface LeaderboardOptions {
   correction: "none" | "bonferroni";
   /** Inverse-probability weighting by the recorded sampling probability. */
   ipw: boolean;
+  /** The snapshot's frozen model metadata (models.json, DESIGN section 14): entries carry it; null = none. */
+  models: ModelsFile | null;
 }
 
 export const DEFAULT_OPTIONS: LeaderboardOptions = {
@@ -49,6 +52,7 @@ export const DEFAULT_OPTIONS: LeaderboardOptions = {
   ci: "bootstrap",
   correction: "none",
   ipw: false,
+  models: null,
 };
 
 export interface LeaderboardMeta {
@@ -134,6 +138,7 @@ export async function buildLeaderboard(
   const all = boardFilters(table);
   const wanted = opts.categories ? opts.categories.filter((c) => all.has(c)) : [...all.keys()];
   let ridgeUsed = false;
+  const metadata = new Map((opts.models?.models ?? []).map((m) => [m.id, entryMetadata(m)]));
   // Raw boards first: their online Elo runs in the rows' (time) order.
   const raw: { name: string; filter: RowFilter; board: ReturnType<typeof computeBoard> }[] = [];
   for (const name of wanted) {
@@ -160,7 +165,9 @@ export async function buildLeaderboard(
   const categories: Record<string, BoardJson> = {};
   for (const { name, filter, board } of raw) {
     const { iterations: _i, maxRelScore: _s, ...method } = board.method;
-    const json: BoardJson = { battles: board.battles, models: board.models, pairwise: board.pairwise, method };
+    // Each entry with its model's known metadata (price, size, …) after the engine's own fields.
+    const models = metadata.size ? board.models.map((m) => ({ ...m, ...metadata.get(m.model) })) : board.models;
+    const json: BoardJson = { battles: board.battles, models, pairwise: board.pairwise, method };
     if (withStyle) {
       const prep = prepareStyleBoard(table, board.raw, {
         name,

@@ -59,6 +59,7 @@ describe("OpenAPI document", () => {
         "GET /redteam.json",
         "GET /api/export/redteam.jsonl",
         "GET /api/export/redteam-conversations.jsonl",
+        "GET /api/export/models.json",
         "PUT /api/admin/routing",
         "GET /api/admin/routing",
         "GET /v1/routers",

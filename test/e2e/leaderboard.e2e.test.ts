@@ -89,9 +89,24 @@ describe("the published leaderboard", () => {
     try {
       const file = path.join(dir, "battles.jsonl");
       writeFileSync(file, text);
-      const { stdout } = await promisify(execFile)(process.execPath, ["scripts/ratings.mjs", file], { cwd: root });
+      // The metadata the snapshot froze beside its export (DESIGN section 14).
+      const modelsRes = await fetch(
+        `${base}/api/export/models.json?snapshot=${encodeURIComponent(published.snapshot)}`,
+      );
+      expect(modelsRes.status).toBe(200);
+      const modelsFile = path.join(dir, "models.json");
+      writeFileSync(modelsFile, await modelsRes.text());
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ["scripts/ratings.mjs", "--models", modelsFile, file],
+        { cwd: root },
+      );
       const cli = JSON.parse(stdout);
+      expect(cli.snapshot).toBe(published.snapshot);
+      expect(cli.generatedAt).toBe(published.generatedAt);
       expect(cli.data.sha256).toBe(published.data.sha256);
+      // Entries carry the frozen metadata (the demo models have price and size).
+      expect(published.categories.overall.models.some((m: { pricing?: unknown }) => m.pricing)).toBe(true);
       expect(cli.method).toEqual(published.method);
       expect(JSON.stringify(cli.categories)).toBe(JSON.stringify(published.categories));
     } finally {

@@ -27,6 +27,24 @@ import { applyProvisionalMarks, provisionalModels } from "./provisional-marks";
 import { createValueParser } from "../../shared/ratings/parse";
 import { ExportWriter } from "./export-writer";
 import { snapshotId } from "./snapshot-id";
+import { MODELS_SCHEMA, modelsFileText, type ModelsFile, type ModelsFileEntry } from "../../shared/ratings/models-file";
+import { metadataOf, type ModelRecord } from "../../shared/models";
+import { modelsFileKey } from "../../d1/export";
+
+/** The public models' entries of models.json, by id. */
+export function modelsFileEntries(models: ModelRecord[], publicIds: ReadonlySet<string>): ModelsFileEntry[] {
+  return models
+    .filter((m) => publicIds.has(m.id))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map((m) => ({
+      id: m.id,
+      name: m.name,
+      organization: m.organization,
+      license: m.license,
+      releasedAt: m.releasedAt ? new Date(m.releasedAt).toISOString() : null,
+      ...metadataOf(m),
+    }));
+}
 
 export interface Published {
   id: string;
@@ -46,7 +64,9 @@ export async function publishSnapshot(env: Env, now = Date.now()): Promise<Publi
   // Nothing new since the latest snapshot (no vote recorded, same public models): keep it, rewrite nothing.
   const mark = await battlesWatermark(d);
   // Labels, dedup tags and exclusions change rows without a new vote (changed_at): they publish anew too.
-  const sourceKey = `${mark.count}|${mark.lastRecordedAt}|${mark.lastChangedAt}|${await sha256Hex([...publicModels].sort().join("\n"))}`;
+  // The public models' metadata too: entries carry it and the adjusted views are fitted on it.
+  const metadataKey = await sha256Hex(JSON.stringify(modelsFileEntries(models, publicModels)));
+  const sourceKey = `${mark.count}|${mark.lastRecordedAt}|${mark.lastChangedAt}|${await sha256Hex([...publicModels].sort().join("\n"))}|${metadataKey}`;
   const latest = await latestSnapshot(d);
   if (latest && latest.sourceKey === sourceKey) {
     return { id: latest.id, battles: latest.battles, sha256: latest.sha256, unchanged: true };
@@ -79,13 +99,24 @@ export async function publishSnapshot(env: Env, now = Date.now()): Promise<Publi
     throw err;
   }
   const snapshotKey = `snapshots/${id}.json`;
+  const generatedAt = new Date(now).toISOString();
+  // The metadata frozen beside the export (DESIGN section 14): what the boards' price and size numbers used.
+  const modelsFile: ModelsFile = {
+    schema: MODELS_SCHEMA,
+    snapshot: id,
+    generatedAt,
+    models: modelsFileEntries(models, publicModels),
+  };
+  const modelsKey = modelsFileKey(id);
   try {
     const { table } = parser.end();
-    const generatedAt = new Date(now).toISOString();
+    await env.STORE.put(modelsKey, modelsFileText(modelsFile), {
+      httpMetadata: { contentType: "application/json; charset=utf-8" },
+    });
     const styleFits = new Map<string, StyleFitSummary>();
     const json = await buildLeaderboard(
       table,
-      {},
+      { models: modelsFile },
       { snapshot: id, generatedAt, sha256: written.sha256, excluded: await excludedCounts(d, recordedUpTo) },
       runRoundsInline,
       (name, prep) =>
@@ -130,7 +161,7 @@ export async function publishSnapshot(env: Env, now = Date.now()): Promise<Publi
     await d.batch(statements as [(typeof statements)[number], ...typeof statements]);
   } catch (err) {
     // No index row points at them: remove what this run wrote, so a retry does not leave orphans behind.
-    await env.STORE.delete([written.key, snapshotKey]).catch(() => {});
+    await env.STORE.delete([written.key, snapshotKey, modelsKey]).catch(() => {});
     throw err;
   }
   return { id, battles: written.lines, sha256: written.sha256 };

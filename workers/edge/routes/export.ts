@@ -5,12 +5,22 @@
 //   release, with their conversations, in FastChat's conv_release style, PII scrubbed (shared/data/cleaning/pii.ts).
 //   Only battles with a retained transcript can be released (TRANSCRIPT_RETENTION keeps the consented ones by
 //   default). Streamed: one D1 page and one transcript in memory at a time.
+// - GET /api/export/models.json[?snapshot=ID]: the model metadata a leaderboard snapshot froze beside its export
+//   (DESIGN section 14): `ratings --models models.json FILE` reproduces the boards' metadata, adjusted views and
+//   frontier from it.
 // - GET /api/export/redteam.jsonl[?snapshot=ID]: the finished ranked Red Team games a Red Team snapshot rated
 //   (DESIGN section 11), the frozen file the cron wrote to R2 (workers/cron/redteam.ts).
 // - GET /api/export/redteam-conversations.jsonl[?snapshot=ID]: of those games, the ones whose player consented to
 //   release, each export line with its conversation, PII scrubbed as for battles. Streamed like conversations.
 import { createRoute, z } from "@hono/zod-openapi";
-import { jsonlStream, publicRatedBattles, snapshotFor, toExportLine, type ExportLine } from "../../../d1/export";
+import {
+  jsonlStream,
+  modelsFileKey,
+  publicRatedBattles,
+  snapshotFor,
+  toExportLine,
+  type ExportLine,
+} from "../../../d1/export";
 import { db, type SnapshotRow } from "../../../d1/queries";
 import { readTranscript, type Transcript } from "../../../shared/battle/transcript";
 import { scrubPii } from "../../../shared/data/cleaning/pii";
@@ -61,6 +71,22 @@ const exportRedteam = createRoute({
   request: { query: Query },
   responses: {
     200: { description: "JSON Lines", content: { "application/x-ndjson": { schema: z.string() } } },
+    404: errors[404],
+    422: errors[422],
+    503: errors[503],
+  },
+});
+
+const exportModels = createRoute({
+  method: "get",
+  path: "/api/export/models.json",
+  summary: "The model metadata a leaderboard snapshot froze beside its export (arena-models/v1)",
+  request: { query: Query },
+  responses: {
+    200: {
+      description: "arena-models/v1",
+      content: { "application/json": { schema: z.record(z.string(), z.unknown()) } },
+    },
     404: errors[404],
     422: errors[422],
     503: errors[503],
@@ -212,6 +238,25 @@ export function registerExportRoutes(app: App) {
         "content-type": "application/x-ndjson; charset=utf-8",
         "x-arena-snapshot": snap.id,
         "cache-control": q.snapshot ? "public, max-age=3600" : "no-cache",
+      },
+    }) as never;
+  });
+
+  app.openapi(exportModels, async (c) => {
+    const q = c.req.valid("query");
+    const snap = await snapshotFor(db(c.env.DB), q.snapshot);
+    if (!snap) {
+      if (q.snapshot) throw notFound(q.snapshot);
+      throw new ApiError(503, "not_ready", "No leaderboard has been published yet.", { "retry-after": "60" });
+    }
+    const object = await c.env.STORE.get(modelsFileKey(snap.id));
+    // Snapshots published before metadata was frozen have none.
+    if (!object) throw new ApiError(404, "export_not_found", `Snapshot '${snap.id}' froze no model metadata.`);
+    return new Response(object.body, {
+      headers: {
+        "content-type": "application/json; charset=utf-8",
+        "x-arena-snapshot": snap.id,
+        "cache-control": q.snapshot ? "public, max-age=31536000, immutable" : "no-cache",
       },
     }) as never;
   });
