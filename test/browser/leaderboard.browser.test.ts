@@ -90,7 +90,32 @@ describe("/leaderboard", () => {
     expect(await page.locator(tid("category-select")).inputValue()).toBe("overall");
     expect(await tableRows(page)).toEqual(expected(lb.categories.overall.models));
     const headers = await page.locator(`${tid("leaderboard-table")} thead th:visible`).allInnerTexts();
-    expect(headers).toEqual(["Rank (UB)", "Model", "Arena score", "95% CI", "Votes", "Organization", "License"]);
+    expect(headers).toEqual([
+      "Rank (UB)",
+      "Model",
+      "Arena score",
+      "95% CI",
+      "Votes",
+      "Organization",
+      "License",
+      "Price",
+      "Size",
+      "Open",
+      "Context",
+      "Cutoff",
+    ]);
+    // Metadata columns (DESIGN section 14) sort: the priciest model first, then the cheapest, then back to score.
+    const prices = () => page.locator(`${tid("leaderboard-row")} td.price`).allInnerTexts();
+    const dollars = (xs: string[]) => xs.filter((x) => x !== "—").map((x) => Number(x.slice(1)));
+    await page.locator(tid("sort-price")).click();
+    const down = dollars(await prices());
+    expect(down.length).toBeGreaterThanOrEqual(2);
+    expect(down).toEqual([...down].sort((a, b) => b - a));
+    await page.locator(tid("sort-price")).click();
+    const up = dollars(await prices());
+    expect(up).toEqual([...up].sort((a, b) => a - b));
+    await page.locator(tid("sort-price")).click();
+    expect(await tableRows(page)).toEqual(expected(lb.categories.overall.models));
     const first = page.locator(tid("leaderboard-row")).first();
     const models = await api.json<{ id: string; organization: string; license: string }[]>("/api/models");
     const top = models.find((m) => m.id === lb.categories.overall.models[0].model)!;

@@ -53,6 +53,87 @@ const minVotes = h("input", {
 const styleNote = h("p", { class: "muted small", id: "lb-style-note" });
 const metaLine = h("p", { class: "lb-meta", "data-testid": "leaderboard-meta" });
 const tbody = h("tbody", {});
+// ---------------------------------------------------------------- metadata columns (DESIGN section 14), sortable
+
+type Meta = Partial<Pick<PublicModel, "parameters" | "openWeights" | "pricing" | "contextWindow" | "knowledgeCutoff">>;
+
+interface MetaColumn {
+  key: string;
+  title: string;
+  /** The value sorted on (null sorts last whatever the direction). */
+  value: (m: Meta) => number | string | null;
+  text: (m: Meta) => string;
+  head: HTMLElement;
+}
+
+/** Sorting by a metadata column (null: the board's own order, by score). */
+let sortBy: { key: string; dir: 1 | -1 } | null = null;
+
+function metaColumn(key: string, label: string, title: string, value: MetaColumn["value"], text: MetaColumn["text"]) {
+  const button = h(
+    "button",
+    {
+      type: "button",
+      class: "sort",
+      "data-testid": `sort-${key}`,
+      title: `${title} — click to sort`,
+      onclick: () => {
+        sortBy = sortBy?.key === key ? (sortBy.dir === 1 ? { key, dir: -1 } : null) : { key, dir: 1 };
+        renderTable();
+      },
+    },
+    label,
+  );
+  const head = h("th", { scope: "col", class: "num meta", "aria-sort": "none" }, button);
+  return { key, title, value, text, head } satisfies MetaColumn;
+}
+
+const money = (x: number) => (x < 1 ? `$${x.toFixed(2)}` : `$${x.toFixed(x < 10 ? 1 : 0)}`);
+const META_COLUMNS: MetaColumn[] = [
+  metaColumn(
+    "price",
+    "Price",
+    "USD per 1M output tokens (input price in the tooltip)",
+    (m) => m.pricing?.output ?? null,
+    (m) => (m.pricing ? money(m.pricing.output) : "—"),
+  ),
+  metaColumn(
+    "size",
+    "Size",
+    "Parameters, billions",
+    (m) => m.parameters ?? null,
+    (m) => (m.parameters ? `${m.parameters}B` : "—"),
+  ),
+  metaColumn(
+    "open",
+    "Open",
+    "Open weights",
+    (m) => (m.openWeights === undefined || m.openWeights === null ? null : m.openWeights ? 1 : 0),
+    (m) => (m.openWeights === true ? "yes" : m.openWeights === false ? "no" : "—"),
+  ),
+  metaColumn(
+    "context",
+    "Context",
+    "Context window, tokens",
+    (m) => m.contextWindow ?? null,
+    (m) => (m.contextWindow ? `${Math.round(m.contextWindow / 1024)}k` : "—"),
+  ),
+  metaColumn(
+    "cutoff",
+    "Cutoff",
+    "Knowledge cutoff",
+    (m) => m.knowledgeCutoff ?? null,
+    (m) => m.knowledgeCutoff ?? "—",
+  ),
+];
+
+/** A row's metadata: frozen on the snapshot's raw board entry, else the live model list. */
+function metaOf(b: Board, id: string): Meta {
+  const entry = b.models.find((r) => r.model === id) as (ModelRow & Meta) | undefined;
+  const live = meta.get(id);
+  return entry && (entry.pricing || entry.parameters) ? entry : (live ?? {});
+}
+
 const deltaHead = h(
   "th",
   { scope: "col", class: "num", hidden: true, title: "Places moved compared with the ranking without style control" },
@@ -84,6 +165,7 @@ const table = h(
       h("th", { scope: "col", class: "num" }, "Votes"),
       h("th", { scope: "col" }, "Organization"),
       h("th", { scope: "col" }, "License"),
+      ...META_COLUMNS.map((c) => c.head),
     ),
   ),
   tbody,
@@ -115,6 +197,18 @@ function renderTable(): void {
     return [r.model, m?.name, m?.organization].some((s) => s?.toLowerCase().includes(q));
   });
   deltaHead.hidden = !useStyle;
+  const column = sortBy ? META_COLUMNS.find((c) => c.key === sortBy!.key) : undefined;
+  for (const c of META_COLUMNS) {
+    c.head.setAttribute("aria-sort", c === column ? (sortBy!.dir === 1 ? "descending" : "ascending") : "none");
+  }
+  if (column) {
+    const dir = sortBy!.dir;
+    visible.sort((x, y) => {
+      const [a, bv] = [column.value(metaOf(b, x.model)), column.value(metaOf(b, y.model))];
+      if (a === null || bv === null) return a === bv ? 0 : a === null ? 1 : -1;
+      return (a < bv ? 1 : a > bv ? -1 : 0) * dir || y.rating - x.rating;
+    });
+  }
   tbody.replaceChildren(
     ...visible.map((r) => {
       const m = meta.get(r.model);
@@ -158,6 +252,14 @@ function renderTable(): void {
         h("td", { class: "num votes" }, r.votes.toLocaleString("en")),
         h("td", {}, m?.organization ?? "—"),
         h("td", {}, m?.license ?? "—"),
+        ...META_COLUMNS.map((c) => {
+          const md = metaOf(b, r.model);
+          const title =
+            c.key === "price" && md.pricing
+              ? `input ${money(md.pricing.input)} / output ${money(md.pricing.output)}`
+              : "";
+          return h("td", { class: `num meta ${c.key}`, title }, c.text(md));
+        }),
       );
     }),
   );
