@@ -436,3 +436,14 @@ export const promptEmbeddings = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.promptHash, t.embedder] })],
 );
+
+/**
+ * How anonymous battles pick their pair (DESIGN section 14), set by the operator with PUT /api/admin/sampling: one
+ * row, id 1; none = `weighted` (the models' sampling weights). `active`: the Chatbot Arena paper's rule with `floor`.
+ */
+export const samplingPolicy = sqliteTable("sampling_policy", {
+  id: integer("id").primaryKey(),
+  policy: text("policy", { enum: ["weighted", "active"] }).notNull(),
+  floor: real("floor").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});

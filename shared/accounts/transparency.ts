@@ -93,6 +93,22 @@ export const TransparencyReport = z
         reason: z.string().nullable(),
       }),
     ),
+    samplingPolicy: z
+      .object({
+        policy: z.enum(["weighted", "active"]),
+        floor: z.number().openapi({ description: "active: every allowed pair gets at least floor / pairs" }),
+        snapshot: z
+          .string()
+          .nullable()
+          .openapi({ description: "active: the snapshot whose battle counts and ratings set the weights" }),
+        pairs: z
+          .array(z.object({ a: z.string(), b: z.string(), probability: z.number() }))
+          .openapi({ description: "P(the next anonymous battle shows this pair), for pairs of public models" }),
+        privatePairsShare: z
+          .number()
+          .openapi({ description: "Probability that the next battle involves a private model (pairs not listed)" }),
+      })
+      .openapi({ description: "How anonymous battles pick their pair, with the current weights (DESIGN 14)" }),
     models: z
       .array(
         z.object({
@@ -118,6 +134,8 @@ export interface TransparencyInput {
   postReleaseVotes: ReadonlyMap<string, number>;
   /** The pairs the next anonymous battle can show, with their probabilities (shared/battle/sampling.ts). */
   sampling: readonly { a: string; b: string; probability: number }[];
+  /** The policy behind `sampling` (weighted or active, its floor, and the snapshot active sampling read). */
+  samplingPolicy?: { policy: "weighted" | "active"; floor: number; snapshot: string | null };
   embargoDays: number;
   policy: ProvisionalPolicy;
   now: number;
@@ -286,8 +304,23 @@ export function buildTransparency(input: TransparencyInput): TransparencyReport 
     },
     providers,
     deprecations,
+    samplingPolicy: samplingPolicyView(input),
     models: publicModels,
   };
+}
+
+/** The policy with the weights of every public pair; private models' pairs only as one share (no codename leaks). */
+function samplingPolicyView(input: TransparencyInput): TransparencyReport["samplingPolicy"] {
+  const isPublic = new Set(input.models.filter((m) => m.visibility === "public").map((m) => m.id));
+  const pairs: { a: string; b: string; probability: number }[] = [];
+  let privateShare = 0;
+  for (const p of input.sampling) {
+    if (isPublic.has(p.a) && isPublic.has(p.b)) pairs.push({ a: p.a, b: p.b, probability: round(p.probability) });
+    else privateShare += p.probability;
+  }
+  pairs.sort((x, y) => y.probability - x.probability || (x.a + x.b < y.a + y.b ? -1 : 1));
+  const policy = input.samplingPolicy ?? { policy: "weighted" as const, floor: 0.2, snapshot: null };
+  return { ...policy, pairs, privatePairsShare: round(Math.min(1, privateShare)) };
 }
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;

@@ -60,6 +60,8 @@ describe("OpenAPI document", () => {
         "GET /api/export/redteam.jsonl",
         "GET /api/export/redteam-conversations.jsonl",
         "GET /api/export/models.json",
+        "PUT /api/admin/sampling",
+        "GET /api/admin/sampling",
         "PUT /api/admin/routing",
         "GET /api/admin/routing",
         "GET /v1/routers",

@@ -21,7 +21,8 @@ import { sha256Hex } from "../../shared/core/crypto";
 import { provisionalPolicy } from "../../shared/accounts/provisional";
 import { buildLeaderboard, type LeaderboardJson } from "../../shared/ratings/leaderboard";
 import { runRoundsInline } from "../../shared/ratings/style-board";
-import { insertModelResults } from "../../d1/providers";
+import { anonymousBattlePairs, insertModelResults } from "../../d1/providers";
+import { buildPairCounts, PAIR_COUNTS_KEY, type PairCountsFile } from "../../shared/battle/pair-counts";
 import { computePrivateResults, type StyleFitSummary } from "./private-results";
 import { applyProvisionalMarks, provisionalModels } from "./provisional-marks";
 import { createValueParser } from "../../shared/ratings/parse";
@@ -140,6 +141,16 @@ export async function publishSnapshot(env: Env, now = Date.now()): Promise<Publi
       publicIds: publicModels,
     });
     await env.STORE.put(snapshotKey, JSON.stringify(json), {
+      httpMetadata: { contentType: "application/json; charset=utf-8" },
+    });
+    // Active sampling's inputs (DESIGN section 14): every pair's battles and its variance at these ratings.
+    const overall = json.categories.overall?.models ?? [];
+    const counts: PairCountsFile = {
+      snapshot: id,
+      generatedAt,
+      pairs: buildPairCounts(await anonymousBattlePairs(d, now), new Map(overall.map((m) => [m.model, m.rating]))),
+    };
+    await env.STORE.put(PAIR_COUNTS_KEY, JSON.stringify(counts), {
       httpMetadata: { contentType: "application/json; charset=utf-8" },
     });
     const statements = [

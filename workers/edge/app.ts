@@ -23,6 +23,7 @@ import { registerProviderResultsRoute } from "./routes/provider-results";
 import { registerRedteamRoutes } from "./routes/redteam";
 import { registerRedteamBoardRoute } from "./routes/redteam-board";
 import { registerRoutingRoutes } from "./routes/routing";
+import { registerSamplingRoutes } from "./routes/sampling";
 import { registerTransparencyRoute } from "./routes/transparency";
 
 const OPENAPI_CONFIG = {
@@ -117,6 +118,7 @@ export function createApp(): App {
   registerProviderResultsRoute(app);
   registerOpenAIRoutes(app);
   registerRoutingRoutes(app);
+  registerSamplingRoutes(app);
   registerTransparencyRoute(app);
   registerApiDocsRoute(app, OPENAPI_CONFIG);
   registerExportRoutes(app);

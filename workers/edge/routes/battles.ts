@@ -10,7 +10,7 @@ import { isUuid } from "../../../shared/core/crypto";
 import { ApiError, unwrap } from "../../../shared/core/errors";
 import { identityTerms } from "../../../shared/battle/leak";
 import { ModelId, reveal, servesMode } from "../../../shared/models";
-import { samplePair } from "../../../shared/battle/sampling";
+import { sampleAnonymousPair } from "../sampling";
 import { verifyTurnstile } from "../turnstile";
 import { storedText } from "../../../shared/core/validation";
 import { clientIp, voterHash } from "../voter";
@@ -180,7 +180,8 @@ export function registerBattleRoutes(app: App) {
     const leakTerms = identityTerms(all);
     let pair: { a: (typeof all)[number]; b: (typeof all)[number]; probability: number | null };
     if (body.mode === "anonymous") {
-      const sampled = samplePair(
+      const sampled = await sampleAnonymousPair(
+        c.env,
         all.filter((m) => servesMode(m, "battle") && !isPaused(pool, m.id)),
         { now: pool.now, newModelBoost: config.newModelBoost, newModelBoostDays: config.newModelBoostDays },
       );

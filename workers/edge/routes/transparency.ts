@@ -6,7 +6,7 @@ import { db } from "../../../d1/queries";
 import { readConfig } from "../../../shared/core/config";
 import { servesMode } from "../../../shared/models";
 import { provisionalPolicy } from "../../../shared/accounts/provisional";
-import { pairProbabilities } from "../../../shared/battle/sampling";
+import { currentSampling } from "../sampling";
 import { buildTransparency, TransparencyReport } from "../../../shared/accounts/transparency";
 import type { App } from "../env";
 import { isPaused, loadPool } from "../pool";
@@ -34,15 +34,18 @@ export function registerTransparencyRoute(app: App) {
       postReleaseVotes(d),
     ]);
     const embargo = Number(c.env.TRANSPARENCY_EMBARGO_DAYS);
+    const sampling = await currentSampling(
+      c.env,
+      pool.all.filter((m) => servesMode(m, "battle") && !isPaused(pool, m.id)),
+      { now: pool.now, newModelBoost: config.newModelBoost, newModelBoostDays: config.newModelBoostDays },
+    );
     const report = buildTransparency({
       models: pool.all,
       accounts: new Map(accounts.map((a) => [a.id, a.name])),
       pairs,
       postReleaseVotes: votes,
-      sampling: pairProbabilities(
-        pool.all.filter((m) => servesMode(m, "battle") && !isPaused(pool, m.id)),
-        { now: pool.now, newModelBoost: config.newModelBoost, newModelBoostDays: config.newModelBoostDays },
-      ),
+      sampling: sampling.pairs,
+      samplingPolicy: { policy: sampling.policy.policy, floor: sampling.policy.floor, snapshot: sampling.snapshot },
       embargoDays: Number.isFinite(embargo) && embargo >= 0 ? embargo : 180,
       policy: provisionalPolicy(c.env),
       now: pool.now,
