@@ -222,6 +222,36 @@ export function insertModelResults(d: Db, row: typeof schema.providerModelResult
   return d.insert(schema.providerModelResults).values(row).onConflictDoNothing();
 }
 
+/**
+ * Each model's latest private-results placement on the overall board (`overall.rating`, `overall.ci`), for the
+ * models given: one query, the newest document per model.
+ */
+export async function latestOverallPlacements(
+  d: Db,
+  ids: readonly string[],
+): Promise<Map<string, { rating: number; ci: [number, number] | null }>> {
+  const rows = await selectInChunks(ids, (slice) =>
+    d.all<{ model_id: string; document: string }>(sql`
+      SELECT r.model_id, r.document FROM provider_model_results r
+      WHERE r.model_id IN (${sql.join(
+        slice.map((id) => sql`${id}`),
+        sql`, `,
+      )})
+        AND r.generated_at = (SELECT max(generated_at) FROM provider_model_results WHERE model_id = r.model_id)`),
+  );
+  const out = new Map<string, { rating: number; ci: [number, number] | null }>();
+  for (const row of rows) {
+    const doc = JSON.parse(row.document) as { overall?: { rating?: unknown; ci?: unknown } };
+    const rating = doc.overall?.rating;
+    if (typeof rating !== "number") continue;
+    out.set(row.model_id, {
+      rating,
+      ci: Array.isArray(doc.overall?.ci) ? (doc.overall!.ci as [number, number]) : null,
+    });
+  }
+  return out;
+}
+
 /** Live counts of a model's recorded anonymous battles, straight from D1 (no cron needed). */
 export async function liveVotes(d: Db, modelId: string) {
   const b = schema.battles;

@@ -5,6 +5,7 @@
 // A pure function of the registry and a few D1 aggregates, so it is unit-testable.
 import { z } from "@hono/zod-openapi";
 import type { ModelRecord } from "../models";
+import { WinnersCurseEntry, winnersCurses, type PrivateEstimate } from "./winners-curse";
 import {
   isProvisional,
   maxParallel,
@@ -93,6 +94,11 @@ export const TransparencyReport = z
         reason: z.string().nullable(),
       }),
     ),
+    winnersCurse: z
+      .array(WinnersCurseEntry)
+      .openapi({
+        description: "Released models chosen from k ≥ 2 private variants: the estimated best-of-k inflation",
+      }),
     samplingPolicy: z
       .object({
         policy: z.enum(["weighted", "active"]),
@@ -136,6 +142,8 @@ export interface TransparencyInput {
   sampling: readonly { a: string; b: string; probability: number }[];
   /** The policy behind `sampling` (weighted or active, its floor, and the snapshot active sampling read). */
   samplingPolicy?: { policy: "weighted" | "active"; floor: number; snapshot: string | null };
+  /** Each privately tested model's last private-results placement on the overall board (for the winner's curse). */
+  privateEstimates?: ReadonlyMap<string, PrivateEstimate>;
   embargoDays: number;
   policy: ProvisionalPolicy;
   now: number;
@@ -304,6 +312,7 @@ export function buildTransparency(input: TransparencyInput): TransparencyReport 
     },
     providers,
     deprecations,
+    winnersCurse: winnersCurses(models, input.privateEstimates ?? new Map()),
     samplingPolicy: samplingPolicyView(input),
     models: publicModels,
   };

@@ -1,7 +1,7 @@
 // GET /api/transparency (issue 7; docs/provider-transparency.md): the public disclosure of what every provider
 // tested, computed on request from the registry and D1 aggregates (small: a few rows per model pair).
 import { createRoute } from "@hono/zod-openapi";
-import { anonymousBattlePairs, listProviders, postReleaseVotes } from "../../../d1/providers";
+import { anonymousBattlePairs, latestOverallPlacements, listProviders, postReleaseVotes } from "../../../d1/providers";
 import { db } from "../../../d1/queries";
 import { readConfig } from "../../../shared/core/config";
 import { servesMode } from "../../../shared/models";
@@ -28,10 +28,12 @@ export function registerTransparencyRoute(app: App) {
     const d = db(c.env.DB);
     const config = readConfig(c.env);
     const pool = await loadPool(c.env);
-    const [accounts, pairs, votes] = await Promise.all([
+    const tested = pool.all.filter((m) => m.testingStartedAt && m.family).map((m) => m.id);
+    const [accounts, pairs, votes, privateEstimates] = await Promise.all([
       listProviders(d),
       anonymousBattlePairs(d, pool.now - 30 * DAY_MS),
       postReleaseVotes(d),
+      latestOverallPlacements(d, tested),
     ]);
     const embargo = Number(c.env.TRANSPARENCY_EMBARGO_DAYS);
     const sampling = await currentSampling(
@@ -45,6 +47,7 @@ export function registerTransparencyRoute(app: App) {
       pairs,
       postReleaseVotes: votes,
       sampling: sampling.pairs,
+      privateEstimates,
       samplingPolicy: { policy: sampling.policy.policy, floor: sampling.policy.floor, snapshot: sampling.snapshot },
       embargoDays: Number.isFinite(embargo) && embargo >= 0 ? embargo : 180,
       policy: provisionalPolicy(c.env),
