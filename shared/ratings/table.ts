@@ -40,7 +40,8 @@ export interface BattleTable {
   /**
    * Per-row `tstamp` (seconds, as in the export line; NaN for a row without one), for the time filter
    * `RowFilter.tstampBefore` (change over time, docs/ratings.md "Leaderboard v2"). 8 bytes per row, allocated
-   * only when some row has a tstamp and the parser keeps them (`BuilderOptions.tstamp`); absent/null otherwise.
+   * only when some row has a tstamp and the parser was asked to keep them (`BuilderOptions.tstamp: true`);
+   * absent/null otherwise.
    */
   tstamp?: Float64Array | null;
 }

@@ -33,8 +33,10 @@ export interface BuilderOptions {
   /** Keep sampling probabilities (for --ipw). Default true; the cron worker, which never weights, saves the memory. */
   samplingProbability?: boolean;
   /**
-   * Keep each row's tstamp (`BattleTable.tstamp`, 8 bytes per row, for change over time). Default true; the
-   * column is allocated only when the first row with a tstamp arrives (earlier rows back-filled with NaN).
+   * Keep each row's tstamp (`BattleTable.tstamp`, 8 bytes per row, for change over time). Default false: the
+   * published boards do not need it and at 3M rows it is 24 MB of a Worker's 128 MB, so the caller that computes
+   * changes opts in. The column is allocated only when the first row with a tstamp arrives (earlier rows
+   * back-filled with NaN).
    */
   tstamp?: boolean;
   /** Allocate the columns on SharedArrayBuffers, so worker threads can read the table without a copy (CLI). */
@@ -75,7 +77,7 @@ export class TableBuilder {
   constructor(options: BuilderOptions = {}) {
     this.cap = Math.max(1, options.initialCapacity ?? 1024);
     this.keepSamplingProbability = options.samplingProbability ?? true;
-    this.keepTstamp = options.tstamp ?? true;
+    this.keepTstamp = options.tstamp ?? false;
     this.shared = options.shared ?? false;
     this.modelA = this.alloc(Uint16Array, this.cap);
     this.modelB = this.alloc(Uint16Array, this.cap);

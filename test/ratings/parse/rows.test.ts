@@ -122,7 +122,7 @@ describe("optional columns appear only when present and back-fill earlier rows",
     const r = parseBattles(
       jsonl([base, { ...base, conv_metadata: meta, sampling_probability: 0.5, id: "x", tstamp: 5 }, base]),
       "jsonl",
-      { initialCapacity: 1, keepIds: true },
+      { initialCapacity: 1, keepIds: true, tstamp: true },
     );
     const t = r.table;
     expect(Array.from(t.style!)).toEqual([
@@ -142,7 +142,7 @@ describe("optional columns appear only when present and back-fill earlier rows",
     expect(Array.from(t.tstamp!)).toEqual([NaN, 5, NaN]);
   });
 
-  it("per-row tstamp through all three formats (growing from capacity 1), and not kept under tstamp: false", () => {
+  it("per-row tstamp through all three formats (growing from capacity 1) under tstamp: true, not kept by default", () => {
     const rows = [{ ...base, tstamp: 1712345678.25 }, { ...base, tstamp: 7 }, base, { ...base, tstamp: 1712345679.5 }];
     const csv =
       "model_a,model_b,winner,tstamp\na,b,model_a,1712345678.25\na,b,model_a,7\na,b,model_a,\na,b,model_a,1712345679.5\n";
@@ -151,10 +151,10 @@ describe("optional columns appear only when present and back-fill earlier rows",
       [JSON.stringify(rows), "json"],
       [csv, "csv"],
     ] as const) {
-      const t = parseBattles(text, format, { initialCapacity: 1 }).table;
+      const t = parseBattles(text, format, { initialCapacity: 1, tstamp: true }).table;
       expect(Array.from(t.tstamp!)).toEqual([1712345678.25, 7, NaN, 1712345679.5]);
       expect(t.latestTstamp).toBe(1712345679.5);
-      const off = parseBattles(text, format, { tstamp: false }).table;
+      const off = parseBattles(text, format).table;
       expect(off.tstamp).toBeNull();
       expect(off.latestTstamp).toBe(1712345679.5);
     }

@@ -4,6 +4,7 @@
 // planted 30-point drop of one model is detected at a realistic vote count. Plus the exact edge cases.
 import { describe, expect, it } from "vitest";
 import { computeBoard } from "../../../shared/ratings/board";
+import { parseBattles } from "../../../shared/ratings/parse";
 import { holmAdjust, ratingChanges } from "../../../shared/ratings/change";
 import { Rng } from "../../../shared/ratings/rng";
 import type { BattleTable } from "../../../shared/ratings/table";
@@ -148,6 +149,26 @@ describe("ratingChanges: exact behaviour", () => {
       expect(m.significant).toBe(false);
       expect(m.before).toBeCloseTo(m.after, 9);
     }
+  });
+
+  it("from an export: the parser's tstamp column (tstamp: true) gives the same changes as the simulated table", () => {
+    const names = table.models;
+    const winner = ["model_a", "model_b", "tie", "tie (bothbad)"];
+    const lines: string[] = [];
+    for (let i = 0; i < table.length; i++)
+      lines.push(
+        JSON.stringify({
+          id: `b${i}`,
+          tstamp: table.tstamp![i],
+          model_a: names[table.modelA[i]!],
+          model_b: names[table.modelB[i]!],
+          winner: winner[table.outcome[i]!],
+        }),
+      );
+    const parsed = parseBattles(lines.join("\n"), "jsonl", { tstamp: true }).table;
+    const opts = { before: segmentStart(1), rounds: 20, seed: 1 };
+    expect(ratingChanges(parsed, opts)).toEqual(ratingChanges(table, opts));
+    expect(ratingChanges(parseBattles(lines.join("\n"), "jsonl").table, opts).models).toEqual([]);
   });
 
   it("no earlier battles or no tstamp column: no models", () => {
