@@ -8,7 +8,11 @@
 // the adjusted score's interval. Pure TypeScript, no platform imports.
 import { quantileSorted } from "./scale";
 
-/** One board's ratings and bootstrap replicates, in board order (BoardResult.raw has exactly these fields). */
+/**
+ * One board's ratings and bootstrap replicates, in board order. `BoardResult.raw` has exactly these fields; for a
+ * style-controlled board pass `{ models: raw.models, ratings: prep.ratings, samples: rounds.samples }`
+ * (style-board.ts: the same layout, round r of every model from one resample).
+ */
 export interface BoardRatings {
   models: string[];
   /** Full-data ratings. */
@@ -228,4 +232,21 @@ export function paretoFrontier(models: readonly FrontierPoint[]): FrontierPoint[
     s = e;
   }
   return out;
+}
+
+/**
+ * The frontier of a board on output price (`pricing.output`, USD per 1M tokens, the price of the price view):
+ * models with a known, non-negative price. Takes the published entries ({model, rating}, any order).
+ */
+export function boardFrontier(
+  models: readonly { model: string; rating: number }[],
+  metadata: ReadonlyMap<string, ModelCovariates | null | undefined>,
+): FrontierPoint[] {
+  const pts: FrontierPoint[] = [];
+  for (const m of models) {
+    const price = metadata.get(m.model)?.pricing?.output;
+    if (typeof price === "number" && Number.isFinite(price) && price >= 0)
+      pts.push({ model: m.model, rating: m.rating, price });
+  }
+  return paretoFrontier(pts);
 }

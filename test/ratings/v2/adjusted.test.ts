@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import {
   adjustedView,
   adjustedViews,
+  boardFrontier,
   covariateOf,
   paretoFrontier,
   type FrontierPoint,
@@ -151,5 +152,29 @@ describe("Pareto frontier", () => {
       { model: "u", price: 5, rating: 1200 },
     ]);
     expect(f.map((p) => p.model)).toEqual(["x", "y", "u"]);
+  });
+
+  it("boardFrontier reads pricing.output (free models count, unknown and negative prices do not)", () => {
+    const meta = new Map<string, ModelCovariates>([
+      ["free", { pricing: { output: 0 } }],
+      ["mid", { pricing: { input: 1, output: 4 } }],
+      ["dear", { pricing: { output: 60 } }],
+      ["unknown", { pricing: null }],
+      ["bad", { pricing: { output: -1 } }],
+    ]);
+    const f = boardFrontier(
+      [
+        { model: "dear", rating: 1200 },
+        { model: "mid", rating: 1050 },
+        { model: "free", rating: 1100 },
+        { model: "unknown", rating: 1300 },
+        { model: "bad", rating: 1250 },
+      ],
+      meta,
+    );
+    expect(f).toEqual([
+      { model: "free", rating: 1100, price: 0 },
+      { model: "dear", rating: 1200, price: 60 },
+    ]);
   });
 });
