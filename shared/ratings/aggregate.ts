@@ -16,6 +16,11 @@ export interface RowFilter {
   excludeModels?: Uint8Array | null;
   /** Drop tie rows (both kinds): the `no_tie` view. */
   noTies?: boolean;
+  /**
+   * Keep only rows with `table.tstamp[i] < tstampBefore` (seconds): the battle set as it stood at that time
+   * (change over time). Rows without a tstamp (NaN) and tables without the column keep no row.
+   */
+  tstampBefore?: number;
 }
 
 /** Aggregated cells of one board. Model indices here are board indices into `models` (sorted by name). */
@@ -52,6 +57,10 @@ export function rowPasses(table: BattleTable, i: number, f: RowFilter): boolean 
   if (f.excludeMask !== undefined && (bits & f.excludeMask) !== 0) return false;
   if (f.rowMask && f.rowMask[i] === 0) return false;
   if (f.noTies && (table.outcome[i] as number) >= 2) return false;
+  if (f.tstampBefore !== undefined) {
+    const ts = table.tstamp;
+    if (!ts || !((ts[i] as number) < f.tstampBefore)) return false;
+  }
   if (f.excludeModels) {
     if (f.excludeModels[table.modelA[i] as number] !== 0 || f.excludeModels[table.modelB[i] as number] !== 0)
       return false;
@@ -119,7 +128,8 @@ export function aggregate(table: BattleTable, filter: RowFilter = {}, opts: Aggr
     filter.excludeMask === undefined &&
     !filter.rowMask &&
     !filter.excludeModels &&
-    !filter.noTies;
+    !filter.noTies &&
+    filter.tstampBefore === undefined;
   if (M * M * 4 <= DENSE_LIMIT) {
     const dense = new Uint32Array(M * M * 4);
     const A = table.modelA;

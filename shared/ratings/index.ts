@@ -1,7 +1,9 @@
 // Public surface of the ratings engine core (pure TypeScript; Workers, Node and tests).
+export * from "./adjusted";
 export * from "./aggregate";
 export * from "./board";
 export * from "./bootstrap";
+export * from "./change";
 export {
   DEFAULT_RIDGE,
   MIN_COMPONENT_MODELS,

@@ -37,6 +37,13 @@ export interface BattleTable {
   samplingProbability: Float64Array | null;
   /** The latest `tstamp` of the rows (seconds), or null when no row had one. */
   latestTstamp: number | null;
+  /**
+   * Per-row `tstamp` (seconds, as in the export line; NaN for a row without one), for the time filter
+   * `RowFilter.tstampBefore` (change over time, docs/ratings.md "Leaderboard v2"). 8 bytes per row, allocated
+   * only when some row has a tstamp and the parser was asked to keep them (`BuilderOptions.tstamp: true`);
+   * absent/null otherwise.
+   */
+  tstamp?: Float64Array | null;
 }
 
 /**

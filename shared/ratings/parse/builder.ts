@@ -32,6 +32,13 @@ export interface BuilderOptions {
   initialCapacity?: number;
   /** Keep sampling probabilities (for --ipw). Default true; the cron worker, which never weights, saves the memory. */
   samplingProbability?: boolean;
+  /**
+   * Keep each row's tstamp (`BattleTable.tstamp`, 8 bytes per row, for change over time). Default false: the
+   * published boards do not need it and at 3M rows it is 24 MB of a Worker's 128 MB, so the caller that computes
+   * changes opts in. The column is allocated only when the first row with a tstamp arrives (earlier rows
+   * back-filled with NaN).
+   */
+  tstamp?: boolean;
   /** Allocate the columns on SharedArrayBuffers, so worker threads can read the table without a copy (CLI). */
   shared?: boolean;
 }
@@ -61,13 +68,16 @@ export class TableBuilder {
   private style: Float32Array | null = null;
   private samplingProbability: Float64Array | null = null;
   private latestTstamp: number | null = null;
+  private tstamp: Float64Array | null = null;
   private finished = false;
   private readonly keepSamplingProbability: boolean;
+  private readonly keepTstamp: boolean;
   private readonly shared: boolean;
 
   constructor(options: BuilderOptions = {}) {
     this.cap = Math.max(1, options.initialCapacity ?? 1024);
     this.keepSamplingProbability = options.samplingProbability ?? true;
+    this.keepTstamp = options.tstamp ?? false;
     this.shared = options.shared ?? false;
     this.modelA = this.alloc(Uint16Array, this.cap);
     this.modelB = this.alloc(Uint16Array, this.cap);
@@ -114,6 +124,12 @@ export class TableBuilder {
         if (this.samplingProbability === null) this.samplingProbability = this.alloc(Float64Array, this.cap).fill(NaN);
         this.samplingProbability[i] = row.samplingProbability;
       } else if (this.samplingProbability !== null) this.samplingProbability[i] = NaN;
+    }
+    if (this.keepTstamp) {
+      if (row.tstamp !== null) {
+        if (this.tstamp === null) this.tstamp = this.alloc(Float64Array, this.cap).fill(NaN);
+        this.tstamp[i] = row.tstamp;
+      } else if (this.tstamp !== null) this.tstamp[i] = NaN;
     }
     if (row.tstamp !== null && !(this.latestTstamp !== null && this.latestTstamp >= row.tstamp))
       this.latestTstamp = row.tstamp;
@@ -162,6 +178,7 @@ export class TableBuilder {
       style: this.style?.subarray(0, n * STYLE_WIDTH) ?? null,
       samplingProbability: this.samplingProbability?.subarray(0, n) ?? null,
       latestTstamp: this.latestTstamp,
+      tstamp: this.tstamp?.subarray(0, n) ?? null,
     };
     return { table, droppedCategories };
   }
@@ -216,6 +233,7 @@ export class TableBuilder {
     this.langIdx = lang;
     if (this.style) this.style = g(Float32Array, this.style, cap * STYLE_WIDTH, NaN);
     if (this.samplingProbability) this.samplingProbability = g(Float64Array, this.samplingProbability, cap, NaN);
+    if (this.tstamp) this.tstamp = g(Float64Array, this.tstamp, cap, NaN);
     this.cap = cap;
   }
 }

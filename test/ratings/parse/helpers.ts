@@ -17,6 +17,7 @@ export function snapshot(r: ParseResult) {
     samplingProbability: t.samplingProbability && Array.from(t.samplingProbability),
     ids: r.ids,
     latestTstamp: t.latestTstamp,
+    tstamp: t.tstamp ? Array.from(t.tstamp) : null,
     rows: r.rows,
     skipped: r.skipped,
     excluded: r.excluded,

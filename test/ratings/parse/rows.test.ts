@@ -122,7 +122,7 @@ describe("optional columns appear only when present and back-fill earlier rows",
     const r = parseBattles(
       jsonl([base, { ...base, conv_metadata: meta, sampling_probability: 0.5, id: "x", tstamp: 5 }, base]),
       "jsonl",
-      { initialCapacity: 1, keepIds: true },
+      { initialCapacity: 1, keepIds: true, tstamp: true },
     );
     const t = r.table;
     expect(Array.from(t.style!)).toEqual([
@@ -139,12 +139,31 @@ describe("optional columns appear only when present and back-fill earlier rows",
     expect(Array.from(t.samplingProbability!)).toEqual([NaN, 0.5, NaN]);
     expect(r.ids).toEqual([null, "x", null]);
     expect(t.latestTstamp).toBe(5);
+    expect(Array.from(t.tstamp!)).toEqual([NaN, 5, NaN]);
+  });
+
+  it("per-row tstamp through all three formats (growing from capacity 1) under tstamp: true, not kept by default", () => {
+    const rows = [{ ...base, tstamp: 1712345678.25 }, { ...base, tstamp: 7 }, base, { ...base, tstamp: 1712345679.5 }];
+    const csv =
+      "model_a,model_b,winner,tstamp\na,b,model_a,1712345678.25\na,b,model_a,7\na,b,model_a,\na,b,model_a,1712345679.5\n";
+    for (const [text, format] of [
+      [jsonl(rows), "jsonl"],
+      [JSON.stringify(rows), "json"],
+      [csv, "csv"],
+    ] as const) {
+      const t = parseBattles(text, format, { initialCapacity: 1, tstamp: true }).table;
+      expect(Array.from(t.tstamp!)).toEqual([1712345678.25, 7, NaN, 1712345679.5]);
+      expect(t.latestTstamp).toBe(1712345679.5);
+      const off = parseBattles(text, format).table;
+      expect(off.tstamp).toBeNull();
+      expect(off.latestTstamp).toBe(1712345679.5);
+    }
   });
 
   it("none of them when no row has them", () => {
     const r = parseBattles(jsonl([base, base]), "jsonl");
     const t = r.table;
-    expect([t.style, t.samplingProbability, r.ids, t.latestTstamp]).toEqual([null, null, null, null]);
+    expect([t.style, t.samplingProbability, r.ids, t.latestTstamp, t.tstamp]).toEqual([null, null, null, null, null]);
     expect(t.categories).toEqual([]);
     expect(Array.from(t.categoryBits)).toEqual([0, 0]);
   });
