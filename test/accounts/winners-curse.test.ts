@@ -35,7 +35,10 @@ describe("winnersCurses", () => {
   const variants = Array.from({ length: 8 }, (_, i) => model(`a-${i}`, {}));
   const estimates = new Map<string, PrivateEstimate>([
     ["a-final", { rating: 1120, ci: [1095, 1145] }],
-    ...variants.map((v, i) => [v.id, { rating: 1080 + i * 4, ci: [1055 + i * 4, 1105 + i * 4] }] as const),
+    ...variants.map((v, i): [string, PrivateEstimate] => [
+      v.id,
+      { rating: 1080 + i * 4, ci: [1055 + i * 4, 1105 + i * 4] },
+    ]),
   ]);
 
   it("estimates the best-of-k inflation for a released model of a tested line", () => {
