@@ -115,7 +115,7 @@ describe("IPW under active sampling", () => {
     const pairs: [number, number][] = [];
     for (let i = 0; i < M; i++) for (let j = i + 1; j < M; j++) pairs.push([i, j]);
 
-    // Target: BT fit to expected outcomes with 10,000 votes per pair (fractional wins via two tie-free cells).
+    // Target: BT fit to expected outcomes with 10,000 votes per pair (wins rounded to whole votes).
     const per = 10000;
     const target = emptyTable(pairs.length * per, names);
     let r = 0;
