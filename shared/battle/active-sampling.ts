@@ -8,8 +8,9 @@
 // Σ_ab is on the rating (log-odds) scale, 1/(p̃(1 − p̃)) with p̃ the pair's smoothed win share: by the delta method
 // Var(log-odds estimate) = Σ_ab/n_ab, so the gain is the shrinkage of the pair's own rating-difference interval.
 // The paper's win-rate scale, p̃(1 − p̃), is `scale: "win-rate"`; it starves lopsided pairs, which are the only
-// pairs the top and bottom models have, and needed 7% more votes than uniform to get every model to ±15 points in
-// bench/active-sampling.ts (the logit scale: 2% fewer; with new models joining, both ~46% fewer). Then
+// pairs the top and bottom models have, and needed 4.7% more votes than uniform to get all 16 models to ±15 points
+// in bench/active-sampling.ts (mean of 5 seeds; logit scale: 2.8% fewer; with 4 new models joining 12 established
+// ones, 45% and 47% fewer). Then
 //     p_ab = (1 − ε)·gain_ab / Σ gain + ε / P        (P = number of allowed pairs)
 // so every allowed pair keeps at least ε/P of the traffic: nobody is starved, and the inverse-probability weights
 // 1/p_ab stay below P/ε. Allowed pairs are exactly those the weighted policy (`sampling.ts`) can show: both models

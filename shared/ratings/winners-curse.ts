@@ -23,14 +23,17 @@
 // variants (the provider may have chosen on other evidence, which we cannot see). `shrinkage` is the conditional
 // view, E[y_r − θ_r | these estimates] = (1 − B_r)(y_r − μ̂), B_r = τ̂²/(τ̂² + s_r²), reported beside it. Draws come
 // from xoshiro128** seeded by `${seed}|winners-curse|<part>`, so the result is identical in Workers, Node and
-// tests. Cost: k·rounds·(1 + bootstrapRounds) inner-loop steps, capped by MAX_WORK (~50 ms).
+// tests. Cost: k·rounds·(1 + bootstrapRounds) inner-loop steps, capped by MAX_WORK.
 import { normalQuantile } from "./linalg";
 import { Rng } from "./rng";
 
 export const WINNERS_CURSE_METHOD = "empirical-bayes-parametric-bootstrap";
 
-/** Upper bound on k·rounds·(1 + ciRounds), the inner-loop steps of one call (~50 ms on a Worker). */
-export const MAX_WORK = 20_000_000;
+/**
+ * Upper bound on k·rounds·(1 + bootstrapRounds), the inner-loop steps of one call: ~90 ms in Node on the 2-core
+ * dev box under load (the defaults at k = 20 are 8·10⁶ steps, 73 ms at load average 4.5).
+ */
+export const MAX_WORK = 10_000_000;
 
 export interface VariantEstimate {
   /** Model id or codename. */
@@ -44,7 +47,7 @@ export interface VariantEstimate {
 }
 
 export interface WinnersCurseOptions {
-  /** Simulated families for the point estimate (default 4000). */
+  /** Simulated families for I(τ) (default 2000; at least 200 after the work cap). */
   rounds?: number;
   /** Parametric-bootstrap replicates for the bias correction and `se` (default 200; 0 = plug-in only). */
   bootstrapRounds?: number;
@@ -201,7 +204,7 @@ export class SelectionDraws {
   }
 }
 
-/** Estimate the winner's curse (see the header for the method) of `released`, picked from `variants` (which must include it). */
+/** The winner's curse of `released`, picked from `variants` (which include it); method in the header. */
 export function winnersCurse(
   variants: readonly VariantEstimate[],
   released: string,
@@ -215,11 +218,11 @@ export function winnersCurse(
   const y = Float64Array.from(variants, (v) => v.estimate);
   const seed = opts.seed ?? 0;
   let rounds = Math.max(1, Math.floor(opts.rounds ?? 2000));
-  let ciRounds = k > 1 ? Math.max(0, Math.floor(opts.bootstrapRounds ?? 200)) : 0;
-  // Bounded CPU: k·rounds·(1 + ciRounds) inner-loop steps at most MAX_WORK; rounds are scaled down first.
-  const work = k * rounds * (1 + ciRounds);
-  if (work > MAX_WORK) rounds = Math.max(200, Math.floor(MAX_WORK / (k * (1 + ciRounds))));
-  if (k * rounds * (1 + ciRounds) > MAX_WORK) ciRounds = Math.max(0, Math.floor(MAX_WORK / (k * rounds)) - 1);
+  let boot = k > 1 ? Math.max(0, Math.floor(opts.bootstrapRounds ?? 200)) : 0;
+  // Bounded CPU: k·rounds·(1 + boot) inner-loop steps at most MAX_WORK; rounds are scaled down first.
+  const work = k * rounds * (1 + boot);
+  if (work > MAX_WORK) rounds = Math.max(200, Math.floor(MAX_WORK / (k * (1 + boot))));
+  if (k * rounds * (1 + boot) > MAX_WORK) boot = Math.max(0, Math.floor(MAX_WORK / (k * rounds)) - 1);
   const fit = fitFamily(y, s);
   const tau = Math.sqrt(fit.tau2);
   let best = 0;
@@ -231,24 +234,24 @@ export function winnersCurse(
   const plugin = k > 1 ? draws.inflation(tau, s) : 0;
   let inflation = plugin;
   let se: number | null = null;
-  if (ciRounds > 0) {
+  if (boot > 0) {
     // Parametric bootstrap of the estimator: families from the fitted model, refitted, I(τ̂*) per replicate.
     const rng = Rng.fromKey(`${seed}|winners-curse|bootstrap`);
-    const reps = new Float64Array(ciRounds);
+    const reps = new Float64Array(boot);
     const ys = new Float64Array(k);
     let mean = 0;
-    for (let b = 0; b < ciRounds; b++) {
+    for (let b = 0; b < boot; b++) {
       for (let i = 0; i < k; i++) ys[i] = fit.mean + tau * rng.normal() + (s[i] as number) * rng.normal();
       reps[b] = draws.inflation(Math.sqrt(fitFamily(ys, s).tau2), s);
       mean += reps[b] as number;
     }
-    mean /= ciRounds;
+    mean /= boot;
     // Bootstrap bias correction: I(τ) is convex and decreasing in τ and τ̂² is truncated at 0, so I(τ̂) is biased
     // (upward when the true spread is large, k small); 2·I(τ̂) − mean I(τ̂*) removes the first-order bias.
     inflation = Math.max(0, 2 * plugin - mean);
     let v = 0;
-    for (let b = 0; b < ciRounds; b++) v += ((reps[b] as number) - mean) ** 2;
-    se = Math.sqrt(v / Math.max(1, ciRounds - 1));
+    for (let b = 0; b < boot; b++) v += ((reps[b] as number) - mean) ** 2;
+    se = Math.sqrt(v / Math.max(1, boot - 1));
   }
   return {
     k,
@@ -261,7 +264,7 @@ export function winnersCurse(
     adjusted: (y[ri] as number) - inflation,
     prior: { mean: fit.mean, tau, meanSe },
     rounds: k > 1 ? rounds : 0,
-    bootstrapRounds: ciRounds,
+    bootstrapRounds: boot,
     method: WINNERS_CURSE_METHOD,
   };
 }
