@@ -3,8 +3,9 @@
 // arrive as categories from the parser), and the no_tie view — each with style control when style counts exist.
 // The CLI and the cron worker both call this, so the published JSON and `npm run ratings` agree by construction.
 import { entryMetadata, type ModelsFile } from "./models-file";
+import { adjustedViews, boardFrontier, type AdjustedView, type FrontierPoint } from "./adjusted";
 import type { RowFilter } from "./aggregate";
-import { computeBoard, type BoardMethod, type BoardModel } from "./board";
+import { computeBoard, roundOutput, type BoardMethod, type BoardModel } from "./board";
 import { DEFAULT_RIDGE, MIN_COMPONENT_MODELS } from "./bt";
 import { canonicalizeRows } from "./canonical";
 import type { Pairwise } from "./pairwise";
@@ -68,6 +69,8 @@ export interface BoardJson {
   models: BoardModel[];
   styleControl?: Omit<StyleBoard, "battles"> & { battles: number };
   pairwise: Pairwise;
+  adjusted?: { price?: AdjustedView; size?: AdjustedView };
+  frontier?: FrontierPoint[];
   method: Omit<BoardMethod, "iterations" | "maxRelScore">;
 }
 
@@ -139,6 +142,7 @@ export async function buildLeaderboard(
   const wanted = opts.categories ? opts.categories.filter((c) => all.has(c)) : [...all.keys()];
   let ridgeUsed = false;
   const metadata = new Map((opts.models?.models ?? []).map((m) => [m.id, entryMetadata(m)]));
+  const covariates = new Map((opts.models?.models ?? []).map((m) => [m.id, m]));
   // Raw boards first: their online Elo runs in the rows' (time) order.
   const raw: { name: string; filter: RowFilter; board: ReturnType<typeof computeBoard> }[] = [];
   for (const name of wanted) {
@@ -182,12 +186,17 @@ export async function buildLeaderboard(
       const rounds = opts.bootstrap > 0 && prep.design.length > 0 ? await runStyleRounds(prep, opts.bootstrap) : null;
       json.styleControl = finishStyleBoard(prep, board.raw, rounds, opts.level);
     }
+    // DESIGN section 14: scores adjusted for price and size, and the price–score frontier, from the frozen metadata.
+    const adjusted = covariates.size ? roundedViews(adjustedViews(board.raw, covariates, { level: opts.level })) : {};
+    const frontier = covariates.size ? boardFrontier(board.models, covariates) : [];
     // Key order as in DESIGN section 6.
     categories[name] = {
       battles: json.battles,
       models: json.models,
       ...(json.styleControl ? { styleControl: json.styleControl } : {}),
       pairwise: json.pairwise,
+      ...(adjusted.price || adjusted.size ? { adjusted } : {}),
+      ...(frontier.length ? { frontier } : {}),
       method: json.method,
     };
   }
@@ -222,4 +231,25 @@ export async function buildLeaderboard(
     },
     categories,
   };
+}
+
+/** The adjusted views at the published precision (as the boards' ratings: roundOutput). */
+function roundedViews(v: { price?: AdjustedView; size?: AdjustedView }): { price?: AdjustedView; size?: AdjustedView } {
+  const r = roundOutput;
+  const pair = (x: [number, number]): [number, number] => [r(x[0]), r(x[1])];
+  const one = (a: AdjustedView): AdjustedView => ({
+    covariate: a.covariate,
+    fit: {
+      intercept: r(a.fit.intercept),
+      slope: r(a.fit.slope),
+      ci: a.fit.ci ? { intercept: pair(a.fit.ci.intercept), slope: pair(a.fit.ci.slope) } : null,
+    },
+    models: a.models.map((m) => ({
+      model: m.model,
+      x: Math.round(m.x * 1e4) / 1e4,
+      adjusted: r(m.adjusted),
+      ci: m.ci ? pair(m.ci) : null,
+    })),
+  });
+  return { ...(v.price ? { price: one(v.price) } : {}), ...(v.size ? { size: one(v.size) } : {}) };
 }
