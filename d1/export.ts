@@ -94,6 +94,9 @@ export async function publicModelIds(d: Db): Promise<Set<string>> {
 /** Where a snapshot's frozen model metadata lives in R2, beside its export (`exports/<id>/battles.jsonl`). */
 export const modelsFileKey = (snapshot: string) => `exports/${snapshot}/models.json`;
 
+/** A snapshot's change-over-time comparisons (its JSON's `changes`), small enough for the history route to read. */
+export const changesKey = (snapshot: string) => `exports/${snapshot}/changes.json`;
+
 /** The snapshot named `id`, or the latest one when no id is given; undefined when there is none. */
 export async function snapshotFor(d: Db, id: string | undefined): Promise<SnapshotRow | undefined> {
   return id ? snapshotById(d, id) : latestSnapshot(d);

@@ -182,16 +182,18 @@ async function main(): Promise<void> {
     if (err instanceof UsageError) throw err;
     throw new UsageError(`cannot read ${cli.file}`);
   }
-  const parser = createParser(format, {
-    skipInvalid: cli.skipInvalid,
-    // Probabilities only matter to --ipw; with threads, the table lives in shared memory (no copy per thread).
-    samplingProbability: cli.options.ipw === true,
-    shared: cli.threads > 1,
-  });
   if (cli.models) {
     readable(cli.models);
     cli.options.models = parseModelsFile(readFileSync(cli.models, "utf8"), cli.models);
   }
+  const parser = createParser(format, {
+    skipInvalid: cli.skipInvalid,
+    // Probabilities only matter to --ipw; with threads, the table lives in shared memory (no copy per thread).
+    samplingProbability: cli.options.ipw === true,
+    // Change over time needs each row's tstamp: only when the models file asks for comparisons.
+    tstamp: !!cli.options.models?.comparisons?.length,
+    shared: cli.threads > 1,
+  });
   const sha256 = await streamFileInto(cli.file, parser);
   const parsed = parser.end();
   const boards = availableBoards(parsed.table);

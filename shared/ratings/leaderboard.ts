@@ -4,6 +4,7 @@
 // The CLI and the cron worker both call this, so the published JSON and `npm run ratings` agree by construction.
 import { entryMetadata, type ModelsFile } from "./models-file";
 import { adjustedViews, boardFrontier, type AdjustedView, type FrontierPoint } from "./adjusted";
+import { ratingChanges, type ChangeResult, type RatingChange } from "./change";
 import type { RowFilter } from "./aggregate";
 import { computeBoard, roundOutput, type BoardMethod, type BoardModel } from "./board";
 import { DEFAULT_RIDGE, MIN_COMPONENT_MODELS } from "./bt";
@@ -74,6 +75,9 @@ export interface BoardJson {
   method: Omit<BoardMethod, "iterations" | "maxRelScore">;
 }
 
+/** One comparison of the overall board (DESIGN section 14), at the published precision. */
+export type ChangeJson = Omit<ChangeResult, "models"> & { since: string | null; models: RatingChange[] };
+
 export interface LeaderboardJson {
   schema: typeof LEADERBOARD_SCHEMA;
   snapshot: string;
@@ -81,6 +85,8 @@ export interface LeaderboardJson {
   data: { battles: number; sha256: string; excluded: Record<string, number> };
   method: Record<string, unknown>;
   categories: Record<string, BoardJson>;
+  /** Change over time of the overall board, by comparison name (`previous`, `7d`, `30d`), when computed. */
+  changes?: Record<string, ChangeJson>;
 }
 
 /** Board order in the JSON: overall, then DESIGN's category list, then any other category, then the views. */
@@ -163,6 +169,8 @@ export async function buildLeaderboard(
     ridgeUsed ||= board.method.ridge !== null;
     raw.push({ name, filter, board });
   }
+  // Change over time (before the rows are reordered): the overall board against each comparison's earlier set.
+  const changes = overallChanges(table, all.get("overall"), opts);
   // Then the style-controlled boards, on rows put in canonical order so their bootstrap (which draws rows) does
   // not depend on the input's row order (canonical.ts). The table is reordered in place.
   if (withStyle) canonicalizeRows(table);
@@ -230,6 +238,7 @@ export async function buildLeaderboard(
       minVotes: opts.minVotes,
     },
     categories,
+    ...(changes ? { changes } : {}),
   };
 }
 
@@ -252,4 +261,45 @@ function roundedViews(v: { price?: AdjustedView; size?: AdjustedView }): { price
     })),
   });
   return { ...(v.price ? { price: one(v.price) } : {}), ...(v.size ? { size: one(v.size) } : {}) };
+}
+
+/**
+ * The snapshot's comparisons (models.json `comparisons`) on the overall board. Needs per-row tstamps; a comparison
+ * whose earlier set is empty or the whole board says nothing and is left out.
+ */
+function overallChanges(
+  table: BattleTable,
+  filter: RowFilter | undefined,
+  opts: LeaderboardOptions,
+): Record<string, ChangeJson> | undefined {
+  const comparisons = opts.models?.comparisons;
+  if (!comparisons?.length || !filter || !table.tstamp) return undefined;
+  const out: Record<string, ChangeJson> = {};
+  for (const c of comparisons) {
+    const r = ratingChanges(table, {
+      before: c.before,
+      filter,
+      board: "overall",
+      rounds: opts.bootstrap,
+      seed: opts.seed,
+      level: opts.level,
+    });
+    if (r.battlesBefore === 0 || r.battlesBefore === r.battlesAfter || r.models.length === 0) continue;
+    const x = roundOutput;
+    out[c.name] = {
+      ...r,
+      since: c.snapshot ?? null,
+      models: r.models.map((m) => ({
+        ...m,
+        before: x(m.before),
+        after: x(m.after),
+        delta: x(m.delta),
+        ci: m.ci ? [x(m.ci[0]), x(m.ci[1])] : null,
+        se: Number.isFinite(m.se) ? x(m.se) : m.se,
+        p: x(m.p),
+        pAdjusted: x(m.pAdjusted),
+      })),
+    };
+  }
+  return Object.keys(out).length ? out : undefined;
 }

@@ -20,11 +20,24 @@ export interface ModelsFileEntry {
   knowledgeCutoff: string | null;
 }
 
+/**
+ * A change-over-time comparison the snapshot publishes (DESIGN section 14): the overall board's ratings now vs on
+ * its battles with tstamp < `before` (seconds) — since the previous snapshot, 7 and 30 days ago.
+ */
+export interface Comparison {
+  name: string;
+  before: number;
+  /** The previous snapshot's id, for `previous`. */
+  snapshot?: string;
+}
+
 export interface ModelsFile {
   schema: typeof MODELS_SCHEMA;
   snapshot: string;
   generatedAt: string;
   models: ModelsFileEntry[];
+  /** The comparisons the snapshot computed (absent: none). */
+  comparisons?: Comparison[];
 }
 
 /** The metadata a board entry carries (DESIGN section 14): the known fields only, in this order. */
@@ -49,7 +62,8 @@ export function entryMetadata(e: ModelsFileEntry): EntryMetadata {
 /** The file's canonical text (models by id), so the cron and a re-serialisation agree byte for byte. */
 export function modelsFileText(file: ModelsFile): string {
   const models = [...file.models].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return `${JSON.stringify({ schema: file.schema, snapshot: file.snapshot, generatedAt: file.generatedAt, models })}\n`;
+  const { schema, snapshot, generatedAt, comparisons } = file;
+  return `${JSON.stringify({ schema, snapshot, generatedAt, models, ...(comparisons ? { comparisons } : {}) })}\n`;
 }
 
 export class ModelsFileError extends Error {}
@@ -99,5 +113,24 @@ export function parseModelsFile(text: string, source = "models.json"): ModelsFil
     }
     return out as unknown as ModelsFileEntry;
   });
-  return { schema: MODELS_SCHEMA, snapshot: f.snapshot, generatedAt: f.generatedAt, models };
+  const comparisons = f.comparisons;
+  if (comparisons !== undefined) {
+    const ok =
+      Array.isArray(comparisons) &&
+      comparisons.every(
+        (c) =>
+          !!c &&
+          typeof c.name === "string" &&
+          isNum(c.before) &&
+          (c.snapshot === undefined || typeof c.snapshot === "string"),
+      );
+    if (!ok) throw new ModelsFileError(`${source}: comparisons: expected [{"name","before"[,"snapshot"]}]`);
+  }
+  return {
+    schema: MODELS_SCHEMA,
+    snapshot: f.snapshot,
+    generatedAt: f.generatedAt,
+    models,
+    ...(comparisons ? { comparisons } : {}),
+  };
 }

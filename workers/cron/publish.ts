@@ -28,9 +28,25 @@ import { applyProvisionalMarks, provisionalModels } from "./provisional-marks";
 import { createValueParser } from "../../shared/ratings/parse";
 import { ExportWriter } from "./export-writer";
 import { snapshotId } from "./snapshot-id";
-import { MODELS_SCHEMA, modelsFileText, type ModelsFile, type ModelsFileEntry } from "../../shared/ratings/models-file";
+import {
+  MODELS_SCHEMA,
+  modelsFileText,
+  type Comparison,
+  type ModelsFile,
+  type ModelsFileEntry,
+} from "../../shared/ratings/models-file";
 import { metadataOf, type ModelRecord } from "../../shared/models";
-import { modelsFileKey } from "../../d1/export";
+import { changesKey, modelsFileKey } from "../../d1/export";
+
+/** The change-over-time comparisons of a snapshot at `now`: since the previous snapshot, 7 and 30 days ago. */
+export function comparisonsAt(now: number, previous: { id: string; generatedAt: number } | undefined): Comparison[] {
+  const seconds = (t: number) => Math.floor(t / 1000);
+  return [
+    ...(previous ? [{ name: "previous", before: seconds(previous.generatedAt), snapshot: previous.id }] : []),
+    { name: "7d", before: seconds(now - 7 * 86_400_000) },
+    { name: "30d", before: seconds(now - 30 * 86_400_000) },
+  ];
+}
 
 /** The public models' entries of models.json, by id. */
 export function modelsFileEntries(models: ModelRecord[], publicIds: ReadonlySet<string>): ModelsFileEntry[] {
@@ -80,6 +96,7 @@ export async function publishSnapshot(env: Env, now = Date.now()): Promise<Publi
   const parser = createValueParser({
     initialCapacity: capacity,
     samplingProbability: false, // published boards are unweighted
+    tstamp: true, // change over time (DESIGN section 14): 8 bytes a row
   });
   // D1 allows 1,000 queries per invocation (Workers Paid), shared with the maintenance before this (its dedup pass
   // spends at most 200): at most ~400 pages, however many battles (3M → 7,500 rows, ~5 MB, per page; D1's result
@@ -107,6 +124,7 @@ export async function publishSnapshot(env: Env, now = Date.now()): Promise<Publi
     snapshot: id,
     generatedAt,
     models: modelsFileEntries(models, publicModels),
+    comparisons: comparisonsAt(now, latest),
   };
   const modelsKey = modelsFileKey(id);
   try {
@@ -143,6 +161,11 @@ export async function publishSnapshot(env: Env, now = Date.now()): Promise<Publi
     await env.STORE.put(snapshotKey, JSON.stringify(json), {
       httpMetadata: { contentType: "application/json; charset=utf-8" },
     });
+    if (json.changes) {
+      await env.STORE.put(changesKey(id), JSON.stringify(json.changes), {
+        httpMetadata: { contentType: "application/json; charset=utf-8" },
+      });
+    }
     // Active sampling's inputs (DESIGN section 14): every pair's battles and its variance at these ratings.
     const overall = json.categories.overall?.models ?? [];
     const counts: PairCountsFile = {
@@ -172,7 +195,7 @@ export async function publishSnapshot(env: Env, now = Date.now()): Promise<Publi
     await d.batch(statements as [(typeof statements)[number], ...typeof statements]);
   } catch (err) {
     // No index row points at them: remove what this run wrote, so a retry does not leave orphans behind.
-    await env.STORE.delete([written.key, snapshotKey, modelsKey]).catch(() => {});
+    await env.STORE.delete([written.key, snapshotKey, modelsKey, changesKey(id)]).catch(() => {});
     throw err;
   }
   return { id, battles: written.lines, sha256: written.sha256 };

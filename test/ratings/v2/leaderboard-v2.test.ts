@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { buildLeaderboard } from "../../../shared/ratings/leaderboard";
 import { MODELS_SCHEMA, parseModelsFile, modelsFileText, type ModelsFile } from "../../../shared/ratings/models-file";
 import { Rng } from "../../../shared/ratings/rng";
-import { modelNames, simulateTable } from "./sim";
+import { modelNames, segmentStart, simulateTable } from "./sim";
 
 const N = 6;
 const truth = [1150, 1100, 1060, 1000, 950, 900];
@@ -37,7 +37,7 @@ describe("leaderboard v2 boards", async () => {
   const overall = json.categories.overall!;
 
   it("carries the metadata on entries and the adjusted views and frontier on the board", () => {
-    const top = overall.models.find((m) => m.model === names[0]) as Record<string, unknown>;
+    const top = overall.models.find((m) => m.model === names[0]) as unknown as Record<string, unknown>;
     expect(top).toMatchObject({ parameters: 10, openWeights: true, pricing: { input: 1, output: 20 } });
     expect(top).not.toHaveProperty("activeParameters"); // unknown: left out
     expect(Object.keys(overall)).toEqual(["battles", "models", "pairwise", "adjusted", "frontier", "method"]);
@@ -66,8 +66,12 @@ describe("leaderboard v2 boards", async () => {
   it("changes nothing else, and nothing at all without metadata", () => {
     expect(plain.categories.overall).not.toHaveProperty("adjusted");
     expect(plain.categories.overall).not.toHaveProperty("frontier");
-    const strip = (m: Record<string, unknown>) =>
-      Object.fromEntries(Object.entries(m).filter(([k]) => ["model", "rating", "ci", "votes", "rank"].includes(k)));
+    const strip = (m: object) =>
+      Object.fromEntries(
+        Object.entries(m as Record<string, unknown>).filter(([k]) =>
+          ["model", "rating", "ci", "votes", "rank"].includes(k),
+        ),
+      );
     expect(overall.models.map(strip)).toEqual(plain.categories.overall!.models.map(strip));
     expect(overall.pairwise).toEqual(plain.categories.overall!.pairwise);
   });
@@ -81,5 +85,35 @@ describe("leaderboard v2 boards", async () => {
     expect(() =>
       parseModelsFile(JSON.stringify({ ...models, models: [{ ...models.models[0], parameters: -1 }] })),
     ).toThrow(/models\[0\]\.parameters/);
+  });
+
+  it("publishes change over time for the comparisons models.json names, with a planted drop flagged", async () => {
+    const later = [...truth];
+    later[0] = truth[0]! - 120;
+    const t = simulateTable(
+      N,
+      [
+        { truth, battles: 6000 },
+        { truth: later, battles: 6000 },
+      ],
+      new Rng(3),
+    );
+    const file = { ...models, comparisons: [{ name: "previous", before: segmentStart(1), snapshot: "prev-id" }] };
+    const out = await buildLeaderboard(t, { models: file, bootstrap: 60 }, meta);
+    const prev = out.changes!.previous!;
+    expect(prev).toMatchObject({ since: "prev-id", battlesBefore: 6000, battlesAfter: 12000, correction: "holm" });
+    const dropped = prev.models.find((m) => m.model === names[0])!;
+    expect(dropped.delta).toBeLessThan(0);
+    expect(dropped.significant).toBe(true);
+    // The largest drop first (the others move up a little: ratings are centred on each set).
+    expect(prev.models[0]!.model).toBe(names[0]);
+    for (const m of prev.models.slice(1)) expect(m.delta).toBeGreaterThan(dropped.delta / 2);
+    // A comparison whose earlier set is empty says nothing; no comparisons, no `changes`.
+    const none = await buildLeaderboard(
+      t,
+      { models: { ...models, comparisons: [{ name: "30d", before: 0 }] }, bootstrap: 10 },
+      meta,
+    );
+    expect(none).not.toHaveProperty("changes");
   });
 });

@@ -1,7 +1,9 @@
 // The published leaderboard (DESIGN sections 4 and 6): the latest snapshot from R2 with ETag/304 and caching, and a
 // model's history from the D1 index. The export each snapshot rated is served by routes/export.ts.
 import { createRoute, z } from "@hono/zod-openapi";
+import { changesKey } from "../../../d1/export";
 import { db, latestSnapshot, modelHistory } from "../../../d1/queries";
+import type { ChangeJson } from "../../../shared/ratings/leaderboard";
 import { ApiError } from "../../../shared/core/errors";
 import type { App } from "../env";
 import { servePublished } from "../published";
@@ -42,6 +44,24 @@ const HistoryPoint = z
       description:
         "Only on points whose rating the data could not pin down (outside the board's main strongly connected component)",
     }),
+    changes: z
+      .record(
+        z.string(),
+        z.object({
+          since: z.string().nullable().openapi({ description: "`previous`: the previous snapshot's id" }),
+          before: z.number().openapi({ description: "The earlier set: battles with tstamp < before (seconds)" }),
+          delta: z.number(),
+          ci: z.tuple([z.number(), z.number()]).nullable(),
+          pAdjusted: z.number(),
+          significant: z.boolean(),
+        }),
+      )
+      .optional()
+      .openapi({
+        description:
+          "On the latest point of the overall board only: the change since the previous snapshot, 7 and 30 days " +
+          "ago (paired bootstrap, Holm-corrected over all models; DESIGN section 14)",
+      }),
   })
   .openapi("HistoryPoint");
 
@@ -56,6 +76,28 @@ const history = createRoute({
   },
 });
 
+/** One model's entries of a snapshot's `changes` (exports/<id>/changes.json, written by the cron), or null. */
+async function modelChanges(store: R2Bucket, snapshot: string, model: string) {
+  const object = await store.get(changesKey(snapshot));
+  if (!object) return null;
+  const all = (await object.json()) as Record<string, ChangeJson>;
+  const out: NonNullable<z.infer<typeof HistoryPoint>["changes"]> = {};
+  for (const [name, c] of Object.entries(all)) {
+    const m = c.models.find((x) => x.model === model);
+    if (m) {
+      out[name] = {
+        since: c.since,
+        before: c.before,
+        delta: m.delta,
+        ci: m.ci,
+        pAdjusted: m.pAdjusted,
+        significant: m.significant,
+      };
+    }
+  }
+  return Object.keys(out).length ? out : null;
+}
+
 export function registerLeaderboardRoutes(app: App) {
   app.openapi(leaderboard, async (c) => {
     const snap = await latestSnapshot(db(c.env.DB));
@@ -65,20 +107,25 @@ export function registerLeaderboardRoutes(app: App) {
 
   app.openapi(history, async (c) => {
     const q = c.req.valid("query");
-    const rows = await modelHistory(db(c.env.DB), q.model, q.category, q.style === "true");
-    return c.json(
-      // One point per snapshot the model was rated in; a snapshot it was absent from has no row, so no point.
-      rows
-        .filter((r) => Number.isFinite(r.rating))
-        .map((r) => ({
-          generatedAt: new Date(r.generatedAt).toISOString(),
-          rating: r.rating,
-          ci: r.ciLow === null || r.ciHigh === null ? null : ([r.ciLow, r.ciHigh] as [number, number]),
-          rank: r.rank,
-          votes: r.votes,
-          ...(r.provisional ? { provisional: true as const } : {}),
-        })),
-      200,
-    );
+    const d = db(c.env.DB);
+    const rows = await modelHistory(d, q.model, q.category, q.style === "true");
+    // One point per snapshot the model was rated in; a snapshot it was absent from has no row, so no point.
+    const points: z.infer<typeof HistoryPoint>[] = rows
+      .filter((r) => Number.isFinite(r.rating))
+      .map((r) => ({
+        generatedAt: new Date(r.generatedAt).toISOString(),
+        rating: r.rating,
+        ci: r.ciLow === null || r.ciHigh === null ? null : ([r.ciLow, r.ciHigh] as [number, number]),
+        rank: r.rank,
+        votes: r.votes,
+        ...(r.provisional ? { provisional: true as const } : {}),
+      }));
+    const last = points.at(-1);
+    const snap = last && q.category === "overall" && q.style === "false" ? await latestSnapshot(d) : undefined;
+    if (last && snap && new Date(snap.generatedAt).toISOString() === last.generatedAt) {
+      const changes = await modelChanges(c.env.STORE, snap.id, q.model);
+      if (changes) last.changes = changes;
+    }
+    return c.json(points, 200);
   });
 }
