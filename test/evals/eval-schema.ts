@@ -1,5 +1,5 @@
 // A zod mirror of shared/ratings/eval.schema.json (arena-eval/v1) for the Workers-runtime tests, where ajv cannot
-// run (its code generation needs eval). test/evals/eval-schema.node.test.ts checks the mirror against the JSON Schema.
+// run (its code generation needs eval). test/cli/evals-result.test.ts checks the mirror against the JSON Schema.
 import { z } from "zod";
 
 const interval = z.tuple([z.number(), z.number()]).nullable();
