@@ -117,6 +117,8 @@ interface Ctx {
 
 export async function handleEvalMessages(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const valid = await validMessages(batch, env, EvalMessage, "eval");
+  // One line per delivery: bench/evals.mjs sums `messages` to count what the queue carried.
+  log.info("eval.batch", { messages: batch.messages.length, valid: valid.length });
   const s = settings(env);
   const ctx: Ctx = {
     env,
