@@ -140,3 +140,17 @@ function changes(result: unknown): number {
   const meta = (result as { meta?: { changes?: number } } | undefined)?.meta;
   return typeof meta?.changes === "number" ? meta.changes : 0;
 }
+
+/** A job's answers by outcome (the early stop of a job whose model answers nothing). */
+export async function answerCounts(d: Db, jobId: string): Promise<{ done: number; failed: number }> {
+  const t = schema.evalItems;
+  const rows = await d
+    .select({ status: t.status, n: sql<number>`count(*)` })
+    .from(t)
+    .where(and(eq(t.jobId, jobId), eq(t.kind, "answer")))
+    .groupBy(t.status);
+  return {
+    done: rows.find((r) => r.status === "done")?.n ?? 0,
+    failed: rows.find((r) => r.status === "failed")?.n ?? 0,
+  };
+}

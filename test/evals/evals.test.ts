@@ -277,6 +277,44 @@ describe("evaluation jobs", () => {
     expect(job.reason).toMatch(/failed to answer all 2 questions/);
     expect(job.progress).toEqual({ done: 0, total: 6, failed: 6 });
     expect(job.result).toBeNull();
+    // A longer job stops as soon as 5 answers failed with none answered; its remaining messages do nothing.
+    const longer = await read(startJob(a.apiKey, { model: "ev-down", suite: "mt-bench", limit: 12 }), R.created);
+    const stopped = await waitJob(a.apiKey, longer.id);
+    expect(stopped.status).toBe("failed");
+    expect(stopped.reason).toMatch(/failed to answer (its first|all) \d+ questions: model error/);
+    expect(stopped.progress.done).toBe(0);
+  });
+});
+
+describe("items that keep failing for other reasons", () => {
+  it("are stored failed before the queue gives up, so the job still ends", async () => {
+    const id = crypto.randomUUID();
+    const now = Date.now();
+    await env.DB.prepare(
+      "INSERT INTO eval_jobs (id, owner, model, suite, judge, baseline, questions, total, status, created_at, updated_at) VALUES (?, ?, 'ev-gone', 'mt-bench', 'demo', NULL, 1, 3, 'queued', ?, ?)",
+    )
+      .bind(id, a.id, now, now)
+      .run();
+    // A judgment whose answer is not there (it throws) on a late delivery: stored failed with the reason.
+    const batch = createMessageBatch(EVALS_QUEUE, [
+      {
+        id: `ev${++seq}`,
+        timestamp: new Date(),
+        attempts: 6,
+        body: { v: 1, type: "judgment", jobId: id, questionId: "81", slot: 1 },
+      },
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch as MessageBatch<unknown>, env);
+    expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(1);
+    // The answer of a model that no longer exists fails at once; its other judgment follows; the job ends.
+    await deliver([{ v: 1, type: "answer", jobId: id, questionId: "81" }]);
+    const job = await waitJob(a.apiKey, id);
+    expect(job.status).toBe("failed");
+    expect(job.reason).toMatch(/the model no longer exists/);
+    expect(job.progress).toEqual({ done: 0, total: 3, failed: 3 });
+    const rows = await items(id);
+    expect(rows.find((r) => r.kind === "judgment" && r.slot === 1)?.detail).toMatch(/^internal: .*before its answer/);
   });
 });
 

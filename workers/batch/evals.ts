@@ -19,6 +19,7 @@
 // its failures feed the circuit breaker like any call (reportModelHealth).
 import { ownedModelApiKey } from "../../d1/providers";
 import {
+  answerCounts,
   evalItemsOf,
   evalProgress,
   finishEvalJob,
@@ -51,6 +52,10 @@ import { effectiveParams, providerFor, ProviderError, type ChatMessage } from ".
 import { validMessages } from "./poison";
 
 const CALL_TIMEOUT_MS = 120_000;
+/** Deliveries beyond EVAL_MAX_ATTEMPTS an item gets for a non-provider error before it is stored failed. */
+const INTERNAL_GRACE = 3;
+/** Answers that fail, with none answered, before the job is ended at once (a model that is down). */
+const EARLY_FAIL_ANSWERS = 5;
 const JUDGE_MAX_TOKENS = 2048;
 
 interface EvalSettings {
@@ -133,6 +138,21 @@ export async function handleEvalMessages(batch: MessageBatch<unknown>, env: Env)
         await handleEvalMessage(ctx, body, msg.attempts);
         msg.ack();
       } catch (err) {
+        // An item that keeps failing for another reason (its stored answer text is gone, a bug) is stored failed
+        // before the queue's own retries run out, so its job still ends.
+        if (
+          !(err instanceof RetryLater) &&
+          body.type !== "finalize" &&
+          msg.attempts >= s.maxAttempts + INTERNAL_GRACE
+        ) {
+          try {
+            await giveUp(ctx, body, `internal: ${errorText(err).slice(0, 200)}`);
+            msg.ack();
+            return;
+          } catch (inner) {
+            log.error("eval.give_up_failed", { job: body.jobId, err: errorText(inner) });
+          }
+        }
         const delaySeconds =
           err instanceof RetryLater ? err.delaySeconds : evalRetryDelay(s.retrySeconds, msg.attempts);
         log.error("eval.retry", { type: body.type, job: body.jobId, attempts: msg.attempts, err: errorText(err) });
@@ -286,6 +306,7 @@ async function answer(
         })),
       ];
       await insertEvalItems(ctx.d, rows);
+      await failEarly(ctx, job, failure);
       return maybeFinalize(ctx, job);
     }
   } else if (existing.status === "failed") return maybeFinalize(ctx, job);
@@ -434,6 +455,50 @@ async function judgment(
     { texts, prompt: request.prompt, promptVersion: request.promptVersion },
   );
   return maybeFinalize(ctx, job);
+}
+
+/**
+ * A model that has failed EARLY_FAIL_ANSWERS answers (each after its retries) and answered none is taken as down:
+ * the job ends `failed` at once, and its remaining messages find it ended and do nothing.
+ */
+async function failEarly(ctx: Ctx, job: EvalJobRow, failure: string | null): Promise<void> {
+  const c = await answerCounts(ctx.d, job.id);
+  if (c.done > 0 || c.failed < Math.min(EARLY_FAIL_ANSWERS, job.questions)) return;
+  const reason = `the model failed to answer ${c.failed === job.questions ? "all" : "its first"} ${c.failed} questions: ${failure ?? "no answer"}`;
+  if (await finishEvalJob(ctx.d, job.id, { status: "failed", reason, result: null }, Date.now()))
+    log.info("eval.finished", { job: job.id, status: "failed", answered: 0, early: true });
+}
+
+/** Stores an item as failed without its work (see INTERNAL_GRACE), then checks the job's completion. */
+async function giveUp(ctx: Ctx, m: EvalMessage, detail: string): Promise<void> {
+  if (m.type === "finalize") return;
+  const job = await getEvalJob(ctx.d, m.jobId);
+  const suite = job ? loadSuite(job.suite) : null;
+  const question = suite?.questions.find((q) => q.id === m.questionId);
+  if (!job || !suite || !question) return;
+  const now = Date.now();
+  const failed = (kind: "answer" | "judgment", slot: number, why: string): EvalItemInsert => ({
+    jobId: job.id,
+    kind,
+    questionId: question.id,
+    slot,
+    status: "failed",
+    value: null,
+    style: null,
+    textKey: null,
+    attempts: 0,
+    detail: why,
+    createdAt: now,
+  });
+  const rows =
+    m.type === "answer"
+      ? [
+          failed("answer", 0, detail),
+          ...judgmentSlots(suite, question).map((slot) => failed("judgment", slot, "no_answer")),
+        ]
+      : [failed("judgment", m.slot, detail)];
+  await insertEvalItems(ctx.d, rows);
+  await maybeFinalize(ctx, job);
 }
 
 const toJobItem = (r: EvalItemRow): JobItem => ({
