@@ -97,9 +97,18 @@ try {
   if (created.status !== 202) throw new Error(`POST /api/admin/evals: ${created.status} ${await created.text()}`);
   const { id } = await created.json();
   let job;
+  let resets = 0;
   let peakLoad = "";
   for (;;) {
-    job = await (await fetch(`${arena.url}/api/admin/evals/${id}`, { headers: admin })).json();
+    try {
+      job = await (await fetch(`${arena.url}/api/admin/evals/${id}`, { headers: admin })).json();
+    } catch (err) {
+      // wrangler dev under load sometimes resets a connection: count it, and ask again.
+      resets++;
+      if (resets > 20) throw err;
+      await sleep(1000);
+      continue;
+    }
     if (job.status === "done" || job.status === "failed") break;
     if (Date.now() - started > TIMEOUT_MS) throw new Error(`timed out: ${JSON.stringify(job.progress)}`);
     if (!peakLoad || Math.random() < 0.1) peakLoad = uptime();
@@ -133,12 +142,16 @@ try {
         calls: { model: model.requests.length, judge: judge.calls() },
         score: me ? { score: me.score, ci: me.ci, styleControlled: me.styleControlled } : null,
         publishedStatus: published.status,
+        pollResets: resets,
         load: { before: loadBefore, during: peakLoad, after: uptime() },
       },
       null,
       2,
     ),
   );
+} catch (err) {
+  console.error(arena.output().slice(-6000));
+  throw err;
 } finally {
   await arena.stop();
   await model.close();

@@ -112,15 +112,26 @@ export function scoreJobs(
   let result: EvalResult;
   if (suite.kind === "pairwise") {
     const base = baseline ?? suite.baseline ?? "baseline";
-    result = scorePairwise(pairwise, {
-      suite: suite.suite,
-      judge,
-      baseline: base,
-      style: (model, questionId) =>
-        model === base
-          ? (opts.baselineStyle?.(questionId) ?? null)
-          : (styles.get(`${model}\u0000${questionId}`) ?? null),
-    });
+    const score = (withStyle: boolean) =>
+      scorePairwise(pairwise, {
+        suite: suite.suite,
+        judge,
+        baseline: base,
+        style: withStyle
+          ? (model, questionId) =>
+              model === base
+                ? (opts.baselineStyle?.(questionId) ?? null)
+                : (styles.get(`${model}\u0000${questionId}`) ?? null)
+          : undefined,
+      });
+    try {
+      result = score(true);
+    } catch (err) {
+      // The style-control fit can fail to converge (e.g. answers of one model that all look alike): the job keeps
+      // its plain Arena-Hard score, with `styleControlled: null`, rather than never finishing.
+      if (!/style control/.test(String(err))) throw err;
+      result = score(false);
+    }
   } else {
     result = scoreSingle(grades, { suite: suite.suite, judge });
     // A model none of whose answers came back has no grade rows: list it anyway, with nothing.

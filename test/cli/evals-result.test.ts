@@ -7,7 +7,8 @@ import path from "node:path";
 import Ajv2020 from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { demoGrade, demoGradeJudgment, demoPairwiseJudgment } from "../../shared/judge/demo-judge";
-import { jobQuestions, jobTotal, judgmentSlots, scoreJobs, type JobItem } from "../../shared/judge/job";
+import { answerStyle, jobQuestions, jobTotal, judgmentSlots, scoreJobs, type JobItem } from "../../shared/judge/job";
+import type { StyleVector } from "../../shared/ratings/judge";
 import { loadSuite } from "../../shared/judge/suites";
 import { parseGrade, parsePairwiseVerdict } from "../../shared/judge/verdict";
 import { EvalResultSchema } from "../evals/eval-schema";
@@ -88,6 +89,35 @@ describe("evaluation results", () => {
     expect(result.models.find((m) => m.model === "gpt-4-0314")).toMatchObject({ baseline: true, score: 50 });
     expect(result.models.find((m) => m.model === "m-long")).toMatchObject({ answers: 20, judgments: 40, failed: 0 });
     expect(result.models.find((m) => m.model === "m-long")!.styleControlled).not.toBeNull();
+  });
+
+  it("keeps the plain score when the style-control fit does not converge (answers that all look alike)", async () => {
+    const suite = loadSuite("arena-hard-v0.1")!;
+    const styles = new Map<string, StyleVector>();
+    for (const q of suite.questions) styles.set(q.id, await answerStyle(q.baselineAnswers!));
+    const labels = ["A>>B", "A>B", "A=B", "B>A", "B>>A"];
+    let k = 0;
+    const items: JobItem[] = suite.questions.flatMap((q): JobItem[] => [
+      { kind: "answer", questionId: q.id, slot: 0, status: "done", value: null, style: [60, 0, 5, 0] },
+      ...[1, 2].map((slot): JobItem => ({
+        kind: "judgment",
+        questionId: q.id,
+        slot,
+        status: "done",
+        value: labels[(k++ * 7) % 5]!,
+        style: null,
+      })),
+    ]);
+    const result = scoreJobs([{ model: "m", items }], {
+      suite,
+      judge: "demo",
+      baseline: "gpt-4-0314",
+      baselineStyle: (q) => styles.get(q) ?? null,
+    });
+    expect(validate(result)).toEqual([]);
+    const m = result.models.find((x) => x.model === "m")!;
+    expect(m.score).not.toBeNull();
+    expect(m.styleControlled).toBeNull();
   });
 
   it("the zod mirror refuses what the JSON Schema refuses", () => {

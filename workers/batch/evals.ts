@@ -138,13 +138,9 @@ export async function handleEvalMessages(batch: MessageBatch<unknown>, env: Env)
         await handleEvalMessage(ctx, body, msg.attempts);
         msg.ack();
       } catch (err) {
-        // An item that keeps failing for another reason (its stored answer text is gone, a bug) is stored failed
-        // before the queue's own retries run out, so its job still ends.
-        if (
-          !(err instanceof RetryLater) &&
-          body.type !== "finalize" &&
-          msg.attempts >= s.maxAttempts + INTERNAL_GRACE
-        ) {
+        // An item that keeps failing for another reason (its stored answer text is gone, a bug) is stored failed,
+        // and a scoring that keeps failing ends its job failed, before the queue's own retries run out: a job ends.
+        if (!(err instanceof RetryLater) && msg.attempts >= s.maxAttempts + INTERNAL_GRACE) {
           try {
             await giveUp(ctx, body, `internal: ${errorText(err).slice(0, 200)}`);
             msg.ack();
@@ -471,7 +467,16 @@ async function failEarly(ctx: Ctx, job: EvalJobRow, failure: string | null): Pro
 
 /** Stores an item as failed without its work (see INTERNAL_GRACE), then checks the job's completion. */
 async function giveUp(ctx: Ctx, m: EvalMessage, detail: string): Promise<void> {
-  if (m.type === "finalize") return;
+  if (m.type === "finalize") {
+    // Scoring that keeps failing ends the job with its reason rather than leaving it running.
+    await finishEvalJob(
+      ctx.d,
+      m.jobId,
+      { status: "failed", reason: `scoring failed: ${detail}`, result: null },
+      Date.now(),
+    );
+    return;
+  }
   const job = await getEvalJob(ctx.d, m.jobId);
   const suite = job ? loadSuite(job.suite) : null;
   const question = suite?.questions.find((q) => q.id === m.questionId);
