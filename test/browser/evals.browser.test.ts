@@ -104,9 +104,8 @@ describe("/evals", () => {
     await expect
       .poll(() => page.locator(`${tid("evals-suite")}[data-suite="mt-bench"] ${tid("evals-quality")}`).count())
       .toBe(1);
-    const onBoard = ((await (await fetch(`${base}/leaderboard.json`)).json()) as any).categories.overall.models.some(
-      (m: { model: string }) => m.model === "demo-pebble",
-    );
+    const published = (await (await fetch(`${base}/evals/mt-bench.json`)).json()) as { arena: { model: string }[] };
+    const onBoard = published.arena.some((m) => m.model === "demo-pebble");
     if (onBoard)
       await expect
         .poll(() => page.locator(`${tid("evals-suite")}[data-suite="mt-bench"] ${tid("evals-plot")}`).count())

@@ -29,6 +29,8 @@ interface EvalResult {
   judge: string;
   baseline: string | null;
   models: EvalModel[];
+  /** Publications: the arena (human) ratings of the models in both, from the board `quality` used. */
+  arena?: { model: string; rating: number }[];
   quality: {
     against: string;
     models?: number;
@@ -123,19 +125,8 @@ function qualityLine(result: EvalResult): HTMLElement {
   );
 }
 
-async function arenaRatings(): Promise<Map<string, number>> {
-  try {
-    const board = await getJson<{ categories?: { overall?: { models?: { model: string; rating: number }[] } } }>(
-      "/leaderboard.json",
-    );
-    return new Map((board.categories?.overall?.models ?? []).map((m) => [m.model, m.rating]));
-  } catch {
-    return new Map();
-  }
-}
-
 async function renderPublished(box: HTMLElement): Promise<void> {
-  const [suites, arena] = await Promise.all([getJson<SuiteInfo[]>("/api/evals"), arenaRatings()]);
+  const suites = await getJson<SuiteInfo[]>("/api/evals");
   box.replaceChildren();
   for (const s of suites) {
     const section = h(
@@ -154,6 +145,8 @@ async function renderPublished(box: HTMLElement): Promise<void> {
       continue;
     }
     const result = await getJson<EvalResult>(s.published.url);
+    // The publication carries the human ratings its quality block compared with (`arena`).
+    const arena = new Map((result.arena ?? []).map((r) => [r.model, r.rating]));
     section.append(
       h(
         "p",

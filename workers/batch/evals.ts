@@ -600,8 +600,12 @@ async function publishSuite(ctx: Ctx, suite: Suite, judge: string): Promise<void
   const withItems = await Promise.all(
     jobs.map(async (j) => ({ model: j.model, items: (await evalItemsOf(ctx.d, j.id)).map(toJobItem) })),
   );
-  const result = scoreJobs(withItems, await scoreOptions(ctx, suite, judge, jobs[0]!.baseline));
-  const body = JSON.stringify({ ...result, jobs: jobs.map((j) => ({ id: j.id, model: j.model })) });
+  const opts = await scoreOptions(ctx, suite, judge, jobs[0]!.baseline);
+  const result = scoreJobs(withItems, opts);
+  // The human ratings the quality block used, for the models in both (the /evals plot draws from them).
+  const inResult = new Set(result.models.map((m) => m.model));
+  const arena = (opts.human?.ratings ?? []).filter((r) => inResult.has(r.model));
+  const body = JSON.stringify({ ...result, jobs: jobs.map((j) => ({ id: j.id, model: j.model })), arena });
   const etag = (await sha256Hex(body)).slice(0, 32);
   const key = evalPublishedKey(suite.suite, etag);
   await ctx.env.STORE.put(key, body, { httpMetadata: { contentType: "application/json" } });
