@@ -37,6 +37,8 @@ export default defineConfig(async () => ({
           VENDOR_TEST_KEY: "sk-vendor-secret-123",
           PROVIDER_CONNECT_TIMEOUT_MS: "300",
           PROVIDER_IDLE_TIMEOUT_MS: "300",
+          // Evaluations retry a failed call at once (no backoff wait) in tests.
+          EVAL_RETRY_SECONDS: "0",
         },
         // Lowered per-IP limits so test/battles/rate-limit.test.ts can cross them quickly.
         ratelimits: {
@@ -49,6 +51,7 @@ export default defineConfig(async () => ({
           "arena-votes": { maxBatchTimeout: 0.05 },
           "arena-votes-dlq": { maxBatchTimeout: 0.05 },
           "arena-redteam": { maxBatchTimeout: 0.05 },
+          "arena-evals": { maxBatchTimeout: 0.05 },
         },
       },
     }),

@@ -447,3 +447,68 @@ export const samplingPolicy = sqliteTable("sampling_policy", {
   floor: real("floor").notNull(),
   updatedAt: integer("updated_at").notNull(),
 });
+
+/**
+ * LLM-judge evaluation jobs (DESIGN section 13, docs/judge.md "Service"). `owner` is a provider id, or null for the
+ * operator's jobs (the published ones). `total` is fixed at creation: every answer and judgment the job will store.
+ */
+export const evalJobs = sqliteTable(
+  "eval_jobs",
+  {
+    id: text("id").primaryKey(),
+    owner: text("owner"),
+    model: text("model").notNull(),
+    suite: text("suite").notNull(),
+    /** "demo" (the built-in deterministic judge) or a model id of the pool. */
+    judge: text("judge").notNull(),
+    /** Pairwise suites: the baseline whose shipped answers are compared; null for single grading. */
+    baseline: text("baseline"),
+    /** The first `questions` questions of the suite (the request's `limit`, or all). */
+    questions: integer("questions").notNull(),
+    total: integer("total").notNull(),
+    status: text("status", { enum: ["queued", "running", "done", "failed"] })
+      .notNull()
+      .default("queued"),
+    reason: text("reason"),
+    /** The arena-eval/v1 result of this job alone, JSON. */
+    result: text("result"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    finishedAt: integer("finished_at"),
+  },
+  (t) => [index("eval_jobs_owner_idx").on(t.owner, t.createdAt), index("eval_jobs_suite_idx").on(t.suite, t.status)],
+);
+
+/**
+ * One stored result of a job: an answer (`kind` "answer", slot 0) or a judgment (`kind` "judgment", slot = the
+ * pairwise game 1–2 or the graded turn 1–n). The primary key makes every write idempotent: a redelivered message
+ * finds its row and does nothing. Texts live in R2 under `text_key`; `value` is the verdict label or the grade.
+ */
+export const evalItems = sqliteTable(
+  "eval_items",
+  {
+    jobId: text("job_id").notNull(),
+    kind: text("kind", { enum: ["answer", "judgment"] }).notNull(),
+    questionId: text("question_id").notNull(),
+    slot: integer("slot").notNull(),
+    status: text("status", { enum: ["done", "failed"] }).notNull(),
+    value: text("value"),
+    /** Answers: style counts [tokens, headers, list items, bold] as JSON, for the style-controlled score. */
+    style: text("style"),
+    textKey: text("text_key"),
+    attempts: integer("attempts").notNull(),
+    detail: text("detail"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.kind, t.questionId, t.slot] })],
+);
+
+/** The published result of each suite (`/evals/<suite>.json`): its R2 key and ETag, replaced on each publication. */
+export const evalPublished = sqliteTable("eval_published", {
+  suite: text("suite").primaryKey(),
+  etag: text("etag").notNull(),
+  key: text("key").notNull(),
+  judge: text("judge").notNull(),
+  models: integer("models").notNull(),
+  publishedAt: integer("published_at").notNull(),
+});

@@ -11,4 +11,8 @@ export const LABELS_QUEUE = "arena-labels";
 /** Finished Red Team games (queues/games.ts), produced by the GameRoom DO's outbox. */
 export const REDTEAM_QUEUE = "arena-redteam";
 
-export type QueueName = typeof VOTES_QUEUE | typeof VOTES_DLQ | typeof LABELS_QUEUE | typeof REDTEAM_QUEUE;
+/** LLM-judge evaluation work (queues/evals.ts): one answer, one judgment or one job's scoring per message. */
+export const EVALS_QUEUE = "arena-evals";
+
+export type QueueName =
+  typeof VOTES_QUEUE | typeof VOTES_DLQ | typeof LABELS_QUEUE | typeof REDTEAM_QUEUE | typeof EVALS_QUEUE;

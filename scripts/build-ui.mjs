@@ -68,6 +68,15 @@ export const PAGES = {
     main: "ui/pages/loading.main.html",
     loading: "Loading the Red Team Arena…",
   },
+  evals: {
+    file: "evals.html",
+    entry: "ui/pages/evals.ts",
+    title: "Evaluations · Arena",
+    description:
+      "Automatic LLM-judge evaluations (Arena-Hard, MT-Bench): published suite results, judge score against the human leaderboard, and provider jobs.",
+    main: "ui/pages/loading.main.html",
+    loading: "Loading the evaluations…",
+  },
   about: {
     file: "about.html",
     entry: "ui/pages/about.ts",

@@ -67,6 +67,12 @@ describe("OpenAPI document", () => {
         "GET /v1/routers",
         "GET /v1/routers/{router}/calibrate",
         "GET /api/leaderboard/prompt",
+        "POST /v1/provider/evals",
+        "GET /v1/provider/evals/{id}",
+        "POST /api/admin/evals",
+        "GET /api/admin/evals/{id}",
+        "GET /evals/{file}",
+        "GET /api/evals",
       ].sort(),
     );
     // Every operator and provider route declares its bearer scheme; public routes declare none.

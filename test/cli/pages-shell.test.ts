@@ -1,4 +1,4 @@
-// The six pages are generated from one shell (ui/shell.html) by scripts/build-ui.mjs, wrangler's `[build]` command.
+// The seven pages are generated from one shell (ui/shell.html) by scripts/build-ui.mjs, wrangler's `[build]` command.
 // Built here into a throw-away folder: every page has the same head, header and footer, its own title, description
 // and script, exactly one nav link marked aria-current (its own), and its <main>; and the running arena (started by
 // `npm start`, so by wrangler's build) serves exactly these files.
@@ -60,6 +60,16 @@ const EXPECTED = [
     body: "Loading the Red Team Arena…",
   },
   {
+    file: "evals.html",
+    route: "/evals",
+    title: "Evaluations · Arena",
+    description:
+      "Automatic LLM-judge evaluations (Arena-Hard, MT-Bench): published suite results, judge score against the human leaderboard, and provider jobs.",
+    script: "/assets/evals.js",
+    main: '<main id="main">',
+    body: "Loading the evaluations…",
+  },
+  {
     file: "about.html",
     route: "/about",
     title: "About · Arena",
@@ -77,6 +87,7 @@ const NAV = [
   ["/chat", "Chat"],
   ["/leaderboard", "Leaderboard"],
   ["/redteam", "Red Team"],
+  ["/evals", "Evals"],
   ["/about", "About"],
 ];
 
@@ -93,7 +104,7 @@ describe("the pages built from ui/shell.html", () => {
   const files = buildPages(dir);
   const pages = Object.fromEntries(files.map((f) => [f, readFileSync(path.join(dir, f), "utf8")]));
 
-  it("are exactly the six pages, with every placeholder filled", () => {
+  it("are exactly the seven pages, with every placeholder filled", () => {
     expect([...files].sort()).toEqual(EXPECTED.map((p) => p.file).sort());
     for (const [file, html] of Object.entries(pages)) {
       expect(html.startsWith('<!doctype html>\n<html lang="en">\n'), file).toBe(true);
@@ -116,7 +127,7 @@ describe("the pages built from ui/shell.html", () => {
       expect(html).toContain(p.main);
       expect(between(html, "<main", "</main>")).toContain(p.body);
     }
-    // The five scripted pages say what they need when JavaScript is off; about.html is readable without it.
+    // The six scripted pages say what they need when JavaScript is off; about.html is readable without it.
     for (const p of EXPECTED.filter((e) => e.file !== "about.html")) {
       expect(between(pages[p.file]!, "<main", "</main>")).toContain("This page needs JavaScript.");
     }

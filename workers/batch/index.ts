@@ -4,15 +4,17 @@
 // arena-votes-dlq: record every dead letter in D1 so nothing is silently dropped (invariant 3).
 // arena-labels: LLM-judge label jobs (./labels.ts).
 // arena-redteam: finished Red Team games (./games.ts).
+// arena-evals: LLM-judge evaluation work, one answer, judgment or scoring per message (./evals.ts).
 // Any other queue is a configuration error: logged, and its messages retried, never taken for votes.
 import { db, insertBattle, insertDeadLetter, insertNewLabels } from "../../d1/queries";
+import { handleEvalMessages } from "./evals";
 import { writeGames } from "./games";
 import { handleLabelJobs, requestJudgeLabels } from "./labels";
 import { validMessages } from "./poison";
 import { retryDelaySeconds } from "./retry";
 import { voteLabelRows, voteToRow } from "./vote-row";
 import { describeDeadLetter } from "../../queues/dead-letters";
-import { LABELS_QUEUE, REDTEAM_QUEUE, VOTES_DLQ, VOTES_QUEUE } from "../../queues/names";
+import { EVALS_QUEUE, LABELS_QUEUE, REDTEAM_QUEUE, VOTES_DLQ, VOTES_QUEUE } from "../../queues/names";
 import { VoteMessage } from "../../queues/votes";
 import { readConfig } from "../../shared/core/config";
 import { sha256Hex } from "../../shared/core/crypto";
@@ -31,6 +33,8 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
       return handleLabelJobs(batch, env);
     case REDTEAM_QUEUE:
       return writeGames(batch, env);
+    case EVALS_QUEUE:
+      return handleEvalMessages(batch, env);
     default:
       // A consumer in wrangler.toml without a branch here: keep the messages (the queue's retries and DLQ apply).
       log.error("queue.unknown", { queue: batch.queue, count: batch.messages.length });

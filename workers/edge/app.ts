@@ -12,6 +12,7 @@ import { VERSION, type App, type AppEnv } from "./env";
 import { registerAdminRoutes } from "./routes/admin";
 import { registerBattleRoutes } from "./routes/battles";
 import { registerChatRoutes } from "./routes/chat";
+import { registerEvalRoutes } from "./routes/evals";
 import { registerExportRoutes } from "./routes/export";
 import { registerLeaderboardRoutes } from "./routes/leaderboard";
 import { registerMetaRoutes } from "./routes/meta";
@@ -120,6 +121,7 @@ export function createApp(): App {
   registerRoutingRoutes(app);
   registerSamplingRoutes(app);
   registerTransparencyRoute(app);
+  registerEvalRoutes(app);
   registerApiDocsRoute(app, OPENAPI_CONFIG);
   registerExportRoutes(app);
 
