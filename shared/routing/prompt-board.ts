@@ -1,11 +1,12 @@
 // Prompt-to-Leaderboard (DESIGN section 12): the leaderboard for one prompt, as an `arena-leaderboard/v1` board
 // named `prompt`. The logged battles are weighted by the similarity of their prompt to this one (the p2l router's
 // kernel), Bradley–Terry is fitted on the weighted battles, and the intervals come from a seeded weighted
-// bootstrap: each round draws as many battles as the weights are worth (Kish's effective sample size, so a board
-// resting on a handful of similar battles says so with wide intervals) with probability proportional to weight.
-import { POINTS_PER_LOGIT, RATING_CENTRE } from "../ratings/bt";
+// bootstrap: each round resamples as many battles as the weights are worth (Kish's effective sample size, so a
+// board resting on a handful of similar battles says so with wide intervals) with probability proportional to
+// weight — done per pair (Poisson counts, binomial wins), which is the same resampling at O(pairs) a round.
+import { fitBT, POINTS_PER_LOGIT, RATING_CENTRE } from "../ratings/bt";
 import { Rng } from "../ratings/rng";
-import { battleWeights, weightedFit, type OpenedBattles } from "./similarity";
+import { battleWeights, type OpenedBattles } from "./similarity";
 
 export interface PromptBoardOptions {
   tau: number;
@@ -49,6 +50,50 @@ function centred(theta: Float64Array, present: boolean[]): Float64Array {
   return Float64Array.from(theta, (t) => RATING_CENTRE + POINTS_PER_LOGIT * (t - mean));
 }
 
+/** Counts above which a draw uses the normal approximation (its error is far below the bootstrap's own noise). */
+const NORMAL_FROM = 40;
+
+function poisson(rng: Rng, mean: number): number {
+  if (mean <= 0) return 0;
+  if (mean >= NORMAL_FROM) return Math.max(0, Math.round(mean + Math.sqrt(mean) * rng.normal()));
+  const limit = Math.exp(-mean);
+  let k = 0;
+  for (let p = rng.next(); p > limit; p *= rng.next()) k++;
+  return k;
+}
+
+function binomial(rng: Rng, n: number, p: number): number {
+  if (n <= 0) return 0;
+  if (n >= NORMAL_FROM) return Math.min(n, Math.max(0, n * p + Math.sqrt(n * p * (1 - p)) * rng.normal()));
+  let k = 0;
+  for (let t = 0; t < n; t++) if (rng.next() < p) k++;
+  return k;
+}
+
+/** The selected battles as unordered pairs: effective battles n (weights scaled to n_eff) and the i side's share. */
+function pairTable(ob: OpenedBattles, sel: { idx: Int32Array; w: Float64Array }, scale: number, M: number) {
+  const wins = new Map<number, number>();
+  const tot = new Map<number, number>();
+  for (let k = 0; k < sel.idx.length; k++) {
+    const b = sel.idx[k]!;
+    const [a, c, s] = [ob.a[b]!, ob.b[b]!, ob.s[b]!];
+    if (a === c) continue;
+    const [lo, hi] = a < c ? [a, c] : [c, a];
+    const key = lo * M + hi;
+    const w = sel.w[k]! * scale;
+    tot.set(key, (tot.get(key) ?? 0) + w);
+    wins.set(key, (wins.get(key) ?? 0) + w * (a === lo ? s : 1 - s));
+  }
+  const keys = [...tot.keys()].sort((x, y) => x - y);
+  return {
+    length: keys.length,
+    i: Int32Array.from(keys, (k) => Math.floor(k / M)),
+    j: Int32Array.from(keys, (k) => k % M),
+    n: Float64Array.from(keys, (k) => tot.get(k)!),
+    share: Float64Array.from(keys, (k) => wins.get(k)! / tot.get(k)!),
+  };
+}
+
 function quantile(sorted: Float64Array, q: number): number {
   if (sorted.length === 0) return NaN;
   const pos = (sorted.length - 1) * q;
@@ -89,29 +134,38 @@ export function promptLeaderboard(ob: OpenedBattles, embedding: Float32Array, o:
     }
   }
   const present = Array.from(votes, (v) => v > 0);
-  const point = centred(weightedFit(ob, sel, o.ridge).theta, present);
 
-  // Weighted bootstrap: round(ess) draws ∝ weight per round, each a plain (weight 1) battle.
-  const draws = Math.max(1, Math.round(ess));
-  const cumulative = new Float64Array(sel.w.length);
-  let acc = 0;
-  sel.w.forEach((w, k) => (cumulative[k] = acc += w));
+  // Weighted bootstrap, at the pair level so a round costs O(pairs), not O(battles): resampling n_eff battles ∝ w
+  // gives each pair a Poisson(n_ab) number of battles (n_ab = its share of n_eff) and each of them a win of the
+  // lower-index side with that pair's weighted win share — drawn exactly for small counts, by the normal
+  // approximation above NORMAL_FROM. Ratings are refitted on each round's pair counts.
+  const pairs = pairTable(ob, sel, scale, M);
+  const fit = (w: Float64Array, t: Float64Array) =>
+    centred(
+      fitBT(
+        { nModels: M, length: pairs.length, i: pairs.i, j: pairs.j, wins: w, total: t },
+        { ridge: Math.max(o.ridge, 1e-6), tol: 1e-8, maxIter: 50 },
+      ).theta,
+      present,
+    );
+  // The point estimate on the same effective counts the rounds resample, so the ridge weighs the same in both.
+  const point = pairs.length
+    ? fit(
+        Float64Array.from(pairs.n, (n, k) => n * pairs.share[k]!),
+        pairs.n,
+      )
+    : new Float64Array(M);
   const rng = new Rng(((o.seed ?? 0) ^ 0x70326c) >>> 0);
   const reps = Array.from({ length: M }, () => new Float64Array(rounds));
-  for (let r = 0; r < rounds && sel.idx.length > 0; r++) {
-    const idx = new Int32Array(draws);
-    for (let d = 0; d < draws; d++) {
-      const u = rng.next() * acc;
-      let lo = 0;
-      let hi = cumulative.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (cumulative[mid]! < u) lo = mid + 1;
-        else hi = mid;
-      }
-      idx[d] = sel.idx[lo]!;
+  const roundWins = new Float64Array(pairs.length);
+  const totals = new Float64Array(pairs.length);
+  for (let r = 0; r < rounds && pairs.length > 0; r++) {
+    for (let k = 0; k < pairs.length; k++) {
+      const n = poisson(rng, pairs.n[k]!);
+      totals[k] = n;
+      roundWins[k] = binomial(rng, n, pairs.share[k]!);
     }
-    const theta = centred(weightedFit(ob, { idx, w: new Float64Array(draws).fill(1) }, o.ridge).theta, present);
+    const theta = fit(roundWins, totals);
     for (let m = 0; m < M; m++) reps[m]![r] = theta[m]!;
   }
 
