@@ -179,6 +179,63 @@ describe("/leaderboard", () => {
       }
     }
 
+    // Leaderboard v2 (DESIGN section 14). Score against price: every priced model a point, the frontier a step line.
+    const overall = lb.categories.overall;
+    await page.waitForSelector(`${tid("plot-price")}[data-points]`, { timeout: 10_000 });
+    const pricePlot = page.locator(tid("plot-price"));
+    expect(Number(await pricePlot.getAttribute("data-points"))).toBeGreaterThanOrEqual(3);
+    expect(Number(await pricePlot.getAttribute("data-frontier"))).toBeGreaterThanOrEqual(1);
+    expect(Number(await pricePlot.getAttribute("data-frontier"))).toBe(
+      (overall.frontier ?? []).filter((f: { price: number }) => f.price > 0).length,
+    );
+    await expect.poll(() => painted(page, "plot-price"), { timeout: 10_000 }).toBeGreaterThan(1000);
+    // Adjusted scores: one row per model of each view, in its order, each with an interval.
+    for (const kind of ["price", "size"] as const) {
+      const view = overall.adjusted?.[kind];
+      expect(view, `adjusted.${kind} published`).toBeTruthy();
+      const rows = page.locator(`${tid(`adjusted-${kind}-table`)} ${tid("adjusted-row")}`);
+      expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-model")))).toEqual(
+        view.models.map((m: { model: string }) => m.model),
+      );
+      for (const ci of await rows.locator(".ci").allInnerTexts()) expect(ci).toMatch(/^[+−]\d+\.\d to [+−]\d+\.\d$/);
+    }
+    expect(await page.locator(`${tid("adjusted-note")} a`).getAttribute("href")).toBe("/about#v2");
+    // Change over time: the ▲/▼ badge on exactly the rows whose change since the previous snapshot is significant;
+    // the history plot's area lists the selected model's comparisons.
+    const changed = await page
+      .locator(`${tid("leaderboard-row")}:has(${tid("change-badge")})`)
+      .evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-model")));
+    expect(changed).toEqual(
+      (lb.changes?.previous?.models ?? [])
+        .filter((m: { significant: boolean }) => m.significant)
+        .map((m: { model: string }) => m.model)
+        .filter((id: string) => overall.models.some((r: { model: string }) => r.model === id))
+        .sort(
+          (a: string, b: string) =>
+            overall.models.findIndex((r: { model: string }) => r.model === a) -
+            overall.models.findIndex((r: { model: string }) => r.model === b),
+        ),
+    );
+    for (const title of await page.locator(tid("change-badge")).evaluateAll((els) => els.map((e) => e.title)))
+      expect(title).toMatch(/Holm-adjusted p/);
+    await page.waitForSelector(`${tid("history-changes")}[data-count]`, { timeout: 10_000 });
+    const inLb = Object.values(lb.changes ?? {}).some((c: any) =>
+      c.models.some((m: { model: string }) => m.model === selected),
+    );
+    if (inLb) {
+      expect(Number(await page.locator(tid("history-changes")).getAttribute("data-count"))).toBeGreaterThanOrEqual(1);
+      expect(await page.locator(tid("history-changes")).innerText()).toMatch(/Change (since|in) .*(not )?significant/);
+    }
+    // Winner's curse: badges only for models /api/transparency lists, with k and the inflation.
+    const curses = (await api.json<{ winnersCurse?: { model: string }[] }>("/api/transparency")).winnersCurse ?? [];
+    const cursed = await page
+      .locator(`${tid("leaderboard-row")}:has(${tid("winners-curse-badge")})`)
+      .evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-model")));
+    for (const id of cursed) expect(curses.map((c) => c.model)).toContain(id);
+    for (const text of await page.locator(tid("winners-curse-badge")).allInnerTexts())
+      expect(text).toMatch(/^best of \d+: [−+]\d+\.\d$/);
+    await expectLabelled(page);
+
     // Another category: the table follows its board.
     const overallRows = await tableRows(page);
     const other =
@@ -347,6 +404,26 @@ describe("/about", () => {
       ]) {
         expect(text).toContain(needle);
       }
+      // Leaderboard v2: metadata, adjusted scores, frontier, change over time, winner's curse, active sampling.
+      const v2 = await page.locator(tid("about-v2")).innerText();
+      for (const needle of [
+        "/api/export/models.json?snapshot=ID",
+        "npm run --silent ratings -- --models models.json",
+        "log10(output price)",
+        "Pareto frontier",
+        "Holm–Bonferroni",
+        "significant",
+        "best-of-k",
+        "Active sampling",
+        "sampling_probability",
+      ]) {
+        expect(v2).toContain(needle);
+      }
+      expect(await page.locator("#v2").count()).toBe(1);
+      // The transparency section shows the current sampling policy and the winner's-curse list.
+      await page.waitForSelector(tid("transparency-sampling-policy"), { timeout: 10_000 });
+      expect(await page.locator(tid("transparency-sampling-policy")).innerText()).toMatch(/Policy: (weighted|active)/);
+      expect(await page.locator(tid("transparency-winners-curse")).count()).toBe(1);
       // The dataset card: files and routes (audit view, conversations), the battles.jsonl fields, the scrubbing list.
       const card = page.locator("#dataset");
       const cardText = await card.innerText();

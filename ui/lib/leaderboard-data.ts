@@ -1,5 +1,6 @@
 // The published leaderboard (DESIGN section 6, schema arena-leaderboard/v1) and helpers to present it.
 import type { BoardModel } from "../../shared/ratings/board";
+import type { BoardJson, ChangeJson } from "../../shared/ratings/leaderboard";
 
 /** One model's row of a board, as the ratings engine writes it (type-only: esbuild erases it). */
 export type ModelRow = BoardModel;
@@ -11,6 +12,52 @@ export interface Board {
   pairwise: { models: string[]; winFraction: (number | null)[][]; battles: (number | null)[][] };
   /** `provisional`: the models of this (raw) board whose rating the data could not pin down. */
   method?: { provisional?: string[]; [key: string]: unknown };
+  /** DESIGN section 14: scores adjusted for output price and for parameter count (residuals of a log-linear fit). */
+  adjusted?: BoardJson["adjusted"];
+  /** The price–score Pareto frontier, by price ascending. */
+  frontier?: BoardJson["frontier"];
+}
+
+export type AdjustedView = NonNullable<NonNullable<BoardJson["adjusted"]>["price"]>;
+export type FrontierPoint = NonNullable<BoardJson["frontier"]>[number];
+export type Change = ChangeJson;
+export type ModelChange = ChangeJson["models"][number];
+
+/** A model's change in one comparison as the history API carries it on its latest point. */
+export interface PointChange {
+  since: string | null;
+  before: number;
+  delta: number;
+  ci: [number, number] | null;
+  pAdjusted: number;
+  significant: boolean;
+}
+
+/** `winnersCurse` of GET /api/transparency (shared/accounts/winners-curse.ts). */
+export interface WinnersCurse {
+  model: string;
+  family: string;
+  k: number;
+  inflation: number;
+  se: number | null;
+  releasedWasBest: boolean;
+  method: string;
+}
+
+/** The comparisons' names in display order, with their labels. */
+export const CHANGE_LABELS: [string, string][] = [
+  ["previous", "since the previous snapshot"],
+  ["7d", "in 7 days"],
+  ["30d", "in 30 days"],
+];
+
+/** A signed number with a real minus sign: "+3.2", "−4.0". */
+export const signed = (x: number, digits = 1) => `${x < 0 ? "−" : "+"}${Math.abs(x).toFixed(digits)}`;
+
+/** "+3.2 (95% CI −1.0 to +7.5)". */
+export function changeText(c: { delta: number; ci: [number, number] | null }, level = 0.95): string {
+  const ci = c.ci ? ` (${Math.round(level * 100)}% CI ${signed(c.ci[0])} to ${signed(c.ci[1])})` : "";
+  return `${signed(c.delta)}${ci}`;
 }
 
 export interface Leaderboard {
@@ -24,6 +71,8 @@ export interface Leaderboard {
     [key: string]: unknown;
   };
   categories: Record<string, Board>;
+  /** Change over time of the overall board (raw), by comparison name: previous, 7d, 30d. */
+  changes?: Record<string, Change>;
 }
 
 const NAMES: Record<string, string> = {

@@ -44,6 +44,24 @@ export interface TransparencyReport {
     parallelPrivateVariants: number;
     provisional: boolean;
   }[];
+  /** DESIGN section 14: released models chosen as the best of k private variants, with the estimated inflation. */
+  winnersCurse?: {
+    model: string;
+    family: string;
+    k: number;
+    inflation: number;
+    se: number | null;
+    releasedWasBest: boolean;
+    method: string;
+  }[];
+  /** How anonymous battles pick their pair, with the current weights of the public pairs. */
+  samplingPolicy?: {
+    policy: "weighted" | "active";
+    floor: number;
+    snapshot: string | null;
+    pairs: { a: string; b: string; probability: number }[];
+    privatePairsShare: number;
+  };
 }
 
 const root = document.querySelector<HTMLElement>('[data-testid="transparency"]');
@@ -236,6 +254,92 @@ function samplingTable(report: TransparencyReport): HTMLElement {
   );
 }
 
+/** Ten pairs are plenty on the page; the JSON lists them all. */
+const POLICY_PAIRS = 10;
+
+function samplingPolicy(report: TransparencyReport): HTMLElement {
+  const sp = report.samplingPolicy;
+  if (!sp)
+    return h("p", { class: "muted", "data-testid": "transparency-sampling-policy" }, "No sampling policy is reported.");
+  const rule =
+    sp.policy === "active"
+      ? `Active sampling: pairs whose rating difference is most uncertain are shown more often (the Chatbot Arena ` +
+        `paper's rule), with a floor of ${pct(sp.floor)} of the probability spread evenly over every allowed pair` +
+        (sp.snapshot ? `; the weights come from snapshot ${sp.snapshot}.` : ".")
+      : "Weighted sampling: each model's pair probability follows the operator's per-model weights.";
+  const shown = sp.pairs.slice(0, POLICY_PAIRS);
+  return h(
+    "div",
+    { "data-testid": "transparency-sampling-policy", "data-policy": sp.policy },
+    h(
+      "p",
+      {},
+      h("strong", {}, `Policy: ${sp.policy}. `),
+      rule,
+      ` Battles with a private model: ${pct(sp.privatePairsShare)} of the probability (those pairs are not listed).`,
+    ),
+    shown.length
+      ? table(
+          "transparency-pairs",
+          "Most likely public pairs",
+          [{ label: "Model A" }, { label: "Model B" }, { label: "Probability", num: true }],
+          shown.map((p) =>
+            h(
+              "tr",
+              { "data-testid": "policy-pair-row" },
+              rowHead(code(p.a)),
+              cell(code(p.b)),
+              cell(pct(p.probability), true),
+            ),
+          ),
+        )
+      : h("p", { class: "muted" }, "No public pair can be drawn right now."),
+    sp.pairs.length > shown.length
+      ? h(
+          "p",
+          { class: "muted small" },
+          `The ${int(shown.length)} most likely of ${int(sp.pairs.length)} pairs; all of them are in the JSON.`,
+        )
+      : null,
+  );
+}
+
+function winnersCurseTable(report: TransparencyReport): HTMLElement {
+  const list = report.winnersCurse ?? [];
+  if (!list.length)
+    return h(
+      "p",
+      { class: "muted", "data-testid": "transparency-winners-curse" },
+      "No released model was chosen from two or more private variants with private results.",
+    );
+  return h(
+    "div",
+    { "data-testid": "transparency-winners-curse" },
+    table(
+      "transparency-winners-curse-table",
+      "Winner's curse estimates",
+      [
+        { label: "Model" },
+        { label: "Line" },
+        { label: "Variants (k)", num: true },
+        { label: "Inflation", num: true, title: "Estimated points the best-of-k choice added to its rating" },
+        { label: "Released the best?", title: "The released variant had the best private estimate" },
+      ],
+      list.map((w) =>
+        h(
+          "tr",
+          { "data-testid": "winners-curse-row", "data-model": w.model },
+          rowHead(code(w.model)),
+          cell(w.family),
+          cell(int(w.k), true),
+          cell(`${w.inflation.toFixed(1)}${w.se !== null ? ` ± ${w.se.toFixed(1)}` : ""}`, true),
+          cell(w.releasedWasBest ? "yes" : "no"),
+        ),
+      ),
+    ),
+  );
+}
+
 function deprecationsTable(report: TransparencyReport): HTMLElement {
   if (!report.deprecations.length) return h("p", { class: "muted" }, "No model has been deprecated.");
   return table(
@@ -318,6 +422,18 @@ function render(report: TransparencyReport): void {
         "the next anonymous battle includes it.",
     ),
     samplingTable(report),
+    h("h3", {}, "Sampling policy"),
+    samplingPolicy(report),
+    h("h3", {}, "Winner's curse"),
+    h(
+      "p",
+      { class: "muted small" },
+      "Released models whose provider tested k ≥ 2 private variants of the line: how many points choosing the best " +
+        "of k probably added to the published rating (",
+      h("a", { href: "#v2-curse" }, "how"),
+      "). The variants' own results stay private.",
+    ),
+    winnersCurseTable(report),
     h("h3", {}, "Deprecation log"),
     deprecationsTable(report),
     h("h3", {}, "Provisional marks"),

@@ -13,6 +13,7 @@ import {
   Filler,
   Legend,
   LinearScale,
+  LogarithmicScale,
   LineController,
   LineElement,
   PointElement,
@@ -23,7 +24,18 @@ import {
 import { MatrixController, MatrixElement } from "chartjs-chart-matrix";
 import { getJson, type PublicModel } from "../lib/api";
 import { h } from "../lib/dom";
-import { axisRange, categoryLabel, clampTo, ratingText, type Board, type ModelRow } from "../lib/leaderboard-data";
+import {
+  CHANGE_LABELS,
+  axisRange,
+  categoryLabel,
+  changeText,
+  clampTo,
+  ratingText,
+  type Board,
+  type Change,
+  type ModelRow,
+  type PointChange,
+} from "../lib/leaderboard-data";
 
 Chart.register(
   BarController,
@@ -32,6 +44,7 @@ Chart.register(
   Filler,
   Legend,
   LinearScale,
+  LogarithmicScale,
   LineController,
   LineElement,
   PointElement,
@@ -46,6 +59,9 @@ export interface PlotInput {
   style: boolean;
   minVotes: number;
   meta: Map<string, PublicModel>;
+  /** The leaderboard's change over time (overall board without style control). */
+  changes?: Record<string, Change>;
+  level?: number;
 }
 
 interface HistoryPoint {
@@ -56,6 +72,8 @@ interface HistoryPoint {
   votes: number;
   /** Extra field of the history API: the data could not pin this rating down in that snapshot. */
   provisional?: true;
+  /** The latest point of the overall board without style control: its change in each comparison. */
+  changes?: Record<string, PointChange>;
 }
 
 /** Values that set an axis: ratings and interval ends. */
@@ -95,6 +113,7 @@ function colors() {
     good: v("--plot-high"),
     bad: v("--plot-low"),
     mid: v("--plot-mid"),
+    frontier: v("--good"),
   };
 }
 
@@ -171,6 +190,67 @@ const cellLabels = (format: (v: number) => string, color: (v: number) => string)
     ctx.restore();
   },
 });
+
+/** Vertical interval bars (with caps) under the points of one dataset: `bars[i]` for its i-th point. */
+const errorBars = (bars: ([number, number] | null)[], color: string, datasetIndex: number): Plugin => ({
+  id: "errorBars",
+  beforeDatasetsDraw(chart) {
+    const y = chart.scales["y"];
+    if (!y) return;
+    const { ctx, chartArea } = chart;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(chartArea.left, chartArea.top, chartArea.width, chartArea.height);
+    ctx.clip();
+    ctx.strokeStyle = color;
+    ctx.lineWidth = 1;
+    chart.getDatasetMeta(datasetIndex).data.forEach((el, i) => {
+      const ci = bars[i];
+      if (!ci || !Number.isFinite(el.x)) return;
+      const [top, bottom] = [y.getPixelForValue(ci[1]), y.getPixelForValue(ci[0])];
+      ctx.beginPath();
+      ctx.moveTo(el.x, top);
+      ctx.lineTo(el.x, bottom);
+      ctx.moveTo(el.x - 3, top);
+      ctx.lineTo(el.x + 3, top);
+      ctx.moveTo(el.x - 3, bottom);
+      ctx.lineTo(el.x + 3, bottom);
+      ctx.stroke();
+    });
+    ctx.restore();
+  },
+});
+
+/** Short name labels beside the points of one dataset (only when there are few enough to stay readable). */
+const pointLabels = (labels: string[], color: string, datasetIndex: number): Plugin => ({
+  id: "pointLabels",
+  afterDatasetsDraw(chart) {
+    if (labels.length > 25) return;
+    const { ctx } = chart;
+    ctx.save();
+    ctx.font = "11px system-ui, sans-serif";
+    ctx.fillStyle = color;
+    ctx.textBaseline = "bottom";
+    chart.getDatasetMeta(datasetIndex).data.forEach((el, i) => {
+      const l = labels[i] ?? "";
+      if (!Number.isFinite(el.x) || !Number.isFinite(el.y)) return;
+      const text = l.length > 22 ? `${l.slice(0, 21)}…` : l;
+      // Near the right edge the label goes to the left of its point, so it stays inside the chart.
+      const left = el.x + 6 + ctx.measureText(text).width > chart.chartArea.right;
+      ctx.textAlign = left ? "right" : "left";
+      ctx.fillText(text, left ? el.x - 6 : el.x + 6, el.y - 3);
+    });
+    ctx.restore();
+  },
+});
+
+/** A log axis' tick: labelled at 1, 2 and 5 times a power of 10 only (the other ticks keep their grid line). */
+const logTick = (v: number) => {
+  const m = Math.round((v / 10 ** Math.floor(Math.log10(v) + 1e-9)) * 1000) / 1000;
+  return m === 1 || m === 2 || m === 5 ? usd(v) : "";
+};
+
+const usd = (x: number) => (x < 1 ? `$${x.toFixed(2)}` : `$${x.toFixed(x < 10 ? 1 : 0)}`);
 
 function heatmap(
   key: string,
@@ -271,6 +351,31 @@ export function render(section: HTMLElement, input: PlotInput): void {
     null,
     ratingNote,
   );
+  // 1b. Score against output price, from the raw board (the frontier and the adjusted views are of it): every
+  // model with a known positive price (a log axis has no place for a free model), its interval as an error bar,
+  // and the price–score Pareto frontier as a step line.
+  const priceOf = (r: ModelRow): number | null => {
+    const p =
+      (r as ModelRow & { pricing?: { output?: number } }).pricing?.output ?? input.meta.get(r.model)?.pricing?.output;
+    return typeof p === "number" && Number.isFinite(p) && p > 0 ? p : null;
+  };
+  const priced = board.models.filter((r) => r.votes >= input.minVotes && priceOf(r) !== null);
+  const frontier = (board.frontier ?? []).filter((f) => f.price > 0);
+  const priceNote = h(
+    "p",
+    { class: "muted small plot-note", "data-testid": "plot-price-note" },
+    priced.length
+      ? "Error bars: 95% CI. The line is the price–score frontier: the models no cheaper model beats. Hollow markers: provisional."
+      : "No model of this board has a known price yet.",
+  );
+  const priceCanvas = figure(
+    "price",
+    "Arena score against price",
+    `(${categoryLabel(input.category)}, without style control; output price per 1M tokens, log scale)`,
+    340,
+    null,
+    priceNote,
+  );
   // 2 and 3. Pairwise matrices (ties excluded from the win fractions, as in FastChat).
   const top = new Set(board.models.slice(0, HEATMAP_MODELS).map((r) => r.model));
   const pair = board.pairwise;
@@ -297,13 +402,18 @@ export function render(section: HTMLElement, input: PlotInput): void {
     historyModel = board.models[0]?.model ?? null;
   if (historyModel) historySelect.value = historyModel;
   const historyNote = h("p", { class: "muted small plot-note", "data-testid": "plot-history-note", hidden: true });
+  const historyChanges = h("div", {
+    class: "history-changes",
+    "data-testid": "history-changes",
+    "aria-live": "polite",
+  });
   const historyCanvas = figure(
     "history",
     "Rating over time",
     `(${label}; one point per published snapshot that rated it)`,
     280,
     h("label", { for: historySelect.id, class: "inline" }, "Model ", historySelect),
-    historyNote,
+    h("div", {}, historyNote, historyChanges),
   );
 
   section.replaceChildren(h("h2", { id: "plots-title" }, "Plots"), h("div", { class: "plot-grid" }, ...figures));
@@ -389,6 +499,96 @@ export function render(section: HTMLElement, input: PlotInput): void {
     },
   } as ChartConfiguration);
   recordAxis(ratingCanvas, "rating", provisionalRows);
+
+  const solidPriced = priced.filter((r) => !r.provisional);
+  const priceRange = axisRange(
+    (solidPriced.length ? solidPriced : priced).flatMap(spanOf).concat(frontier.map((f) => f.rating)),
+  );
+  const priceSpan = {
+    min: Math.min(...priced.map((r) => priceOf(r)!)),
+    max: Math.max(...priced.map((r) => priceOf(r)!)),
+  };
+  const pricePoints = priced.map((r) => {
+    const y = r.provisional ? clampTo(priceRange, r.rating).y : r.rating;
+    return { x: priceOf(r)!, y };
+  });
+  place("price", priceCanvas, {
+    type: "line",
+    data: {
+      datasets: [
+        {
+          label: "Arena score",
+          data: pricePoints,
+          showLine: false,
+          pointRadius: 4,
+          pointBackgroundColor: priced.map((r) => (r.provisional ? "transparent" : c.accent)) as never,
+          pointBorderColor: priced.map((r) => (r.provisional ? c.muted : c.accent)) as never,
+          borderColor: c.accent,
+          backgroundColor: c.accent,
+          clip: false,
+        },
+        {
+          label: "Price–score frontier",
+          data: frontier.map((f) => ({ x: f.price, y: f.rating })),
+          stepped: "after",
+          borderColor: c.frontier,
+          backgroundColor: c.frontier,
+          borderWidth: 1.5,
+          pointRadius: 0,
+          borderDash: [5, 3],
+        },
+      ],
+    },
+    options: {
+      ...baseOptions(c),
+      parsing: false,
+      plugins: {
+        legend: { display: true, labels: { color: c.fg, usePointStyle: true } },
+        tooltip: {
+          filter: (item) => item.datasetIndex === 0,
+          callbacks: {
+            label: (ctx) => {
+              const r = priced[ctx.dataIndex]!;
+              const ci = r.ci ? ` (95% CI ${ratingText(r.ci[0])}–${ratingText(r.ci[1])})` : "";
+              const onFrontier = frontier.some((f) => f.model === r.model) ? " · on the frontier" : "";
+              return `${name(r.model)}: ${ratingText(r.rating)}${ci} at ${usd(priceOf(r)!)}${onFrontier}${r.provisional ? " · provisional" : ""}`;
+            },
+          },
+        },
+      },
+      scales: {
+        x: {
+          type: "logarithmic",
+          // Half a factor of 10 of room on each side, so the cheapest and dearest points are not cut by the edge.
+          ...(priced.length ? { min: priceSpan.min / 3, max: priceSpan.max * 3 } : {}),
+          ticks: { color: c.fg, callback: (v) => logTick(Number(v)), autoSkip: false, maxRotation: 0 },
+          grid: { color: c.grid },
+          title: { display: true, text: "Output price, USD per 1M tokens (log scale)", color: c.muted },
+        },
+        y: {
+          ...(priceRange ? { min: priceRange.min, max: priceRange.max } : {}),
+          ticks: { color: c.fg },
+          grid: { color: c.grid },
+          title: { display: true, text: "Arena score", color: c.muted },
+        },
+      },
+    },
+    plugins: [
+      errorBars(
+        priced.map((r) => (r.provisional ? null : r.ci)),
+        c.accent,
+        0,
+      ),
+      pointLabels(
+        priced.map((r) => name(r.model)),
+        c.muted,
+        0,
+      ),
+    ],
+  } as ChartConfiguration);
+  recordAxis(priceCanvas, "price", priced.filter((r) => r.provisional).length);
+  priceCanvas.dataset.points = String(priced.length);
+  priceCanvas.dataset.frontier = String(frontier.length);
 
   const at = (id: string) => pair.models.indexOf(id);
   heatmap(
@@ -526,6 +726,56 @@ export function render(section: HTMLElement, input: PlotInput): void {
         : PROVISIONAL_NOTE;
     recordAxis(historyCanvas, "history", provisionalPoints);
     historyCanvas.dataset.points = String(points.length);
+    renderChanges(model, points[points.length - 1]?.changes);
+  };
+  // Change over time (DESIGN section 14): from the latest history point, else from the page's snapshot; computed
+  // for the overall board without style control only.
+  const renderChanges = (model: string, fromPoint: Record<string, PointChange> | undefined) => {
+    const overall = input.category === "overall" && !(input.style && board.styleControl);
+    const level = input.level ?? 0.95;
+    const fromBoard = (key: string): PointChange | undefined => {
+      const cmp = overall ? input.changes?.[key] : undefined;
+      const m = cmp?.models.find((x) => x.model === model);
+      return cmp && m ? { ...m, since: cmp.since } : undefined;
+    };
+    const items = CHANGE_LABELS.flatMap(([key, text]) => {
+      const ch = (overall ? fromPoint?.[key] : undefined) ?? fromBoard(key);
+      if (!ch) return [];
+      const since = ch.since
+        ? h("time", { datetime: ch.since, title: ch.since }, ` (from ${ch.since.slice(0, 10)})`)
+        : "";
+      return [
+        h(
+          "li",
+          { "data-change": key, "data-significant": String(ch.significant) },
+          `Change ${text}: `,
+          h("strong", {}, changeText(ch, level)),
+          since,
+          " · ",
+          ch.significant
+            ? h(
+                "span",
+                { class: `badge change ${ch.delta > 0 ? "up" : "down"}`, title: "Holm-adjusted over all models" },
+                `${ch.delta > 0 ? "▲" : "▼"} significant`,
+              )
+            : h("span", { class: "muted" }, "not significant"),
+          h("span", { class: "muted small" }, ` (adjusted p = ${ch.pAdjusted.toPrecision(2)})`),
+        ),
+      ];
+    });
+    historyChanges.dataset.count = String(items.length);
+    historyChanges.replaceChildren(
+      items.length
+        ? h("ul", { class: "plain" }, items)
+        : h(
+            "p",
+            { class: "muted small" },
+            overall
+              ? "No earlier snapshot to compare this model with yet."
+              : "Change over time is computed for the overall board without style control.",
+          ),
+      h("p", { class: "muted small" }, h("a", { href: "/about#v2" }, "What the change and “significant” mean"), "."),
+    );
   };
   historySelect.addEventListener("change", () => void drawHistory());
   void drawHistory();

@@ -5,12 +5,16 @@ import { ApiError, describeError, getJson, type PublicModel } from "../lib/api";
 import { h, markReady, timeAgo } from "../lib/dom";
 import {
   categoryLabel,
+  changeText,
   ciText,
   orderedCategories,
   ratingText,
+  signed,
+  type AdjustedView,
   type Board,
   type Leaderboard,
   type ModelRow,
+  type WinnersCurse,
 } from "../lib/leaderboard-data";
 import { promptBoardSection } from "../lib/prompt-board";
 
@@ -27,6 +31,8 @@ const state: View = { category: "overall", style: false, search: "", minVotes: 0
 let board: Leaderboard | null = null;
 let meta = new Map<string, PublicModel>();
 let plots: typeof import("./leaderboard-plots") | null = null;
+/** The winner's-curse estimates of /api/transparency, by model (loaded lazily; empty when it fails). */
+let curses = new Map<string, WinnersCurse>();
 
 const categorySelect = h("select", { id: "lb-category", "data-testid": "category-select" }) as HTMLSelectElement;
 const styleToggle = h("input", {
@@ -245,6 +251,8 @@ function renderTable(): void {
                 "provisional",
               )
             : null,
+          changeBadge(r.model, useStyle),
+          curseBadge(r.model),
           h("span", { class: "id muted small" }, r.model),
         ),
         h("td", { class: "num score" }, ratingText(r.rating)),
@@ -266,6 +274,130 @@ function renderTable(): void {
   countLine.textContent = `${visible.length} of ${rows.length} models shown · ${b.battles.toLocaleString("en")} battles in ${categoryLabel(state.category)}`;
   table.dataset.category = state.category;
   table.dataset.style = String(useStyle);
+}
+
+/**
+ * ▲/▼ on a row whose change since the previous snapshot is significant (Holm-adjusted, DESIGN section 14). The
+ * comparison is of the overall board without style control, so the badge shows only there.
+ */
+function changeBadge(model: string, style: boolean): HTMLElement | null {
+  if (!board || style || state.category !== "overall") return null;
+  const cmp = board.changes?.previous;
+  const c = cmp?.models.find((m) => m.model === model);
+  if (!cmp || !c || !c.significant) return null;
+  const since = cmp.since ? ` (${cmp.since.slice(0, 16).replace("T", " ")} UTC)` : "";
+  return h(
+    "span",
+    {
+      class: `badge change ${c.delta > 0 ? "up" : "down"}`,
+      "data-testid": "change-badge",
+      title:
+        `Since the previous snapshot${since}: ${ratingText(c.before)} → ${ratingText(c.after)}, change ` +
+        `${changeText(c, cmp.level)}, Holm-adjusted p = ${c.pAdjusted.toPrecision(2)} (significant at ${cmp.alpha})`,
+    },
+    c.delta > 0 ? "▲" : "▼",
+    h("span", { class: "sr-only" }, ` significant change ${signed(c.delta)} since the previous snapshot`),
+  );
+}
+
+/** The winner's-curse estimate of a released model chosen as the best of k private variants. */
+function curseBadge(model: string): HTMLElement | null {
+  const w = curses.get(model);
+  if (!w) return null;
+  return h(
+    "span",
+    {
+      class: "badge curse",
+      "data-testid": "winners-curse-badge",
+      title:
+        `Its provider tested ${w.k} private variants of this line and released ${w.releasedWasBest ? "the best-looking one" : "one of them"}. ` +
+        `Picking the best of ${w.k} noisy estimates inflates the chosen one's rating: the estimated inflation is ` +
+        `${w.inflation.toFixed(1)} points${w.se !== null ? ` (± ${w.se.toFixed(1)})` : ""}, so its rating may be about that much lower ` +
+        `after more public votes. See /about#v2.`,
+    },
+    `best of ${w.k}: ${signed(-w.inflation)}`,
+  );
+}
+
+// ---------------------------------------------------------------- adjusted scores (DESIGN section 14)
+
+const adjustedSection = h("section", { class: "adjusted", "aria-labelledby": "adjusted-title" });
+
+function adjustedTable(kind: "price" | "size", view: AdjustedView, level: number): HTMLElement {
+  const xText = (x: number) => {
+    const v = 10 ** x;
+    return kind === "price" ? money(v) : `${v >= 10 ? Math.round(v) : Number(v.toPrecision(2))}B`;
+  };
+  const title = kind === "price" ? "Price-adjusted" : "Size-adjusted";
+  const fit = view.fit;
+  const fitLine =
+    `Fit: score = ${ratingText(fit.intercept)} ${fit.slope < 0 ? "−" : "+"} ${Math.abs(fit.slope).toFixed(1)} · log10(${kind === "price" ? "price" : "parameters"})` +
+    (fit.ci ? ` (slope ${Math.round(level * 100)}% CI ${signed(fit.ci.slope[0])} to ${signed(fit.ci.slope[1])})` : "");
+  return h(
+    "div",
+    { class: "adjusted-view" },
+    h("h3", {}, title),
+    h("p", { class: "muted small" }, fitLine),
+    h(
+      "div",
+      { class: "table-wrap" },
+      h(
+        "table",
+        { class: "lb-table adjusted-table", "data-testid": `adjusted-${kind}-table` },
+        h("caption", { class: "sr-only" }, `${title} scores`),
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            h("th", { scope: "col" }, "Model"),
+            h("th", { scope: "col", class: "num" }, kind === "price" ? "Price" : "Size"),
+            h(
+              "th",
+              { scope: "col", class: "num", title: "Score minus the fitted line at its price or size" },
+              "Adjusted",
+            ),
+            h("th", { scope: "col", class: "num" }, `${Math.round(level * 100)}% CI`),
+          ),
+        ),
+        h(
+          "tbody",
+          {},
+          view.models.map((m) =>
+            h(
+              "tr",
+              { "data-testid": "adjusted-row", "data-model": m.model },
+              h("th", { scope: "row", class: "model" }, meta.get(m.model)?.name ?? m.model),
+              h("td", { class: "num" }, xText(m.x)),
+              h("td", { class: "num score" }, signed(m.adjusted)),
+              h("td", { class: "num ci" }, m.ci ? `${signed(m.ci[0])} to ${signed(m.ci[1])}` : "—"),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function renderAdjusted(): void {
+  const b = currentBoard();
+  const views = b?.adjusted;
+  const level = board?.method.ci.level ?? 0.95;
+  const parts = (["price", "size"] as const).flatMap((k) => (views?.[k] ? [adjustedTable(k, views[k]!, level)] : []));
+  adjustedSection.hidden = parts.length === 0;
+  adjustedSection.replaceChildren(
+    h("h2", { id: "adjusted-title" }, "Adjusted for price and size"),
+    h(
+      "p",
+      { class: "muted small", "data-testid": "adjusted-note" },
+      "How far each model's score is above (+) or below (−) what models of its price or size typically score on this " +
+        "board (without style control), with intervals from the bootstrap. ",
+      h("a", { href: "/about#v2" }, "How it is computed"),
+      ".",
+    ),
+    h("div", { class: "adjusted-grid" }, ...parts),
+  );
 }
 
 const RIDGE_REASON =
@@ -311,6 +443,7 @@ function renderControls(): void {
 function update(): void {
   renderControls();
   renderTable();
+  renderAdjusted();
   const b = currentBoard();
   if (plots && board && b)
     plots.render(plotSection, {
@@ -319,7 +452,20 @@ function update(): void {
       style: state.style,
       minVotes: state.minVotes,
       meta,
+      changes: board.changes,
+      level: board.method.ci.level,
     });
+}
+
+/** The winner's-curse list, fetched once after the table is up; a failure only means no badges. */
+async function loadCurses(): Promise<void> {
+  try {
+    const report = await getJson<{ winnersCurse?: WinnersCurse[] }>("/api/transparency");
+    curses = new Map((report.winnersCurse ?? []).map((w) => [w.model, w]));
+  } catch {
+    curses = new Map();
+  }
+  if (curses.size) renderTable();
 }
 
 function renderMeta(lb: Leaderboard): void {
@@ -429,12 +575,14 @@ async function load(): Promise<void> {
     styleNote,
     h("div", { class: "table-wrap" }, table),
     countLine,
+    adjustedSection,
     promptBoardSection((id) => meta.get(id)?.name ?? id),
     plotSection,
   );
   styleToggle.setAttribute("aria-describedby", styleNote.id);
   update();
   markReady();
+  void loadCurses();
   plotSection.replaceChildren(h("p", { class: "muted" }, "Loading plots…"));
   plots = await import("./leaderboard-plots");
   update();
