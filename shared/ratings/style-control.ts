@@ -249,7 +249,7 @@ export function fitStyleControl(
  * The same Newton method for any number of features P (the sums of fitStyleControl's unrolled pass, in loops).
  * Used for non-default feature sets (e.g. with emoji, P = 5); the default four keep the unrolled pass.
  */
-function fitStyleControlAnyWidth(
+export function fitStyleControlAnyWidth(
   design: StyleDesign,
   options: { l2?: number; weights?: Uint16Array; start?: Float64Array; tolerance?: number },
 ): StyleFit {
