@@ -100,6 +100,10 @@ describe("emoji counts: vote → D1 → export", () => {
     // FastChat-style key order: the emoji counts follow bold_count_b, before turns.
     const keys = Object.keys(line.conv_metadata);
     expect(keys.slice(keys.indexOf("bold_count_b") + 1)).toEqual(["emoji_count_a", "emoji_count_b", "turns"]);
+
+    // The cron keeps the default style features though the data has emoji, and says so in `method`.
+    const board = (await (await call("/leaderboard.json")).json()) as { method: { styleControl?: unknown } };
+    expect(board.method.styleControl).toEqual({ features: ["length", "header", "list", "bold"], l2: 0.5 });
   });
 
   it("keeps a message from before emoji were counted valid: null columns, no emoji fields in its export line", async () => {

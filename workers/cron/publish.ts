@@ -26,6 +26,7 @@ import { buildPairCounts, PAIR_COUNTS_KEY, type PairCountsFile } from "../../sha
 import { computePrivateResults, type StyleFitSummary } from "./private-results";
 import { applyProvisionalMarks, provisionalModels } from "./provisional-marks";
 import { createValueParser } from "../../shared/ratings/parse";
+import { STYLE_FEATURES } from "../../shared/ratings/table";
 import { ExportWriter } from "./export-writer";
 import { snapshotId } from "./snapshot-id";
 import { MODELS_SCHEMA, modelsFileText, type ModelsFile, type ModelsFileEntry } from "../../shared/ratings/models-file";
@@ -80,6 +81,9 @@ export async function publishSnapshot(env: Env, now = Date.now()): Promise<Publi
   const parser = createValueParser({
     initialCapacity: capacity,
     samplingProbability: false, // published boards are unweighted
+    // The published boards keep the default style features (length, header, list, bold): emoji is opt-in
+    // (`--style-features` on the CLI, DESIGN section 14), and `method.styleControl.features` states the four.
+    styleFeatures: STYLE_FEATURES,
   });
   // D1 allows 1,000 queries per invocation (Workers Paid), shared with the maintenance before this (its dedup pass
   // spends at most 200): at most ~400 pages, however many battles (3M → 7,500 rows, ~5 MB, per page; D1's result
