@@ -37,7 +37,7 @@ describe("leaderboard v2 boards", async () => {
   const overall = json.categories.overall!;
 
   it("carries the metadata on entries and the adjusted views and frontier on the board", () => {
-    const top = overall.models.find((m) => m.model === names[0]) as Record<string, unknown>;
+    const top = overall.models.find((m) => m.model === names[0]) as unknown as Record<string, unknown>;
     expect(top).toMatchObject({ parameters: 10, openWeights: true, pricing: { input: 1, output: 20 } });
     expect(top).not.toHaveProperty("activeParameters"); // unknown: left out
     expect(Object.keys(overall)).toEqual(["battles", "models", "pairwise", "adjusted", "frontier", "method"]);
@@ -66,7 +66,7 @@ describe("leaderboard v2 boards", async () => {
   it("changes nothing else, and nothing at all without metadata", () => {
     expect(plain.categories.overall).not.toHaveProperty("adjusted");
     expect(plain.categories.overall).not.toHaveProperty("frontier");
-    const strip = (m: Record<string, unknown>) =>
+    const strip = (m: object) =>
       Object.fromEntries(Object.entries(m).filter(([k]) => ["model", "rating", "ci", "votes", "rank"].includes(k)));
     expect(overall.models.map(strip)).toEqual(plain.categories.overall!.models.map(strip));
     expect(overall.pairwise).toEqual(plain.categories.overall!.pairwise);
