@@ -32,6 +32,9 @@ export interface ExportLine {
     list_count_b: Record<string, number>;
     bold_count_a: Record<string, number>;
     bold_count_b: Record<string, number>;
+    /** Emoji per side (style control v2, DESIGN section 14): only on rows that have them (voted since 0014). */
+    emoji_count_a?: number;
+    emoji_count_b?: number;
     turns: number;
   };
   excluded_reason?: string | null;
@@ -62,6 +65,10 @@ export function toExportLine(row: BattleRow, withExclusion = false): ExportLine 
       list_count_b: row.listCountB,
       bold_count_a: row.boldCountA,
       bold_count_b: row.boldCountB,
+      // Absent (not null) on older rows, so their lines are byte for byte what they were.
+      ...(row.emojiCountA !== null && row.emojiCountB !== null
+        ? { emoji_count_a: row.emojiCountA, emoji_count_b: row.emojiCountB }
+        : {}),
       turns: row.turns,
     },
   };

@@ -91,6 +91,9 @@ export const battles = sqliteTable(
     /** JSON {"**", "__"} per side. */
     boldCountA: text("bold_count_a", { mode: "json" }).$type<Record<string, number>>().notNull(),
     boldCountB: text("bold_count_b", { mode: "json" }).$type<Record<string, number>>().notNull(),
+    /** Emoji per side (shared/battle/style.ts `countEmoji`; style control v2); null for rows voted before it existed. */
+    emojiCountA: integer("emoji_count_a"),
+    emojiCountB: integer("emoji_count_b"),
     language: text("language"),
     /** JSON array of category names (filled by the classifiers). */
     categories: text("categories", { mode: "json" })

@@ -10,6 +10,11 @@ const SideStyle = z
     header: z.object({ h1: count, h2: count, h3: count, h4: count, h5: count, h6: count }).strict(),
     list: z.object({ ordered: count, unordered: count }).strict(),
     bold: z.object({ "**": count, __: count }).strict(),
+    /**
+     * Emoji in the side's answers (shared/battle/style.ts `countEmoji`; style control v2, DESIGN section 14).
+     * Optional, so a message produced before it existed still validates (its battle row gets null counts).
+     */
+    emoji: count.optional(),
   })
   .strict();
 

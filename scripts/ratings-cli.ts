@@ -7,6 +7,7 @@ import { isMainThread, parentPort, Worker } from "node:worker_threads";
 import { availableBoards, buildLeaderboard, type LeaderboardOptions } from "../shared/ratings/leaderboard";
 import { createParser, formatFromPath, InputError } from "../shared/ratings/parse";
 import { styleRounds, type StylePrep, type StyleRoundRunner, type StyleRounds } from "../shared/ratings/style-board";
+import { parseStyleFeatures, type StyleFeature } from "../shared/ratings/table";
 import { runRedteam } from "./redteam-cli";
 import { ModelsFileError, parseModelsFile } from "../shared/ratings/models-file";
 import { streamFileInto } from "./stream-file";
@@ -24,6 +25,9 @@ const USAGE = `usage: npm run --silent ratings -- [options] FILE   (FILE: .jsonl
   --seed S                bootstrap seed (default 0)
   --style-control         style-controlled boards (default: when the input has conv_metadata)
   --no-style-control      no style-controlled boards
+  --style-features LIST   style features, comma-separated, any of length,header,list,bold,emoji (default
+                          length,header,list,bold, as the cron; emoji is opt-in and used when the input has
+                          conv_metadata.emoji_count_a/b)
   --anchor MODEL=RATING   shift ratings so MODEL has RATING (default: mean 1000)
   --category NAME         only this board (repeatable)
   --min-votes N           drop models with fewer battles on a board, then refit
@@ -43,6 +47,8 @@ interface Cli {
   options: Partial<LeaderboardOptions>;
   skipInvalid: boolean;
   threads: number;
+  /** --style-features, canonical order; null = the default four. */
+  styleFeatures: StyleFeature[] | null;
 }
 
 function parseArgs(argv: string[]): Cli {
@@ -53,6 +59,7 @@ function parseArgs(argv: string[]): Cli {
   let models: string | null = null;
   const other: string[] = [];
   let skipInvalid = false;
+  let styleFeatures: StyleFeature[] | null = null;
   let threads = Math.min(2, availableParallelism());
   const categories: string[] = [];
   const value = (i: number, flag: string) => {
@@ -91,6 +98,15 @@ function parseArgs(argv: string[]): Cli {
       case "--no-style-control":
         options.styleControl = false;
         break;
+      case "--style-features": {
+        const v = value(i++, arg);
+        try {
+          styleFeatures = parseStyleFeatures(v);
+        } catch (err) {
+          throw new UsageError(`--style-features: ${(err as Error).message}`);
+        }
+        break;
+      }
       case "--anchor": {
         const m = /^(.+)=(-?\d+(?:\.\d+)?)$/.exec(value(i++, arg));
         if (!m) throw new UsageError("--anchor must look like MODEL=RATING, e.g. gpt-4o=1200");
@@ -141,12 +157,12 @@ function parseArgs(argv: string[]): Cli {
     if (file) throw new UsageError("with --redteam, give the export as --redteam FILE and no other file");
     const unused = other.filter((o) => o !== "--threads" && o !== "--help");
     if (unused.length) throw new UsageError(`${unused.join(", ")} cannot be used with --redteam`);
-    return { file: redteam, redteam: true, meta, models, options, skipInvalid, threads };
+    return { file: redteam, redteam: true, meta, models, options, skipInvalid, threads, styleFeatures };
   }
   if (meta !== null) throw new UsageError("--meta is only for --redteam");
   if (!file) throw new UsageError("no input file");
   if (categories.length) options.categories = categories;
-  return { file, redteam: false, meta, models, options, skipInvalid, threads };
+  return { file, redteam: false, meta, models, options, skipInvalid, threads, styleFeatures };
 }
 
 function readable(file: string): void {
@@ -193,6 +209,7 @@ async function main(): Promise<void> {
     // Change over time needs each row's tstamp: only when the models file asks for comparisons.
     tstamp: !!cli.options.models?.comparisons?.length,
     shared: cli.threads > 1,
+    ...(cli.styleFeatures ? { styleFeatures: cli.styleFeatures } : {}),
   });
   const sha256 = await streamFileInto(cli.file, parser);
   const parsed = parser.end();
@@ -206,6 +223,11 @@ async function main(): Promise<void> {
   const skipped = Object.entries(parsed.skipped);
   if (skipped.length) {
     process.stderr.write(`ratings: skipped ${skipped.map(([why, n]) => `${n} ${why}`).join(", ")}\n`);
+  }
+  if (parsed.missingStyleFeatures?.length) {
+    process.stderr.write(
+      `ratings: no row has counts for style feature ${parsed.missingStyleFeatures.join(", ")}: left out of style control\n`,
+    );
   }
   if (parsed.droppedCategories.length) {
     process.stderr.write(`ratings: no room for boards ${parsed.droppedCategories.join(", ")}\n`);

@@ -23,6 +23,8 @@ export interface StyleCounts {
   header: HeaderCounts;
   list: ListCounts;
   bold: BoldCounts;
+  /** Emoji (style control v2, DESIGN section 14): see `countEmoji`. */
+  emoji: number;
 }
 
 /** FastChat removes fenced code with the pattern ```[^`]*``` before counting markdown. */
@@ -41,7 +43,36 @@ export function markdownCounts(text: string): Omit<StyleCounts, "tokens"> {
     header: { h1: header(1), h2: header(2), h3: header(3), h4: header(4), h5: header(5), h6: header(6) },
     list: { ordered: count(t, /^\s*\d+\.\s/gm), unordered: count(t, /^\s*[-*+]\s/gm) },
     bold: { "**": count(t, /\*\*[^*\n]+\*\*/g), __: count(t, /__[^_\n]+__/g) },
+    emoji: countEmoji(t),
   };
+}
+
+// Emoji (style control v2). One emoji = one emoji sequence, matched as the grapheme-cluster rules of UAX #29 join
+// them (GB9 Extend, GB11 ZWJ × Extended_Pictographic, GB12/13 regional-indicator pairs), so a ZWJ sequence
+// (👨‍👩‍👧‍👦), a skin-tone modifier sequence (👍🏽), a flag (🇫🇷, and tag sequences such as 🏴󠁧󠁢󠁳󠁣󠁴󠁿) and a keycap (1️⃣)
+// each count once. A sequence counts when it is shown as an emoji: it has a code point with
+// Emoji_Presentation=Yes, or U+FE0F (emoji presentation selector), or it is a keycap or a flag. Symbols that
+// default to text presentation (©, ®, ™, ‼, ❤ and ☺ without U+FE0F) and anything followed by U+FE0E do not
+// count. A regular expression rather than Intl.Segmenter: the same answer in every runtime and ICU version, and a
+// text without any candidate code point (nearly every answer) costs one scan.
+const EMOJI_CANDIDATE = /[\p{Extended_Pictographic}\p{Regional_Indicator}\u20E3]/u;
+const EXTEND = "\\uFE0E\\uFE0F\\u{1F3FB}-\\u{1F3FF}\\u{E0020}-\\u{E007F}\\u20E3";
+const EMOJI_SEQUENCE = new RegExp(
+  `\\p{Regional_Indicator}{2}|[#*0-9]\\uFE0F?\\u20E3|\\p{Extended_Pictographic}[${EXTEND}]*(?:\\u200D\\p{Extended_Pictographic}[${EXTEND}]*)*`,
+  "gu",
+);
+const EMOJI_PRESENTATION = /[\p{Emoji_Presentation}\uFE0F\u20E3]/u;
+
+/** Number of emoji (emoji presentation sequences, each counted once) in `text`; 0 for plain text. */
+export function countEmoji(text: string): number {
+  if (!EMOJI_CANDIDATE.test(text)) return 0;
+  let n = 0;
+  for (const m of text.matchAll(EMOJI_SEQUENCE)) {
+    const seq = m[0];
+    if (seq.endsWith("\uFE0E")) continue;
+    if (EMOJI_PRESENTATION.test(seq)) n++;
+  }
+  return n;
 }
 
 type TokenCounter = (text: string) => number;

@@ -5,7 +5,7 @@
 // patterns. Rows equal under that key are interchangeable, so any order among them gives the same numbers.
 // The table is permuted in place (cycle-following: no second copy of the columns, which would not fit a Worker at
 // 3M battles); leaderboard.ts does it after the order-dependent online Elo has run.
-import { STYLE_WIDTH, type BattleTable } from "./table";
+import { styleWidth, type BattleTable } from "./table";
 
 const COUNTING_SORT_LIMIT = 1 << 22; // (model pairs × outcomes) buckets counted densely up to 4M
 
@@ -28,13 +28,14 @@ export function canonicalPermutation(table: BattleTable): Uint32Array {
   const rank = new Uint32Array(M);
   byName.forEach((k, r) => (rank[k] = r));
   const { modelA, modelB, outcome, categoryBits } = table;
-  const bits = table.style ? new Uint32Array(table.style.buffer, table.style.byteOffset, n * STYLE_WIDTH) : null;
+  const W = styleWidth(table);
+  const bits = table.style ? new Uint32Array(table.style.buffer, table.style.byteOffset, n * W) : null;
   const bucketOf = (i: number) => (rank[modelA[i]!]! * M + rank[modelB[i]!]!) * 4 + outcome[i]!;
   // Within a (pair, outcome) bucket: style bit patterns, then category bits.
   const tieBreak = (x: number, y: number) => {
     if (bits) {
-      for (let f = 0; f < STYLE_WIDTH; f++) {
-        const d = bits[x * STYLE_WIDTH + f]! - bits[y * STYLE_WIDTH + f]!;
+      for (let f = 0; f < W; f++) {
+        const d = bits[x * W + f]! - bits[y * W + f]!;
         if (d !== 0) return d;
       }
     }
@@ -62,7 +63,7 @@ export function canonicalPermutation(table: BattleTable): Uint32Array {
 function applyPermutation(table: BattleTable, perm: Uint32Array, n: number): void {
   const { modelA, modelB, outcome, categoryBits, style, samplingProbability: sp } = table;
   const done = new Uint8Array(n);
-  const W = STYLE_WIDTH;
+  const W = styleWidth(table);
   const keep = new Float32Array(W);
   for (let s = 0; s < n; s++) {
     if (done[s] || perm[s] === s) {

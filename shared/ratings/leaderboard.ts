@@ -19,7 +19,7 @@ import {
   type StylePrep,
   type StyleRoundRunner,
 } from "./style-board";
-import { STYLE_FEATURES, type BattleTable } from "./table";
+import { styleFeaturesOf, type BattleTable } from "./table";
 
 export const LEADERBOARD_SCHEMA = "arena-leaderboard/v1";
 export const STYLE_L2 = 0.5;
@@ -227,7 +227,9 @@ export async function buildLeaderboard(
         correction: opts.correction,
       },
       ipw: opts.ipw,
-      ...(withStyle ? { styleControl: { features: [...STYLE_FEATURES], l2: STYLE_L2 } } : {}),
+      // Exactly the features the fit used, in canonical order: the default four (what the cron publishes), or
+      // the table's own set (`--style-features` on the CLI, e.g. with emoji; docs/ratings.md "Style features").
+      ...(withStyle ? { styleControl: { features: [...styleFeaturesOf(table)], l2: STYLE_L2 } } : {}),
       // Where the MLE does not exist on a board (a model never lost or never won, or the comparison graph is in
       // pieces), that board is fitted with the ridge (λ/2)·‖θ‖² and the affected models are marked provisional.
       ridge: ridgeUsed ? DEFAULT_RIDGE : null,

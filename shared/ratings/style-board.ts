@@ -1,6 +1,7 @@
 // A board's style-controlled ratings (DESIGN sections 6 and 7): the style-control fit on the board's battle rows
 // (the same models as the raw board), a percentile bootstrap over battle rows, ranks from the intervals, and the
-// four coefficients with their intervals. Rows without style counts (NaN) are left out of this fit.
+// coefficients (one per style feature of the table: the default four, or e.g. five with emoji) with their
+// intervals. Rows without style counts (NaN in any of the table's features) are left out of this fit.
 //
 // Split in three so a host with threads can spread the bootstrap: prepareStyleBoard (the design and the full
 // fit), styleRounds (any range of rounds: each round is seeded by its own key, so the split never changes the
@@ -14,9 +15,7 @@ import { roundOutput } from "./board";
 import { hashString32, Rng } from "./rng";
 import { alignRound, quantileSorted, thetaToRatings, type Anchor } from "./scale";
 import { fitStyleControl, styleDesign, type StyleDesign } from "./style-control";
-import { STYLE_FEATURES, type BattleTable } from "./table";
-
-const P = STYLE_FEATURES.length;
+import { styleFeaturesOf, type BattleTable, type StyleFeature } from "./table";
 
 export interface StyleBoardOptions {
   name: string;
@@ -38,8 +37,9 @@ export interface StyleBoard {
     /** The style fit's own rows do not pin this rating down (the raw boards' rule, bt.ts `identifiability`). */
     provisional?: true;
   }[];
-  coefficients: Record<(typeof STYLE_FEATURES)[number], number>;
-  coefficientsCi: Record<(typeof STYLE_FEATURES)[number], [number, number]> | null;
+  /** One entry per feature of the fit (`StylePrep.features`), in canonical order. */
+  coefficients: Partial<Record<StyleFeature, number>>;
+  coefficientsCi: Partial<Record<StyleFeature, [number, number]>> | null;
   battles: number;
 }
 
@@ -48,6 +48,8 @@ export interface StylePrep {
   name: string;
   seed: number | string;
   l2: number;
+  /** The style features of the fit, in the order of the design's columns and γ. */
+  features: readonly StyleFeature[];
   design: StyleDesign;
   /** Full-data solution (θ then γ), the warm start of every round. */
   start: Float64Array;
@@ -61,7 +63,7 @@ export interface StylePrep {
 export interface StyleRounds {
   /** rounds × models ratings (NaN for a model absent from a round). */
   samples: Float64Array;
-  /** rounds × 4 coefficients. */
+  /** rounds × P coefficients (P = the number of style features). */
   gammas: Float64Array;
 }
 
@@ -75,11 +77,16 @@ export function prepareStyleBoard(table: BattleTable, raw: BoardResult["raw"], o
   const style = table.style;
   if (!style) throw new Error("style control needs style counts (conv_metadata)");
   const { modelA, modelB } = table;
+  const features = styleFeaturesOf(table);
+  const P = features.length;
+  // A row is in the fit when it has every feature: rows without counts are NaN throughout, and a row without
+  // an emoji count (from before emoji were counted) is NaN in that column only.
+  const complete = (i: number) => {
+    for (let f = 0; f < P; f++) if (Number.isNaN(style[i * P + f]!)) return false;
+    return true;
+  };
   const inFit = (i: number) =>
-    rowPasses(table, i, opts.filter) &&
-    !Number.isNaN(style[i * P]!) &&
-    modelOf[modelA[i]!]! >= 0 &&
-    modelOf[modelB[i]!]! >= 0;
+    rowPasses(table, i, opts.filter) && complete(i) && modelOf[modelA[i]!]! >= 0 && modelOf[modelB[i]!]! >= 0;
   let n = 0;
   for (let i = 0; i < table.length; i++) if (inFit(i)) n++;
   // Every row in the fit (the overall board): no row list. Otherwise one list, in shared memory when the table
@@ -97,6 +104,7 @@ export function prepareStyleBoard(table: BattleTable, raw: BoardResult["raw"], o
     name: opts.name,
     seed: opts.seed,
     l2: opts.l2,
+    features: [...features],
     design,
     start: Float64Array.from([...full.theta, ...full.gamma]),
     ratings,
@@ -161,6 +169,7 @@ export function styleRounds(prep: StylePrep, from: number, to: number): StyleRou
   const M = design.models;
   const { rows, modelA, modelB, modelOf } = design;
   const n = design.length;
+  const P = design.mean.length;
   const R = Math.max(0, to - from);
   const samples = new Float64Array(R * M);
   const gammas = new Float64Array(R * P);
@@ -204,7 +213,8 @@ export function finishStyleBoard(
   level: number,
 ): StyleBoard {
   const M = raw.models.length;
-  const { ratings } = prep;
+  const { ratings, features } = prep;
+  const P = features.length;
   let lower: Float64Array | null = null;
   let upper: Float64Array | null = null;
   let gammaCi: [number, number][] | null = null;
@@ -223,13 +233,13 @@ export function finishStyleBoard(
     lower = new Float64Array(M);
     upper = new Float64Array(M);
     for (let k = 0; k < M; k++) [lower[k], upper[k]] = q(rounds.samples, M, k);
-    gammaCi = STYLE_FEATURES.map((_, f) => q(rounds.gammas, P, f));
+    gammaCi = features.map((_, f) => q(rounds.gammas, P, f));
   }
   const rank = ranksFromIntervals(lower ?? ratings, upper ?? ratings);
   const order = Array.from({ length: M }, (_, i) => i).sort((x, y) => ratings[y]! - ratings[x]! || x - y);
   const gamma = prep.start.subarray(M);
   const byFeature = <T>(f: (k: number) => T) =>
-    Object.fromEntries(STYLE_FEATURES.map((name, k) => [name, f(k)])) as Record<(typeof STYLE_FEATURES)[number], T>;
+    Object.fromEntries(features.map((name, k) => [name, f(k)])) as Partial<Record<StyleFeature, T>>;
   return {
     battles: prep.design.length,
     models: order.map((k) => ({

@@ -7,12 +7,12 @@
 // (models + 4)², cheap to factor. Ties count 0.5 as in FastChat. Ratings are 400·θ + 1000 before any anchoring.
 // Bootstrap resamples battle rows (multinomial counts), warm-started from the full-data fit.
 import { choleskySolve } from "./linalg";
-import { STYLE_WIDTH, type BattleTable } from "./table";
+import { styleWidth, type BattleTable } from "./table";
 
 const LN10 = Math.LN10;
-const P = STYLE_WIDTH;
-// The Newton pass below is unrolled for exactly four features.
-if (P !== 4) throw new Error("style-control.ts: the Newton pass is written for 4 style features");
+// The feature count P is the table's style width (the default four, or any subset of ALL_STYLE_FEATURES). The
+// Newton pass is unrolled for P = 4 (the published boards: that code path, and so its output, is unchanged);
+// other widths run the same sums in loops (fitStyleControlAnyWidth).
 
 export interface StyleDesign {
   /** Number of rows in the fit. */
@@ -49,6 +49,7 @@ export function styleDesign(
   const style = table.style;
   if (!style) throw new Error("style control needs style counts (conv_metadata)");
   const n = rows ? rows.length : table.length;
+  const P = styleWidth(table);
   const mean = new Float64Array(P);
   const std = new Float64Array(P);
   for (let k = 0; k < n; k++) {
@@ -94,6 +95,8 @@ export function fitStyleControl(
   design: StyleDesign,
   options: { l2?: number; weights?: Uint16Array; start?: Float64Array; tolerance?: number } = {},
 ): StyleFit {
+  const P = design.mean.length;
+  if (P !== 4) return fitStyleControlAnyWidth(design, options);
   const l2 = options.l2 ?? 0.5;
   const tol = options.tolerance ?? 1e-9;
   const M = design.models;
@@ -238,6 +241,109 @@ export function fitStyleControl(
     }
   }
   // Strictly convex, so this only happens on broken input (NaN features): say so instead of returning garbage.
+  if (!converged) throw new Error("style control did not converge in 100 Newton steps");
+  return { theta: params.slice(0, M), gamma: params.slice(M), iterations };
+}
+
+/**
+ * The same Newton method for any number of features P (the sums of fitStyleControl's unrolled pass, in loops).
+ * Used for non-default feature sets (e.g. with emoji, P = 5); the default four keep the unrolled pass.
+ */
+export function fitStyleControlAnyWidth(
+  design: StyleDesign,
+  options: { l2?: number; weights?: Uint16Array; start?: Float64Array; tolerance?: number },
+): StyleFit {
+  const P = design.mean.length;
+  const l2 = options.l2 ?? 0.5;
+  const tol = options.tolerance ?? 1e-9;
+  const M = design.models;
+  const m = M + P;
+  const params = options.start ? Float64Array.from(options.start) : new Float64Array(m);
+  const grad = new Float64Array(m);
+  const hess = new Float64Array(m * m);
+  const { rows, modelA, modelB, outcome, style, modelOf, mean } = design;
+  const inv = design.std.map((s) => 1 / s);
+  const w = options.weights;
+  const pairV = new Float64Array(M * M);
+  const gradM = new Float64Array(M);
+  const cross = new Float64Array(M * P);
+  const gF = new Float64Array(P);
+  const hF = new Float64Array(P * P);
+  const z = new Float64Array(P);
+  const L2 = LN10 * LN10;
+  let iterations = 0;
+  let converged = false;
+  for (; iterations < 100; iterations++) {
+    pairV.fill(0);
+    gradM.fill(0);
+    cross.fill(0);
+    gF.fill(0);
+    hF.fill(0);
+    const n = design.length;
+    for (let r = 0; r < n; r++) {
+      const wr = w ? w[r]! : 1;
+      if (wr === 0) continue;
+      const i = rows === null ? r : rows[r]!;
+      const ia = modelOf[modelA[i]!]!;
+      const ib = modelOf[modelB[i]!]!;
+      const o = i * P;
+      let logit = LN10 * (params[ia]! - params[ib]!);
+      for (let f = 0; f < P; f++) {
+        z[f] = (style[o + f]! - mean[f]!) * inv[f]!;
+        logit += params[M + f]! * z[f]!;
+      }
+      const p = 1 / (1 + Math.exp(-logit));
+      const oc = outcome[i]!;
+      const e = wr * (p - (oc === 0 ? 1 : oc === 1 ? 0 : 0.5));
+      const v = wr * p * (1 - p);
+      gradM[ia] = gradM[ia]! + e;
+      gradM[ib] = gradM[ib]! - e;
+      pairV[ia * M + ib] = pairV[ia * M + ib]! + v;
+      const ca = ia * P;
+      const cb = ib * P;
+      for (let f = 0; f < P; f++) {
+        const vf = v * z[f]!;
+        cross[ca + f] = cross[ca + f]! + vf;
+        cross[cb + f] = cross[cb + f]! - vf;
+        gF[f] = gF[f]! + e * z[f]!;
+        for (let g = 0; g <= f; g++) hF[f * P + g] = hF[f * P + g]! + vf * z[g]!;
+      }
+    }
+    hess.fill(0);
+    for (let i = 0; i < M; i++) {
+      grad[i] = LN10 * gradM[i]!;
+      for (let j = 0; j < M; j++) {
+        if (i === j) continue;
+        const pv = pairV[i * M + j]! + pairV[j * M + i]!;
+        hess[i * m + j] = -L2 * pv;
+        hess[i * m + i] = hess[i * m + i]! + L2 * pv;
+      }
+      for (let f = 0; f < P; f++) {
+        const c = LN10 * cross[i * P + f]!;
+        hess[i * m + M + f] = c;
+        hess[(M + f) * m + i] = c;
+      }
+    }
+    for (let f = 0; f < P; f++) {
+      grad[M + f] = gF[f]!;
+      for (let g = 0; g < P; g++) hess[(M + f) * m + M + g] = f >= g ? hF[f * P + g]! : hF[g * P + f]!;
+    }
+    for (let i = 0; i < m; i++) {
+      grad[i] = grad[i]! + l2 * params[i]!;
+      hess[i * m + i] = hess[i * m + i]! + l2;
+    }
+    if (!choleskySolve(hess, grad, m)) throw new Error("style control: Hessian not positive definite");
+    let largest = 0;
+    for (let i = 0; i < m; i++) {
+      params[i] = params[i]! - grad[i]!;
+      largest = Math.max(largest, Math.abs(grad[i]!));
+    }
+    if (largest < tol) {
+      iterations++;
+      converged = true;
+      break;
+    }
+  }
   if (!converged) throw new Error("style control did not converge in 100 Newton steps");
   return { theta: params.slice(0, M), gamma: params.slice(M), iterations };
 }

@@ -1,7 +1,7 @@
 // shared/battle/style.ts: FastChat-compatible markdown counts (count_markdown_elements after removing ```[^`]*```),
 // cl100k_base token counts and the per-side style features that feed style control (DESIGN section 7).
 import { describe, expect, it } from "vitest";
-import { countTokens, markdownCounts, sideStyle } from "../../shared/battle/style";
+import { countEmoji, countTokens, markdownCounts, sideStyle } from "../../shared/battle/style";
 
 const NO_HEADERS = { h1: 0, h2: 0, h3: 0, h4: 0, h5: 0, h6: 0 };
 
@@ -78,6 +78,7 @@ describe("markdownCounts: fenced code is removed first", () => {
       header: { ...NO_HEADERS, h1: 1 },
       list: { ordered: 0, unordered: 1 },
       bold: { "**": 0, __: 0 },
+      emoji: 0,
     });
   });
 
@@ -93,7 +94,7 @@ describe("markdownCounts: fenced code is removed first", () => {
   });
 
   it("returns all zeros for empty or plain text", () => {
-    const zeros = { header: NO_HEADERS, list: { ordered: 0, unordered: 0 }, bold: { "**": 0, __: 0 } };
+    const zeros = { header: NO_HEADERS, list: { ordered: 0, unordered: 0 }, bold: { "**": 0, __: 0 }, emoji: 0 };
     expect(markdownCounts("")).toEqual(zeros);
     expect(markdownCounts("Just a plain sentence, nothing else.")).toEqual(zeros);
   });
@@ -163,6 +164,59 @@ describe("sideStyle", () => {
       header: NO_HEADERS,
       list: { ordered: 0, unordered: 0 },
       bold: { "**": 0, __: 0 },
+      emoji: 0,
     });
+  });
+
+  it("counts emoji over all answers, outside fenced code", async () => {
+    const style = await sideStyle(["Great question! 🎉", "Done ✅ 👍🏽", "```\n// 🐛 in code\n```"]);
+    expect(style.emoji).toBe(3);
+  });
+});
+
+describe("countEmoji", () => {
+  it("is 0 for plain text, digits, # and *, and symbols that default to text", () => {
+    expect(countEmoji("")).toBe(0);
+    expect(countEmoji("Just a plain sentence, 123 # * - nothing else.")).toBe(0);
+    expect(countEmoji("héllo wörld 你好 ← → ✓")).toBe(0);
+    expect(countEmoji("© 2026 ® ™ ‼ ❤ ☺")).toBe(0);
+  });
+
+  it("counts single emoji, and a text-default symbol with U+FE0F", () => {
+    expect(countEmoji("😀")).toBe(1);
+    expect(countEmoji("😀😀 hi 🎉")).toBe(3);
+    expect(countEmoji("❤️")).toBe(1);
+    expect(countEmoji("☺️")).toBe(1);
+  });
+
+  it("does not count a symbol forced to text presentation with U+FE0E", () => {
+    expect(countEmoji("☺\uFE0E")).toBe(0);
+  });
+
+  it("counts a ZWJ sequence once", () => {
+    expect(countEmoji("👨‍👩‍👧‍👦")).toBe(1);
+    expect(countEmoji("🏳️‍🌈")).toBe(1);
+    expect(countEmoji("🧑🏽‍💻 and 👩‍🔬")).toBe(2);
+  });
+
+  it("counts a skin-tone modifier sequence once", () => {
+    expect(countEmoji("👍🏽")).toBe(1);
+    expect(countEmoji("👋🏻👋🏿")).toBe(2);
+  });
+
+  it("counts flags once: regional-indicator pairs and tag sequences", () => {
+    expect(countEmoji("🇫🇷")).toBe(1);
+    expect(countEmoji("🇫🇷🇩🇪🇯🇵")).toBe(3);
+    expect(countEmoji("🏴󠁧󠁢󠁳󠁣󠁴󠁿")).toBe(1);
+  });
+
+  it("counts keycaps once", () => {
+    expect(countEmoji("1️⃣")).toBe(1);
+    expect(countEmoji("#️⃣ *️⃣ 0️⃣")).toBe(3);
+    expect(countEmoji("Step 1\u20E3")).toBe(1);
+  });
+
+  it("counts emoji inside ordinary text", () => {
+    expect(countEmoji("Sure! 🚀 Here is the plan:\n- 📌 first\n- ✅ done")).toBe(3);
   });
 });

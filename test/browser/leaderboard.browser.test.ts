@@ -216,7 +216,7 @@ describe("/leaderboard", () => {
             overall.models.findIndex((r: { model: string }) => r.model === b),
         ),
     );
-    for (const title of await page.locator(tid("change-badge")).evaluateAll((els) => els.map((e) => e.title)))
+    for (const title of await page.locator(tid("change-badge")).evaluateAll((els) => els.map((e) => e.getAttribute("title") ?? "")))
       expect(title).toMatch(/Holm-adjusted p/);
     await page.waitForSelector(`${tid("history-changes")}[data-count]`, { timeout: 10_000 });
     const inLb = Object.values(lb.changes ?? {}).some((c: any) =>

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
+import Ajv2020 from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ratings, root } from "./run-ratings";
 
@@ -223,5 +224,122 @@ describe("ratings CLI on bad input", () => {
       expect(hi).toBeGreaterThanOrEqual(style.coefficients[name]);
     }
     expect(style.models).toHaveLength(4);
+  });
+});
+
+describe("ratings CLI: --style-features (style control v2, emoji)", () => {
+  // Four equally strong models; each answer has 0–6 emoji and the side with more emoji wins more often
+  // (logit 2·d, d = (a − b)/(a + b + 1)); the first 400 rows predate emoji counting (no emoji_count_a/b).
+  const models = ["alpha", "beta", "gamma", "delta"];
+  let seed = 11;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const counts = (s: "a" | "b") => ({
+    [`sum_assistant_${s}_tokens`]: 80 + Math.floor(rand() * 200),
+    [`header_count_${s}`]: { h1: Math.floor(rand() * 2), h2: 0, h3: 0, h4: 0, h5: 0, h6: 0 },
+    [`list_count_${s}`]: { ordered: Math.floor(rand() * 3), unordered: 0 },
+    [`bold_count_${s}`]: { "**": Math.floor(rand() * 2), __: 0 },
+  });
+  const rows = Array.from({ length: 3400 }, (_, i) => {
+    const a = Math.floor(rand() * 4);
+    const b = (a + 1 + Math.floor(rand() * 3)) % 4;
+    const ea = Math.floor(rand() * 7);
+    const eb = Math.floor(rand() * 7);
+    const p = 1 / (1 + Math.exp(-2 * ((ea - eb) / (ea + eb + 1))));
+    const u = rand();
+    const winner = u < 0.1 ? "tie" : rand() < p ? "model_a" : "model_b";
+    const meta = { sum_user_tokens: 20, ...counts("a"), ...counts("b"), turns: 1 };
+    return {
+      id: `e${i}`,
+      tstamp: 2000 + i,
+      model_a: models[a],
+      model_b: models[b],
+      winner,
+      conv_metadata: i < 400 ? meta : { ...meta, emoji_count_a: ea, emoji_count_b: eb },
+    };
+  });
+  const withoutEmoji = rows.map((r) => {
+    const { emoji_count_a: _a, emoji_count_b: _b, ...meta } = r.conv_metadata as Record<string, unknown>;
+    return { ...r, conv_metadata: meta };
+  });
+  const jsonl = (rs: unknown[]) => rs.map((r) => JSON.stringify(r)).join("\n");
+  let file: string;
+  let plain: string;
+  beforeAll(() => {
+    file = write("emoji.jsonl", jsonl(rows));
+    plain = write("emoji-stripped.jsonl", jsonl(withoutEmoji));
+  });
+  /** The output without the fields that name the input file (its hash and the snapshot id made from it). */
+  const content = (stdout: string) => {
+    const j = JSON.parse(stdout);
+    delete j.snapshot;
+    delete j.data.sha256;
+    return JSON.stringify(j);
+  };
+
+  it("without the flag, emoji counts in the input change nothing: the default four features, same bytes", async () => {
+    const [run, explicit, stripped] = await Promise.all([
+      ratings(["--bootstrap", "20", file]),
+      ratings(["--bootstrap", "20", "--style-features", "bold,length,list,header", file]),
+      ratings(["--bootstrap", "20", plain]),
+    ]);
+    expect(run.code).toBe(0);
+    expect(explicit.stdout).toBe(run.stdout);
+    expect(content(run.stdout)).toBe(content(stripped.stdout));
+    const json = JSON.parse(run.stdout);
+    expect(json.method.styleControl.features).toEqual(["length", "header", "list", "bold"]);
+    expect(Object.keys(json.categories.overall.styleControl.coefficients)).toEqual([
+      "length",
+      "header",
+      "list",
+      "bold",
+    ]);
+    expect(json.categories.overall.styleControl.battles).toBe(3400);
+  });
+
+  it("with emoji: the coefficient is positive, reported with its interval, over the rows that have counts", async () => {
+    const run = await ratings(["--bootstrap", "40", "--style-features", "length,header,list,bold,emoji", file]);
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout);
+    expect(json.method.styleControl).toEqual({ features: ["length", "header", "list", "bold", "emoji"], l2: 0.5 });
+    const style = json.categories.overall.styleControl;
+    expect(Object.keys(style.coefficients)).toEqual(["length", "header", "list", "bold", "emoji"]);
+    // Rows from before emoji were counted are left out of the style fit (NaN, like rows without counts).
+    expect(style.battles).toBe(3000);
+    expect(style.coefficients.emoji).toBeGreaterThan(0.3);
+    const [lo, hi] = style.coefficientsCi.emoji;
+    expect(lo).toBeGreaterThan(0);
+    expect(hi).toBeGreaterThanOrEqual(style.coefficients.emoji);
+    // The planted effect is on emoji alone: the other features stay near zero.
+    for (const f of ["length", "header", "list", "bold"]) expect(Math.abs(style.coefficients[f])).toBeLessThan(0.15);
+    // The raw boards do not depend on the style features.
+    const plainRun = JSON.parse((await ratings(["--bootstrap", "40", file])).stdout);
+    expect(json.categories.overall.models).toEqual(plainRun.categories.overall.models);
+    // And the output validates against the leaderboard schema.
+    const schema = JSON.parse(readFileSync(path.join(root, "shared/ratings/leaderboard.schema.json"), "utf8"));
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    expect(ajv.validate(schema, json), JSON.stringify(ajv.errors)).toBe(true);
+  });
+
+  it("asks for emoji on data without emoji counts: says so on stderr and uses the four", async () => {
+    const run = await ratings(["--bootstrap", "0", "--style-features", "length,header,list,bold,emoji", plain]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/no row has counts for style feature emoji/);
+    expect(JSON.parse(run.stdout).method.styleControl.features).toEqual(["length", "header", "list", "bold"]);
+  });
+
+  it("bad --style-features values are a usage error (exit 2) naming the problem", async () => {
+    for (const [value, message] of [
+      ["length,sparkle", /unknown style feature "sparkle"/],
+      ["emoji,emoji", /given twice/],
+      ["length,,bold", /comma-separated list/],
+    ] as const) {
+      const run = await ratings(["--style-features", value, file]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/^ratings: --style-features: /);
+      expect(run.stderr).toMatch(message);
+    }
+    const missing = await ratings([file, "--style-features"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--style-features needs a value/);
   });
 });

@@ -28,6 +28,9 @@ export function voteToRow(m: VoteMessage, recordedAt: number, transcriptKey: str
     listCountB: m.style.b.list,
     boldCountA: m.style.a.bold,
     boldCountB: m.style.b.bold,
+    // Optional in the message (version 1 messages from before emoji were counted): null then.
+    emojiCountA: m.style.a.emoji !== undefined && m.style.b.emoji !== undefined ? m.style.a.emoji : null,
+    emojiCountB: m.style.a.emoji !== undefined && m.style.b.emoji !== undefined ? m.style.b.emoji : null,
     language: m.language,
     categories: c ? categoriesOf(c.labels) : [],
     excludedReason: m.excludedReason,

@@ -17,7 +17,7 @@ import { roundOutput } from "../../shared/ratings/board";
 import { boardFilters, type LeaderboardJson } from "../../shared/ratings/leaderboard";
 import { createValueParser, InputError } from "../../shared/ratings/parse";
 import { placeModel, type PlacementBattle } from "../../shared/ratings/placement";
-import { STYLE_WIDTH, type BattleTable } from "../../shared/ratings/table";
+import { styleWidth, type BattleTable } from "../../shared/ratings/table";
 
 /** A style-controlled board's full-precision fit: feature scaling and coefficients. */
 export interface StyleFitSummary {
@@ -142,10 +142,10 @@ async function placedBoards(d: Db, x: string, run: PublicRun): Promise<Record<st
     const fit = run.styleFits.get(name);
     if (board.styleControl && fit && table.style) {
       const style = table.style;
+      const W = styleWidth(table);
       const gammaZ = (i: number) => {
         let s = 0;
-        for (let f = 0; f < STYLE_WIDTH; f++)
-          s += (fit.gamma[f]! * (style[i * STYLE_WIDTH + f]! - fit.mean[f]!)) / fit.std[f]!;
+        for (let f = 0; f < W; f++) s += (fit.gamma[f]! * (style[i * W + f]! - fit.mean[f]!)) / fit.std[f]!;
         return s;
       };
       const styled = place(board.styleControl.models, `${name}|style`, gammaZ);

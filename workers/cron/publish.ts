@@ -26,6 +26,7 @@ import { buildPairCounts, PAIR_COUNTS_KEY, type PairCountsFile } from "../../sha
 import { computePrivateResults, type StyleFitSummary } from "./private-results";
 import { applyProvisionalMarks, provisionalModels } from "./provisional-marks";
 import { createValueParser } from "../../shared/ratings/parse";
+import { STYLE_FEATURES } from "../../shared/ratings/table";
 import { ExportWriter } from "./export-writer";
 import { snapshotId } from "./snapshot-id";
 import {
@@ -97,6 +98,9 @@ export async function publishSnapshot(env: Env, now = Date.now()): Promise<Publi
     initialCapacity: capacity,
     samplingProbability: false, // published boards are unweighted
     tstamp: true, // change over time (DESIGN section 14): 8 bytes a row
+    // The published boards keep the default style features (length, header, list, bold): emoji is opt-in
+    // (`--style-features` on the CLI, DESIGN section 14), and `method.styleControl.features` states the four.
+    styleFeatures: STYLE_FEATURES,
   });
   // D1 allows 1,000 queries per invocation (Workers Paid), shared with the maintenance before this (its dedup pass
   // spends at most 200): at most ~400 pages, however many battles (3M → 7,500 rows, ~5 MB, per page; D1's result

@@ -4,7 +4,16 @@
 // carrying them arrives, and earlier rows are back-filled with NaN. Ids are validated by the parser but not
 // kept: nothing in the engine needs them, and 3 million strings would not fit a Worker.
 
-import { MAX_MODELS, OUTCOMES, STYLE_WIDTH, setStyleCounts, type BattleTable } from "../table";
+import {
+  isDefaultStyleFeatures,
+  MAX_MODELS,
+  OUTCOMES,
+  setStyleCounts,
+  STYLE_FEATURES,
+  styleColumns,
+  type BattleTable,
+  type StyleFeature,
+} from "../table";
 import { InputError } from "./errors";
 
 export const MAX_CATEGORIES = 32;
@@ -19,7 +28,10 @@ export interface BattleRow {
   categories: string[];
   /** ISO 639-1 code, or "" for a language we could not map (still counted as non_english), or null. */
   language: string | null;
-  /** [length, header, list, bold] per side, or null when the row has no conv_metadata. */
+  /**
+   * [length, header, list, bold] per side, plus emoji as a fifth entry when the row has emoji counts
+   * (ALL_STYLE_FEATURES order), or null when the row has no conv_metadata.
+   */
   styleA: readonly number[] | null;
   styleB: readonly number[] | null;
   samplingProbability: number | null;
@@ -39,6 +51,12 @@ export interface BuilderOptions {
    * back-filled with NaN).
    */
   tstamp?: boolean;
+  /**
+   * The style features to keep, in canonical order (table.ts `parseStyleFeatures`). Default: the four of DESIGN
+   * section 7, which is what the cron publishes. When `emoji` is asked for and no row has emoji counts, the
+   * table is built without it (`BuiltTable.missingStyleFeatures` says so).
+   */
+  styleFeatures?: readonly StyleFeature[];
   /** Allocate the columns on SharedArrayBuffers, so worker threads can read the table without a copy (CLI). */
   shared?: boolean;
 }
@@ -47,6 +65,8 @@ export interface BuiltTable {
   table: BattleTable;
   /** `lang_<code>` categories that did not fit in the 32 category bits (least frequent languages first dropped). */
   droppedCategories: string[];
+  /** Requested style features no row had counts for (left out of the table), e.g. ["emoji"]. */
+  missingStyleFeatures: StyleFeature[];
 }
 
 export class TableBuilder {
@@ -73,12 +93,25 @@ export class TableBuilder {
   private readonly keepSamplingProbability: boolean;
   private readonly keepTstamp: boolean;
   private readonly shared: boolean;
+  /** Style features kept (canonical order), their width and their indices into the rows' counts. */
+  private readonly features: readonly StyleFeature[];
+  private readonly W: number;
+  private readonly columns: Uint8Array | undefined;
+  /** Index of emoji in `features` (−1 = not asked for) and whether any row had an emoji count. */
+  private readonly emojiAt: number;
+  private sawEmoji = false;
 
   constructor(options: BuilderOptions = {}) {
     this.cap = Math.max(1, options.initialCapacity ?? 1024);
     this.keepSamplingProbability = options.samplingProbability ?? true;
     this.keepTstamp = options.tstamp ?? false;
     this.shared = options.shared ?? false;
+    this.features = options.styleFeatures ?? STYLE_FEATURES;
+    if (this.features.length === 0) throw new Error("TableBuilder: at least one style feature");
+    this.W = this.features.length;
+    // The default set keeps the original code path (setStyleCounts without columns).
+    this.columns = isDefaultStyleFeatures(this.features) ? undefined : styleColumns(this.features);
+    this.emojiAt = this.features.indexOf("emoji");
     this.modelA = this.alloc(Uint16Array, this.cap);
     this.modelB = this.alloc(Uint16Array, this.cap);
     this.outcome = this.alloc(Uint8Array, this.cap);
@@ -115,10 +148,12 @@ export class TableBuilder {
       this.langIdx[i] = li;
       this.languageCount[li - 1]! += 1;
     }
+    const W = this.W;
     if (row.styleA !== null && row.styleB !== null) {
-      if (this.style === null) this.style = this.alloc(Float32Array, this.cap * STYLE_WIDTH).fill(NaN);
-      setStyleCounts(this.style, i, row.styleA, row.styleB);
-    } else if (this.style !== null) this.style.fill(NaN, i * STYLE_WIDTH, (i + 1) * STYLE_WIDTH);
+      if (this.style === null) this.style = this.alloc(Float32Array, this.cap * W).fill(NaN);
+      setStyleCounts(this.style, i, row.styleA, row.styleB, this.columns);
+      if (this.emojiAt >= 0 && row.styleA.length > 4 && row.styleB.length > 4) this.sawEmoji = true;
+    } else if (this.style !== null) this.style.fill(NaN, i * W, (i + 1) * W);
     if (this.keepSamplingProbability) {
       if (row.samplingProbability !== null) {
         if (this.samplingProbability === null) this.samplingProbability = this.alloc(Float64Array, this.cap).fill(NaN);
@@ -167,6 +202,22 @@ export class TableBuilder {
       }
     }
     this.langIdx = new Uint16Array(0);
+    // Emoji asked for but no row had emoji counts: build the table without that column (compacted in place,
+    // row by row: row i's new offset never passes its old one).
+    let features = this.features;
+    let W = this.W;
+    const missingStyleFeatures: StyleFeature[] = [];
+    if (this.emojiAt >= 0 && !this.sawEmoji) {
+      missingStyleFeatures.push("emoji");
+      features = features.filter((f) => f !== "emoji");
+      if (this.style && features.length > 0) {
+        const s = this.style;
+        for (let r = 0; r < n; r++)
+          for (let f = 0, g = 0; f < W; f++) if (f !== this.emojiAt) s[r * (W - 1) + g++] = s[r * W + f]!;
+      }
+      W -= 1;
+    }
+    const style = features.length > 0 ? (this.style?.subarray(0, n * W) ?? null) : null;
     const table: BattleTable = {
       length: n,
       models: this.models,
@@ -175,12 +226,13 @@ export class TableBuilder {
       outcome: this.outcome.subarray(0, n),
       categories: this.categories,
       categoryBits: this.categoryBits.subarray(0, n),
-      style: this.style?.subarray(0, n * STYLE_WIDTH) ?? null,
+      style,
+      ...(isDefaultStyleFeatures(features) ? {} : { styleFeatures: features }),
       samplingProbability: this.samplingProbability?.subarray(0, n) ?? null,
       latestTstamp: this.latestTstamp,
       tstamp: this.tstamp?.subarray(0, n) ?? null,
     };
-    return { table, droppedCategories };
+    return { table, droppedCategories, missingStyleFeatures };
   }
 
   private model(name: string, line: number | null): number {
@@ -231,7 +283,7 @@ export class TableBuilder {
     const lang = new Uint16Array(cap);
     lang.set(this.langIdx);
     this.langIdx = lang;
-    if (this.style) this.style = g(Float32Array, this.style, cap * STYLE_WIDTH, NaN);
+    if (this.style) this.style = g(Float32Array, this.style, cap * this.W, NaN);
     if (this.samplingProbability) this.samplingProbability = g(Float64Array, this.samplingProbability, cap, NaN);
     if (this.tstamp) this.tstamp = g(Float64Array, this.tstamp, cap, NaN);
     this.cap = cap;

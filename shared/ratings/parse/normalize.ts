@@ -298,6 +298,13 @@ export function normaliseRow(raw: Record<string, unknown>): Normalised {
       sumKeys(meta, "list_count_b", LISTS),
       sumKeys(meta, "bold_count_b", BOLDS),
     ];
+    // Style control v2 (DESIGN section 14): emoji counts, a plain number per side, when the row has both.
+    const emojiA = num(meta["emoji_count_a"], "conv_metadata.emoji_count_a");
+    const emojiB = num(meta["emoji_count_b"], "conv_metadata.emoji_count_b");
+    if (emojiA !== null && emojiB !== null) {
+      styleA.push(emojiA);
+      styleB.push(emojiB);
+    }
   }
   if (multiTurn) categories.push("multi_turn");
 

@@ -1,5 +1,6 @@
 // Shared row handling for the three parsers: normalise, skip/count or raise with the line number, append.
 
+import type { StyleFeature } from "../table";
 import { TableBuilder, type BuilderOptions } from "./builder";
 import { InputError, RowError, type RowErrorKind } from "./errors";
 import { normaliseRow } from "./normalize";
@@ -25,6 +26,8 @@ export interface ParseResult {
   excluded: Record<string, number>;
   /** lang_<code> boards that did not fit in the 32 category bits. */
   droppedCategories: string[];
+  /** Requested style features (ParseOptions.styleFeatures) no row had counts for, so left out, e.g. ["emoji"]. */
+  missingStyleFeatures?: StyleFeature[];
   /** With `keepIds`: each table row's id (null when the row had none); otherwise null. */
   ids: (string | null)[] | null;
 }
@@ -77,7 +80,7 @@ export class RowSink {
   }
 
   finish(): ParseResult {
-    const { table, droppedCategories } = this.builder.finish();
+    const { table, droppedCategories, missingStyleFeatures } = this.builder.finish();
     if (table.length === 0) {
       const why = Object.entries(this.skipped)
         .map(([k, v]) => `${k} ${v}`)
@@ -88,7 +91,15 @@ export class RowSink {
         "no_battles",
       );
     }
-    return { table, rows: this.rows, skipped: this.skipped, excluded: this.excluded, droppedCategories, ids: this.ids };
+    return {
+      table,
+      rows: this.rows,
+      skipped: this.skipped,
+      excluded: this.excluded,
+      droppedCategories,
+      missingStyleFeatures,
+      ids: this.ids,
+    };
   }
 
   private count(key: string): void {
