@@ -54,6 +54,8 @@ const BACKOFF_MS = 1000;
 const MAX_DELAY_MS = 60_000;
 const CALL_TIMEOUT_MS = 120_000;
 const JUDGE_MAX_TOKENS = 2048; // as workers/batch/evals.ts
+/** The evaluated model's sampling: the service's (the arena's default parameters, shared/core/config.ts). */
+const ANSWER_PARAMS = { temperature: 0.7, top_p: 1, max_tokens: 2000 };
 
 export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): RunArgs {
   const v: Record<string, string> = {};
@@ -427,7 +429,7 @@ export async function runSuite(a: RunArgs, log: (line: string) => void): Promise
           for (const turn of q.turns) {
             messages.push({ role: "user", content: turn });
             stats.requests.model++;
-            const text = await chat(modelEp, [...messages], {});
+            const text = await chat(modelEp, [...messages], ANSWER_PARAMS);
             messages.push({ role: "assistant" as ChatMessage["role"], content: text });
             out.push(text);
           }

@@ -151,12 +151,15 @@ describe("judge run", () => {
     expect(modelCalls.every((r) => r.auth === "Bearer sk-cand" && r.body.stream === false)).toBe(true);
     // Each of the 10 games asked once, plus a retry per 500/429 and per verdict-less text.
     expect(new Set(judgeCalls.map((r) => JSON.stringify(r.body.messages))).size).toBe(10);
+    expect(judgeCalls.length).toBeGreaterThan(10);
+    expect(run.stderr).not.toMatch(/gave up/);
     const lines = readFileSync(judgmentFile, "utf8")
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(5);
     const nulls = lines.flatMap((l) => l.games).filter((g: { score: unknown }) => g.score === null).length;
+    expect(nulls).toBeGreaterThan(0); // a judgment whose retry had no verdict either
     expect(cand.failed).toBe(nulls);
     expect(readFileSync(answerFile, "utf8").trim().split("\n")).toHaveLength(5);
     expect(existsSync(path.join(out, "model_answer/gpt-4-0314.jsonl"))).toBe(true);
