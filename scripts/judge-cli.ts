@@ -230,6 +230,13 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === "score") return score(rest);
   const args = parseRunArgs(rest);
+  // Every result is already on disk (appended as it arrived): an interrupted run loses only the calls in flight.
+  process.once("SIGINT", () => {
+    process.stderr.write(
+      `\njudge: interrupted; the results so far are in ${args.out}, run the same command to resume\n`,
+    );
+    process.exit(130);
+  });
   const { result } = await runSuite(args, (line) => process.stderr.write(`judge: ${line}\n`));
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }

@@ -201,9 +201,12 @@ class Pool {
     try {
       return await f();
     } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.active--;
+      // Handed on after a macrotask, so the follow-up of the call just finished (its judgments) is queued first.
+      setImmediate(() => {
+        const next = this.waiting.shift();
+        if (next) next();
+        else this.active--;
+      });
     }
   }
 }
