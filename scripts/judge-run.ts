@@ -82,10 +82,11 @@ export function parseRunArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     if (value === undefined || value.startsWith("--")) throw new RunUsageError(`${arg} needs a value`);
     v[arg] = value;
   }
+  if (!v["--suite"]) throw new RunUsageError("--suite is required");
+  const suite = loadSuite(v["--suite"]);
+  if (!suite) throw new RunUsageError(`unknown suite "${v["--suite"]}" (one of ${SUITE_NAMES.join(", ")})`);
   for (const req of ["--suite", "--model-url", "--model", "--judge-url", "--judge"])
     if (!v[req]) throw new RunUsageError(`${req} is required`);
-  const suite = loadSuite(v["--suite"]!);
-  if (!suite) throw new RunUsageError(`unknown suite "${v["--suite"]}" (one of ${SUITE_NAMES.join(", ")})`);
   const url = (flag: string) => {
     const s = v[flag]!;
     let u: URL;
