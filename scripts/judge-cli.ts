@@ -1,13 +1,16 @@
 // The judge CLI (DESIGN section 13): `judge score FILE...` reads Arena-Hard-Auto judgment files and prints the
-// `arena-eval/v1` result JSON on stdout and nothing else; errors go to stderr. Exit codes: 0 ok, 1 bad input,
-// 2 bad usage. Run through scripts/judge.mjs (`npm run --silent judge -- score [options] FILE...`).
+// `arena-eval/v1` result JSON on stdout and nothing else; errors go to stderr. `judge run …` runs a suite against
+// OpenAI-compatible endpoints (scripts/judge-run.ts) and prints the same JSON, progress on stderr. Exit codes:
+// 0 ok, 1 bad input or a runtime failure, 2 bad usage. Run through scripts/judge.mjs
+// (`npm run --silent judge -- score [options] FILE...`, `npm run --silent judge -- run [options]`).
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { markdownCounts, countTokens } from "../shared/battle/style";
 import { DEFAULT_BASELINE, evalQuality, scorePairwise, type StyleVector } from "../shared/ratings/judge";
 import { JudgmentParseError, parseJudgmentJsonl } from "../shared/ratings/judge-parse";
+import { parseRunArgs, RUN_USAGE, RunError, runSuite, RunUsageError } from "./judge-run";
 
-const USAGE = `usage: npm run --silent judge -- score [options] FILE...
+const SCORE_USAGE = `usage: npm run --silent judge -- score [options] FILE...
   FILE                    Arena-Hard-Auto judgment files (model_judgment/<judge>/<model>.jsonl), or folders of them
   --baseline MODEL        the baseline every game is against (default ${DEFAULT_BASELINE})
   --suite NAME            suite name in the result (default arena-hard-v0.1)
@@ -18,6 +21,7 @@ const USAGE = `usage: npm run --silent judge -- score [options] FILE...
   --human FILE            a leaderboard JSON (arena-leaderboard/v1): adds the quality block against its overall
                           board (or --human-board NAME)
   --human-board NAME      the board of --human to compare with (default overall)`;
+const USAGE = `${SCORE_USAGE}\n\n${RUN_USAGE}`;
 
 class UsageError extends Error {}
 class InputError extends Error {}
@@ -219,12 +223,22 @@ async function main(argv: string[]): Promise<void> {
     process.stderr.write(`${USAGE}\n`);
     process.exit(command === undefined ? 2 : 0);
   }
-  if (command !== "score") throw new UsageError(`unknown command "${command}"`);
+  if (command !== "score" && command !== "run") throw new UsageError(`unknown command "${command}"`);
   if (rest.includes("--help") || rest.includes("-h")) {
-    process.stderr.write(`${USAGE}\n`);
+    process.stderr.write(`${command === "run" ? RUN_USAGE : SCORE_USAGE}\n`);
     process.exit(0);
   }
-  await score(rest);
+  if (command === "score") return score(rest);
+  const args = parseRunArgs(rest);
+  // Every result is already on disk (appended as it arrived): an interrupted run loses only the calls in flight.
+  process.once("SIGINT", () => {
+    process.stderr.write(
+      `\njudge: interrupted; the results so far are in ${args.out}, run the same command to resume\n`,
+    );
+    process.exit(130);
+  });
+  const { result } = await runSuite(args, (line) => process.stderr.write(`judge: ${line}\n`));
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
 
 process.stdout.on("error", (err: NodeJS.ErrnoException) => {
@@ -237,7 +251,11 @@ main(process.argv.slice(2)).catch((err: unknown) => {
     process.stderr.write(`judge: ${err.message}\n${USAGE}\n`);
     process.exit(2);
   }
-  if (err instanceof InputError || err instanceof JudgmentParseError) {
+  if (err instanceof RunUsageError) {
+    process.stderr.write(`judge run: ${err.message}\n${RUN_USAGE}\n`);
+    process.exit(2);
+  }
+  if (err instanceof InputError || err instanceof JudgmentParseError || err instanceof RunError) {
     process.stderr.write(`judge: ${err.message}\n`);
     process.exit(1);
   }

@@ -89,6 +89,8 @@ export interface ScoreJobsOptions {
   baselineStyle?: (questionId: string) => StyleVector | null;
   /** The live human board to compare with, and its name for `quality.against`. */
   human?: { ratings: readonly HumanRating[]; against: string } | null;
+  /** Bootstrap seed (default 0, as the scorers). */
+  seed?: number | string;
 }
 
 /**
@@ -117,6 +119,7 @@ export function scoreJobs(
         suite: suite.suite,
         judge,
         baseline: base,
+        ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
         style: withStyle
           ? (model, questionId) =>
               model === base
@@ -133,7 +136,11 @@ export function scoreJobs(
       result = score(false);
     }
   } else {
-    result = scoreSingle(grades, { suite: suite.suite, judge });
+    result = scoreSingle(grades, {
+      suite: suite.suite,
+      judge,
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+    });
     // A model none of whose answers came back has no grade rows: list it anyway, with nothing.
     for (const job of jobs) {
       if (!result.models.some((m) => m.model === job.model)) {
