@@ -31,7 +31,7 @@ export interface BenchBuilderOptions {
   seed?: number;
   /** Prompts of other suites the live one must not repeat (arena-hard-v0.1, mt-bench). */
   exclude?: readonly string[];
-  /** Cosine at or above which two prompts are near-duplicates. Default 0.9. */
+  /** Cosine at or above which two prompts are near-duplicates. Default 0.95. */
   nearDuplicate?: number;
   /** Cosine (hashed lexical embedding) at or above which a prompt repeats an excluded one. Default 0.9. */
   excludeNearDuplicate?: number;
@@ -157,7 +157,7 @@ export function kMeans(
 export function buildLiveSuite(candidates: readonly Candidate[], opts: BenchBuilderOptions): LiveSuite {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.date)) throw new Error(`bench-builder: date ${opts.date} is not YYYY-MM-DD`);
   const seed = opts.seed ?? 0;
-  const nearDup = opts.nearDuplicate ?? 0.9;
+  const nearDup = opts.nearDuplicate ?? 0.95;
   const excludeNear = opts.excludeNearDuplicate ?? 0.9;
   const maxClusters = opts.maxClusters ?? 50;
   const minScore = opts.minClusterScore ?? 0.7;
