@@ -124,7 +124,9 @@ describe("arena-hard-live", () => {
     // The prompt cache is shared with the router: the embeddings the build made are cached.
     const cached = await env.DB.prepare("SELECT count(*) AS n FROM prompt_embeddings").first<{ n: number }>();
     expect(cached!.n).toBeGreaterThanOrEqual(16);
-    // A dated suite is immutable.
+    // A dated suite is immutable: the route refuses, and so does the store's conditional put a racing build makes.
+    const again = await env.STORE.put(`suites/${built.suite}.json`, "{}", { onlyIf: { etagDoesNotMatch: "*" } });
+    expect(again).toBeNull();
     await expectError(
       await call("/api/admin/suites/arena-hard-live", { method: "POST", headers: ADMIN, body: "{}" }),
       409,

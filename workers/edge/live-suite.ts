@@ -35,12 +35,14 @@ function staticPrompts(): string[] {
   return ["arena-hard-v0.1", "mt-bench"].flatMap((n) => loadSuite(n)?.questions.flatMap((q) => q.turns) ?? []);
 }
 
+const exists = (name: string) =>
+  new ApiError(409, "suite_exists", `${name} is already built; a dated suite is immutable.`);
+
 export async function buildArenaHardLive(env: Env, opts: LiveBuildOptions, now = Date.now()): Promise<LiveSuite> {
   const date = new Date(now).toISOString().slice(0, 10);
   const name = liveSuiteName(date);
   const key = liveSuiteKey(name);
-  if (await env.STORE.head(key))
-    throw new ApiError(409, "suite_exists", `${name} is already built; a dated suite is immutable.`);
+  if (await env.STORE.head(key)) throw exists(name);
   const d = db(env.DB);
   const rows = (await trainingBattles(d, opts.maxBattles, now)).filter((r) => r.categories.includes("hard_prompts"));
   // One battle per prompt (the newest).
@@ -109,7 +111,13 @@ export async function buildArenaHardLive(env: Env, opts: LiveBuildOptions, now =
       },
     },
   });
-  await env.STORE.put(key, JSON.stringify(suite), { httpMetadata: { contentType: "application/json" } });
+  // Conditional on there being no object yet: of two builds racing on one day, the second gets 409 rather than
+  // replacing a suite a job may already have read.
+  const stored = await env.STORE.put(key, JSON.stringify(suite), {
+    httpMetadata: { contentType: "application/json" },
+    onlyIf: { etagDoesNotMatch: "*" },
+  });
+  if (!stored) throw exists(name);
   log.info("eval.live_suite_built", { suite: name, ...suite.provenance.counts });
   return suite;
 }
