@@ -154,3 +154,24 @@ export async function answerCounts(d: Db, jobId: string): Promise<{ done: number
     failed: rows.find((r) => r.status === "failed")?.n ?? 0,
   };
 }
+
+/** The hard-prompt criteria the labeller found met, by battle (its `battle_labels.detail` list), where stored. */
+export async function hardPromptCriteria(d: Db, battleIds: string[]): Promise<Map<string, number[]>> {
+  const out = new Map<string, number[]>();
+  const l = schema.battleLabels;
+  for (let i = 0; i < battleIds.length; i += 90) {
+    const rows = await d
+      .select({ id: l.battleId, detail: l.detail })
+      .from(l)
+      .where(and(eq(l.label, "hard_prompts"), inArray(l.battleId, battleIds.slice(i, i + 90))));
+    for (const r of rows) {
+      try {
+        const met = JSON.parse(r.detail ?? "null") as unknown;
+        if (Array.isArray(met) && met.every((n) => typeof n === "number")) out.set(r.id, met as number[]);
+      } catch {
+        // Not a criteria list (e.g. "carried"): the battle counts as labelled hard without a score.
+      }
+    }
+  }
+  return out;
+}

@@ -73,6 +73,8 @@ describe("OpenAPI document", () => {
         "GET /api/admin/evals/{id}",
         "GET /evals/{file}",
         "GET /api/evals",
+        "POST /api/admin/suites/arena-hard-live",
+        "GET /api/suites/{name}",
       ].sort(),
     );
     // Every operator and provider route declares its bearer scheme; public routes declare none.

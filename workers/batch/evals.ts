@@ -44,7 +44,8 @@ import { DEMO_JUDGE, demoGradeJudgment, demoPairwiseJudgment } from "../../share
 import { answerStyle, judgmentSlots, scoreJobs, type JobItem } from "../../shared/judge/job";
 import { buildGradeRequest, buildPairwiseGames, type JudgeRequest } from "../../shared/judge/prompts";
 import { evalPublishedKey, evalTextKey, type StoredEvalText } from "../../shared/judge/storage";
-import { loadSuite, type Suite, type SuiteQuestion } from "../../shared/judge/suites";
+import { resolveSuite } from "../../shared/judge/live-suites";
+import type { Suite, SuiteQuestion } from "../../shared/judge/suites";
 import { parseGrade, parsePairwiseVerdict, settleVerdict } from "../../shared/judge/verdict";
 import type { HumanRating, StyleVector } from "../../shared/ratings/judge";
 import type { ModelRecord } from "../../shared/models";
@@ -162,7 +163,7 @@ export async function handleEvalMessages(batch: MessageBatch<unknown>, env: Env)
 export async function handleEvalMessage(ctx: Ctx, m: EvalMessage, attempts: number): Promise<void> {
   const job = await getEvalJob(ctx.d, m.jobId);
   if (!job || (m.type !== "finalize" && (job.status === "done" || job.status === "failed"))) return;
-  const suite = loadSuite(job.suite);
+  const suite = await resolveSuite(ctx.env.STORE, job.suite);
   if (!suite) throw new Error(`job ${job.id}: unknown suite ${job.suite}`);
   if (m.type === "finalize") return finalize(ctx, job, suite);
   const question = suite.questions.find((q) => q.id === m.questionId);
@@ -478,7 +479,7 @@ async function giveUp(ctx: Ctx, m: EvalMessage, detail: string): Promise<void> {
     return;
   }
   const job = await getEvalJob(ctx.d, m.jobId);
-  const suite = job ? loadSuite(job.suite) : null;
+  const suite = job ? await resolveSuite(ctx.env.STORE, job.suite) : null;
   const question = suite?.questions.find((q) => q.id === m.questionId);
   if (!job || !suite || !question) return;
   const now = Date.now();

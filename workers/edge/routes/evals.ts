@@ -22,9 +22,11 @@ import { ApiError } from "../../../shared/core/errors";
 import { errorText, log } from "../../../shared/core/log";
 import { DEMO_JUDGE } from "../../../shared/judge/demo-judge";
 import { jobQuestions, jobTotal } from "../../../shared/judge/job";
-import { loadSuite, SUITE_NAMES } from "../../../shared/judge/suites";
+import { liveSuiteNames, loadLiveSuite, resolveSuite } from "../../../shared/judge/live-suites";
+import { SUITE_NAMES } from "../../../shared/judge/suites";
 import type { ModelRecord } from "../../../shared/models";
 import { callerModel, requireAdmin, requireProviderKey } from "../auth";
+import { buildArenaHardLive } from "../live-suite";
 import type { App, AppEnv } from "../env";
 import { openAIErrors as e } from "../openai-errors";
 import { servePublished } from "../published";
@@ -37,7 +39,10 @@ const EvalJobInput = z
       .string()
       .min(1)
       .max(64)
-      .openapi({ example: "mt-bench", description: `One of ${SUITE_NAMES.join(", ")}` }),
+      .openapi({
+        example: "mt-bench",
+        description: `One of ${SUITE_NAMES.join(", ")}, or a built arena-hard-live-<YYYY-MM-DD>`,
+      }),
     judge: z.string().min(1).max(128).optional().openapi({
       description: '"demo" (the built-in deterministic judge, the default) or the id of a public arena model',
     }),
@@ -82,6 +87,29 @@ const JobIdParam = z.object({
 
 const provider = { security: [{ providerKey: [] }], middleware: requireProviderKey, tags: ["Provider"] };
 const admin = { security: [{ adminToken: [] }], middleware: requireAdmin, tags: ["Admin"] };
+
+const LiveBuildInput = z
+  .object({
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31)
+      .optional()
+      .openapi({ description: "k-means seed (default 0)" }),
+    maxBattles: z.number().int().min(1).max(50_000).optional().openapi({
+      description: "Newest consented battles scanned for hard prompts (default 5000)",
+    }),
+    maxEmbed: z.number().int().min(0).max(5_000).optional().openapi({
+      description: "Prompts embedded now when missing from the router's prompt cache (default 500)",
+    }),
+    minClusterScore: z.number().min(0).max(1).optional().openapi({
+      description: "Mean hardness (share of the 7 criteria) a cluster needs to be kept (default 0.7)",
+    }),
+    maxClusters: z.number().int().min(1).max(250).optional().openapi({ description: "At most (default 50)" }),
+  })
+  .strict()
+  .openapi("LiveSuiteInput");
 
 const routes = {
   providerCreate: createRoute({
@@ -177,6 +205,48 @@ const routes = {
       },
     },
   }),
+  buildLive: createRoute({
+    method: "post",
+    path: "/api/admin/suites/arena-hard-live",
+    summary: "Build today's arena-hard-live-<YYYY-MM-DD> suite from the consented hard prompts (BenchBuilder-lite)",
+    ...admin,
+    request: jsonBody(LiveBuildInput),
+    responses: {
+      201: {
+        description: "Built and stored",
+        content: {
+          "application/json": {
+            schema: z
+              .object({
+                suite: z.string(),
+                questions: z.number(),
+                url: z.string(),
+                provenance: z.object({}).passthrough(),
+              })
+              .openapi("LiveSuiteBuilt"),
+          },
+        },
+      },
+      400: errors[400],
+      401: errors[401],
+      409: { ...errors[409], description: "Today's suite is already built (`suite_exists`)" },
+      422: errors[422],
+    },
+  }),
+  suite: createRoute({
+    method: "get",
+    path: "/api/suites/{name}",
+    summary: "A suite's questions: a built-in one or a built arena-hard-live-<date> (with its provenance)",
+    request: {
+      params: z.object({
+        name: z.string().openapi({ param: { name: "name", in: "path" }, example: "arena-hard-live-2026-12-04" }),
+      }),
+    },
+    responses: {
+      200: { description: "The suite", content: { "application/json": { schema: z.object({}).passthrough() } } },
+      404: errors[404],
+    },
+  }),
 };
 
 const invalid = (message: string) => new ApiError(422, "invalid_request", message);
@@ -199,8 +269,11 @@ async function createJob(
   model: ModelRecord,
   owner: string | null,
 ): Promise<{ id: string; status: "queued" }> {
-  const suite = loadSuite(input.suite);
-  if (!suite) throw invalid(`suite: unknown suite "${input.suite}"; one of ${SUITE_NAMES.join(", ")}`);
+  const suite = await resolveSuite(c.env.STORE, input.suite);
+  if (!suite)
+    throw invalid(
+      `suite: unknown suite "${input.suite}"; one of ${SUITE_NAMES.join(", ")} or a built arena-hard-live-<date>`,
+    );
   let baseline: string | null = null;
   if (suite.kind === "pairwise") {
     baseline = input.baseline ?? suite.baseline ?? null;
@@ -299,7 +372,8 @@ export function registerEvalRoutes(app: App) {
   app.openapi(routes.published, async (c) => {
     const { file } = c.req.valid("param");
     const suite = /^(.+)\.json$/.exec(file)?.[1];
-    if (!suite || !loadSuite(suite)) throw new ApiError(404, "not_found", `No suite result ${file}.`);
+    if (!suite || !(await resolveSuite(c.env.STORE, suite)))
+      throw new ApiError(404, "not_found", `No suite result ${file}.`);
     const row = await getEvalPublished(db(c.env.DB), suite);
     if (!row) throw notReady(suite);
     return (await servePublished(c, row.etag, row.key, () => notReady(suite))) as never;
@@ -307,9 +381,12 @@ export function registerEvalRoutes(app: App) {
 
   app.openapi(routes.list, async (c) => {
     const published = new Map((await listEvalPublished(db(c.env.DB))).map((r) => [r.suite, r]));
+    const live = await Promise.all((await liveSuiteNames(c.env.STORE)).map((n) => loadLiveSuite(c.env.STORE, n)));
+    const suites = [...SUITE_NAMES.map((n) => resolveSuite(c.env.STORE, n)), ...live];
     return c.json(
-      SUITE_NAMES.map((name) => {
-        const s = loadSuite(name)!;
+      (await Promise.all(suites)).flatMap((s) => {
+        if (!s) return [];
+        const name = s.suite;
         const p = published.get(name);
         return {
           suite: name,
@@ -323,5 +400,27 @@ export function registerEvalRoutes(app: App) {
       }),
       200,
     );
+  });
+
+  app.openapi(routes.buildLive, async (c) => {
+    const input = c.req.valid("json");
+    const s = await buildArenaHardLive(c.env, {
+      seed: input.seed ?? 0,
+      maxBattles: input.maxBattles ?? 5_000,
+      maxEmbed: input.maxEmbed ?? 500,
+      minClusterScore: input.minClusterScore,
+      maxClusters: input.maxClusters,
+    });
+    return c.json(
+      { suite: s.suite, questions: s.questions.length, url: `/api/suites/${s.suite}`, provenance: s.provenance },
+      201,
+    );
+  });
+
+  app.openapi(routes.suite, async (c) => {
+    const { name } = c.req.valid("param");
+    const s = name.length <= 64 ? await resolveSuite(c.env.STORE, name) : null;
+    if (!s) throw new ApiError(404, "not_found", `No suite ${name}.`);
+    return c.json(s as unknown as Record<string, unknown>, 200);
   });
 }
