@@ -80,16 +80,36 @@ describe("leaderboard history", () => {
           votes: e1.votes,
           provisional: true,
         });
+        // The latest point of the plain overall board also carries the change since the previous snapshot
+        // (DESIGN section 14), as the snapshot's `changes` has it.
+        const change = second.changes?.previous?.models.find((m) => m.model === model);
         expect(p2).toEqual({
           generatedAt: second.generatedAt,
           rating: e2.rating,
           ci: e2.ci,
           rank: e2.rank,
           votes: e2.votes,
+          ...(!style && change
+            ? {
+                changes: {
+                  previous: {
+                    since: first.snapshot,
+                    before: second.changes!.previous!.before,
+                    delta: change.delta,
+                    ci: change.ci,
+                    pAdjusted: change.pAdjusted,
+                    significant: change.significant,
+                  },
+                },
+              }
+            : {}),
         });
+        if (!style) expect(change, model).toBeDefined();
         for (const p of points) {
           for (const k of CONTRACT) expect(p, k).toHaveProperty(k);
-          expect(Object.keys(p).every((k) => CONTRACT.includes(k) || k === "provisional")).toBe(true);
+          expect(Object.keys(p).every((k) => CONTRACT.includes(k) || k === "provisional" || k === "changes")).toBe(
+            true,
+          );
         }
       }
       // abacus took no part in snapshot 1: one point, never a made-up one for the snapshot it was absent from.
