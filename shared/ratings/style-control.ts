@@ -123,6 +123,7 @@ export function fitStyleControl(
   const cross = new Float64Array(M * P);
   const L2 = LN10 * LN10;
   let converged = false;
+  let lastStep = Infinity;
   for (; iterations < 100; iterations++) {
     pairV.fill(0);
     gradM.fill(0);
@@ -227,12 +228,8 @@ export function fitStyleControl(
     }
     // H is positive definite (the penalty adds l2·I), so the factorisation cannot fail for l2 > 0.
     if (!choleskySolve(hess, grad, m)) throw new Error("style control: Hessian not positive definite");
-    const step = grad;
-    let largest = 0;
-    for (let i = 0; i < m; i++) {
-      params[i] = params[i]! - step[i]!;
-      largest = Math.max(largest, Math.abs(step[i]!));
-    }
+    const largest = applyStep(params, grad, m);
+    lastStep = largest;
     // Newton converges quadratically near the optimum: a step this small means the next one is ~0.
     if (largest < tol) {
       iterations++;
@@ -241,7 +238,8 @@ export function fitStyleControl(
     }
   }
   // Strictly convex, so this only happens on broken input (NaN features): say so instead of returning garbage.
-  if (!converged) throw new Error("style control did not converge in 100 Newton steps");
+  if (!converged && !(lastStep < NUMERICAL_FLOOR))
+    throw new Error("style control did not converge in 100 Newton steps");
   return { theta: params.slice(0, M), gamma: params.slice(M), iterations };
 }
 
@@ -273,6 +271,7 @@ export function fitStyleControlAnyWidth(
   const L2 = LN10 * LN10;
   let iterations = 0;
   let converged = false;
+  let lastStep = Infinity;
   for (; iterations < 100; iterations++) {
     pairV.fill(0);
     gradM.fill(0);
@@ -333,17 +332,33 @@ export function fitStyleControlAnyWidth(
       hess[i * m + i] = hess[i * m + i]! + l2;
     }
     if (!choleskySolve(hess, grad, m)) throw new Error("style control: Hessian not positive definite");
-    let largest = 0;
-    for (let i = 0; i < m; i++) {
-      params[i] = params[i]! - grad[i]!;
-      largest = Math.max(largest, Math.abs(grad[i]!));
-    }
+    const largest = applyStep(params, grad, m);
+    lastStep = largest;
     if (largest < tol) {
       iterations++;
       converged = true;
       break;
     }
   }
-  if (!converged) throw new Error("style control did not converge in 100 Newton steps");
+  if (!converged && !(lastStep < NUMERICAL_FLOOR))
+    throw new Error("style control did not converge in 100 Newton steps");
   return { theta: params.slice(0, M), gamma: params.slice(M), iterations };
+}
+
+/**
+ * Largest Newton step (in log10-odds) taken in one iteration. Far from the optimum a full Newton step on a logistic
+ * loss can overshoot and oscillate (seen on a synthetic 1M-battle board); capping the step keeps every iteration a
+ * descent direction of bounded length, and near the optimum (steps far below the cap) it is plain Newton.
+ */
+const MAX_STEP = 1;
+/** After the iteration limit, a last step this small is floating-point noise at the optimum, not divergence. */
+const NUMERICAL_FLOOR = 1e-6;
+
+/** params −= step (scaled down to MAX_STEP when longer); returns the largest |component| of the full step. */
+function applyStep(params: Float64Array, step: Float64Array, m: number): number {
+  let largest = 0;
+  for (let i = 0; i < m; i++) largest = Math.max(largest, Math.abs(step[i]!));
+  const scale = largest > MAX_STEP ? MAX_STEP / largest : 1;
+  for (let i = 0; i < m; i++) params[i] = params[i]! - scale * step[i]!;
+  return largest;
 }
