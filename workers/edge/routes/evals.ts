@@ -106,7 +106,13 @@ const LiveBuildInput = z
     minClusterScore: z.number().min(0).max(1).optional().openapi({
       description: "Mean hardness (share of the 7 criteria) a cluster needs to be kept (default 0.7)",
     }),
-    maxClusters: z.number().int().min(1).max(250).optional().openapi({ description: "At most (default 50)" }),
+    maxClusters: z
+      .number()
+      .int()
+      .min(1)
+      .max(250)
+      .optional()
+      .openapi({ description: "Largest number of clusters; default 50" }),
   })
   .strict()
   .openapi("LiveSuiteInput");
