@@ -86,8 +86,19 @@ describe("a plain-http OpenAI-compatible server on loopback", () => {
   });
 
   it("battles anonymously: with the demo models paused, the pair is the two local models", async () => {
-    const setStatus = (status: string) =>
-      Promise.all(seed.map(({ id, ...m }) => admin(id, { ...m, status }).then((r) => expect(r.status).toBe(200))));
+    // Every other model that could be sampled is paused: the seed's, and any that other test files sharing this
+    // `npm start` registered (restored afterwards to the status each had).
+    const all = (await (
+      await fetch(`${base}/api/admin/models`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { id: string; status: string; modes: string[]; health?: unknown }[];
+    const others = all.filter((m) => !m.id.startsWith("local-") && m.status === "active" && m.modes.includes("battle"));
+    const setStatus = (status: string | null) =>
+      Promise.all(
+        others.map(({ health: _health, ...m }) =>
+          admin(m.id, { ...m, status: status ?? m.status }).then((r) => expect(r.status).toBe(200)),
+        ),
+      );
+    expect(others.map((m) => m.id)).toEqual(expect.arrayContaining(seed.filter((m) => !m.modes).map((m) => m.id)));
     await setStatus("paused");
     try {
       const { id } = (await (await post("/api/battles", { mode: "anonymous" })).json()) as any;
@@ -98,7 +109,7 @@ describe("a plain-http OpenAI-compatible server on loopback", () => {
       expect([vote.models.a.id, vote.models.b.id].sort()).toEqual(["local-llama", "local-qwen"]);
       expect(vote.counted).toBe(true);
     } finally {
-      await setStatus("active");
+      await setStatus(null);
     }
   });
 });
