@@ -28,19 +28,26 @@ const conversations = [
   ["What is the capital of Australia, and why was it chosen?", "And how many people live there today?"],
 ];
 
-async function votedBattle(winner: string, turns: string[]): Promise<string> {
+/** A voted anonymous battle; `public` is false when the pair held a private model (other test files on the same
+ * `npm start` register some), which the public export rightly leaves out. */
+async function votedBattle(winner: string, turns: string[]): Promise<{ id: string; public: boolean }> {
   const { id } = (await (await post("/api/battles", { mode: "anonymous" })).json()) as { id: string };
   for (const content of turns) await (await post(`/api/battles/${id}/messages`, { content })).text();
-  expect((await post(`/api/battles/${id}/vote`, { winner })).status).toBe(200);
-  return id;
+  const vote = await post(`/api/battles/${id}/vote`, { winner });
+  expect(vote.status).toBe(200);
+  const { models } = (await vote.json()) as { models: { a: { organization: string }; b: { organization: string } } };
+  return { id, public: models.a.organization !== "undisclosed" && models.b.organization !== "undisclosed" };
 }
 
 describe("the published leaderboard", () => {
   it("is reproducible from its export with the ratings CLI", async () => {
     const winners = ["a", "b", "tie", "bothbad"];
-    const ids = await Promise.all(
+    const voted = await Promise.all(
       Array.from({ length: 20 }, (_, i) => votedBattle(winners[i % 4]!, conversations[i % conversations.length]!)),
     );
+    const ids = voted.map((v) => v.id);
+    const publicIds = voted.filter((v) => v.public).map((v) => v.id);
+    expect(publicIds.length).toBeGreaterThan(10);
     for (const id of ids) await expect.poll(async () => (await getBattle(id)).recorded, { timeout: 15_000 }).toBe(true);
 
     const cron = await fetch(`${base}/__scheduled?cron=${encodeURIComponent("*/5 * * * *")}`);
@@ -81,7 +88,7 @@ describe("the published leaderboard", () => {
       .split("\n")
       .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(published.data.battles);
-    for (const id of ids) expect(lines.some((l) => l.id === id)).toBe(true);
+    for (const id of publicIds) expect(lines.some((l) => l.id === id)).toBe(true);
     const sorted = [...lines].sort((x, y) => x.tstamp - y.tstamp || (x.id < y.id ? -1 : 1));
     expect(lines.map((l) => l.id)).toEqual(sorted.map((l) => l.id));
 
