@@ -49,6 +49,14 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
+  // Retired, so the later files on this `npm start` never meet the private model in an anonymous battle.
+  if (key) {
+    const retired = await fetch(`${base}/v1/provider/models/${MODEL}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(retired.ok, await retired.clone().text()).toBe(true);
+  }
 });
 
 async function waitAdminJob(id: string): Promise<void> {
