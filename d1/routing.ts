@@ -2,6 +2,7 @@
 // consented transcript whose prompt can be embedded) and the prompt-embedding cache.
 import { and, desc, eq, inArray, isNotNull, isNull, lte } from "drizzle-orm";
 import type { Db } from "./queries";
+import { selectInChunks } from "./chunks";
 import * as schema from "./schema";
 
 export interface RoutingPair {
@@ -72,9 +73,6 @@ export async function trainingBattles(d: Db, limit: number, recordedUpTo: number
   }));
 }
 
-/** D1 binds at most 100 parameters per statement: look hashes up in slices below that. */
-const LOOKUP_SLICE = 90;
-
 /** A cached prompt: its embedding (int8 base64 × scale) and routing category. */
 export interface CachedPrompt {
   scale: number;
@@ -82,19 +80,19 @@ export interface CachedPrompt {
   category: string;
 }
 
-/** The cached prompts among these hashes, for one embedder. */
+/** The cached prompts among these hashes, for one embedder (hashes looked up in statement-sized slices). */
 export async function cachedPrompts(d: Db, embedder: string, hashes: string[]): Promise<Map<string, CachedPrompt>> {
-  const out = new Map<string, CachedPrompt>();
   const e = schema.promptEmbeddings;
-  const unique = [...new Set(hashes)];
-  for (let i = 0; i < unique.length; i += LOOKUP_SLICE) {
-    const rows = await d
-      .select({ hash: e.promptHash, scale: e.scale, vector: e.vector, category: e.category })
-      .from(e)
-      .where(and(eq(e.embedder, embedder), inArray(e.promptHash, unique.slice(i, i + LOOKUP_SLICE))));
-    for (const { hash, ...cached } of rows) out.set(hash, cached);
-  }
-  return out;
+  const rows = await selectInChunks(
+    [...new Set(hashes)],
+    (slice) =>
+      d
+        .select({ hash: e.promptHash, scale: e.scale, vector: e.vector, category: e.category })
+        .from(e)
+        .where(and(eq(e.embedder, embedder), inArray(e.promptHash, slice))),
+    1,
+  );
+  return new Map(rows.map(({ hash, ...cached }) => [hash, cached]));
 }
 
 export async function putPrompts(
