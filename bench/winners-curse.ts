@@ -7,8 +7,11 @@
 //            error ≈ 0.03 points), and the realised mean over the worlds;
 //   est    = the mean over the worlds of winnersCurse(...).inflation, which sees only (y_i, s_i);
 //   ratio  = est / true (calibrated when within 0.8…1.2); "plug-in" is I(τ̂) before the bias correction;
+//   ± mc = Monte Carlo standard error of that ratio (est sd / √worlds / true): a ratio is only as sharp as this;
 //   est sd = spread of the estimate over worlds, mean se = the estimator's own `se` (should be close).
-// Usage: npm run bench:winners-curse [-- --worlds 200] [--taus 0,5,10,20] [--k 1,2,3,5,10,20] [--rounds 500]
+// Worlds: 2000 per k for k ≤ 3 (where the estimate's spread is several times the true inflation, so fewer worlds
+// cannot resolve 20%), 300 above, unless --worlds sets one number for all.
+// Usage: npm run bench:winners-curse [-- --worlds 300] [--taus 0,5,10,20] [--k 1,2,3,5,10,20] [--rounds 500]
 //        [--bootstrap-rounds 200]  (the estimator runs with these, not its defaults 2000/200)
 import { Rng } from "../shared/ratings/rng";
 import { simulateInflation, winnersCurse, type VariantEstimate } from "../shared/ratings/winners-curse";
@@ -18,7 +21,7 @@ const opt = (name: string, fallback: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1]! : fallback;
 };
-const WORLDS = Number(opt("--worlds", "200"));
+const worldsFor = (k: number) => (args.includes("--worlds") ? Number(opt("--worlds", "300")) : k <= 3 ? 2000 : 300);
 const TAUS = opt("--taus", "0,5,10,20").split(",").map(Number);
 const KS = opt("--k", Array.from({ length: 20 }, (_, i) => i + 1).join(","))
   .split(",")
@@ -31,9 +34,10 @@ const t0 = performance.now();
 let worst = 0;
 const lines: string[] = [];
 for (const tau of TAUS) {
-  lines.push(`\nτ = ${tau} points (s_i ∈ [5, 12]), ${WORLDS} worlds per k`);
-  lines.push("   k   true    realised   est     ratio   est sd   plug-in ratio   mean se");
+  lines.push(`\nτ = ${tau} points (s_i ∈ [5, 12])`);
+  lines.push("   k  worlds   true    realised   est     ratio  ± mc    est sd   plug-in ratio   mean se");
   for (const k of KS) {
+    const WORLDS = worldsFor(k);
     const rng = Rng.fromKey(`bench|${tau}|${k}`);
     let est = 0;
     let est2 = 0;
@@ -72,9 +76,10 @@ for (const tau of TAUS) {
     const sd = Math.sqrt(Math.max(0, est2 / WORLDS - est * est));
     const ratio = truth > 0 ? est / truth : k === 1 && est === 0 ? 1 : NaN;
     if (k > 1) worst = Math.max(worst, Math.abs(ratio - 1));
+    const mc = truth > 0 ? sd / Math.sqrt(WORLDS) / truth : 0;
     lines.push(
-      `  ${String(k).padStart(2)}  ${truth.toFixed(2).padStart(6)}  ${realised.toFixed(2).padStart(7)}  ` +
-        `${est.toFixed(2).padStart(7)}  ${ratio.toFixed(3).padStart(6)}  ${sd.toFixed(2).padStart(6)}   ` +
+      `  ${String(k).padStart(2)}  ${String(WORLDS).padStart(6)}  ${truth.toFixed(2).padStart(6)}  ${realised.toFixed(2).padStart(7)}  ` +
+        `${est.toFixed(2).padStart(7)}  ${ratio.toFixed(3).padStart(6)}  ${mc.toFixed(3)}  ${sd.toFixed(2).padStart(6)}   ` +
         `${expd.toFixed(2).padStart(6)}  ${(truth > 0 ? expd / truth : 1).toFixed(3).padStart(6)}   ` +
         (seSum / WORLDS).toFixed(2).padStart(6),
     );

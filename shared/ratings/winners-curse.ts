@@ -18,6 +18,15 @@
 //     (+37% at k = 2, τ = 1.3·s in bench/winners-curse.ts); the correction removes most of it. `se` is the
 //     replicates' standard deviation (the estimator's sampling spread, approximate).
 //  k = 1 → 0 (no selection, no bias).
+//  k = 2 → `pairInflation`, an exact estimator (no simulation): with two variants everything is one statistic,
+//     the gap d = y_1 − y_2 ~ N(0, 2τ² + σ₀²), σ₀² = s_1² + s_2², and the true inflation is I(τ) = σ₀²/(√(2π)·σ_d).
+//     Any estimator that falls like 1/|d| (every plug-in or Bayes estimate does) has a relative bias that grows
+//     like log(τ/s) (the bootstrap-corrected one tends to +52%), because with one degree of freedom a small gap is
+//     never rare. For an estimator σ₀/√(2π)·h(|d|/σ₀) the relative bias is ∫h(x)·2φ(x·σ₀/σ_d)dx − 1, increasing in
+//     τ from ∫h·2φ − 1 to 2φ(0)∫h − 1; the ramp h = 1 up to x = 1 (where τ̂ = 0), falling linearly to 0 at
+//     x = PAIR_RAMP_END, keeps it within −16%…+16% for every τ, with 0 ≤ estimate ≤ I(0). Why not for k ≥ 3: the
+//     spread's estimate has k − 1 ≥ 2 degrees of freedom, a small spread becomes rare, and the bootstrap estimator
+//     stays within 20% (bench/winners-curse.ts).
 // The selection is assumed to be "release the highest arena estimate". When the released variant is not the
 // argmax, `releasedIsBest` is false and the figure is still the expected inflation of choosing the best of k such
 // variants (the provider may have chosen on other evidence, which we cannot see). `shrinkage` is the conditional
@@ -64,7 +73,7 @@ export interface WinnersCurse {
   releasedIsBest: boolean;
   /**
    * Estimated inflation of the released rating from choosing the best of k, in rating points: the bias-corrected
-   * simulation (≥ 0; 0 when k = 1; the plug-in when bootstrapRounds = 0).
+   * simulation for k ≥ 3 (the plug-in when bootstrapRounds = 0), `pairInflation` for k = 2, 0 for k = 1; ≥ 0.
    */
   inflation: number;
   /** Standard deviation of the bootstrap replicates (approximate standard error); null without a bootstrap. */
@@ -80,6 +89,17 @@ export interface WinnersCurse {
   rounds: number;
   bootstrapRounds: number;
   method: typeof WINNERS_CURSE_METHOD;
+}
+
+/** End of the k = 2 ramp (in units of σ₀): ±16% worst relative bias over all τ (see the header). */
+export const PAIR_RAMP_END = 1.9;
+
+/** The k = 2 estimator of the header: σ₀/√(2π)·h(|y_1 − y_2|/σ₀), h the ramp 1 → 0 between 1 and PAIR_RAMP_END. */
+export function pairInflation(y1: number, y2: number, s1: number, s2: number): number {
+  const sigma0 = Math.sqrt(s1 * s1 + s2 * s2);
+  const x = Math.abs(y1 - y2) / sigma0;
+  const h = x <= 1 ? 1 : x >= PAIR_RAMP_END ? 0 : (PAIR_RAMP_END - x) / (PAIR_RAMP_END - 1);
+  return (sigma0 / Math.sqrt(2 * Math.PI)) * h;
 }
 
 /** Standard error from an interval at `level`: half-width / Φ⁻¹((1 + level)/2). */
@@ -232,23 +252,26 @@ export function winnersCurse(
   // so the bias correction compares like with like.
   const draws = new SelectionDraws(k, rounds, Rng.fromKey(`${seed}|winners-curse|draws`));
   const plugin = k > 1 ? draws.inflation(tau, s) : 0;
-  let inflation = plugin;
+  // k = 2 has its own exact estimator (header); k ≥ 3 the bias-corrected plug-in.
+  const estimate = (ys: Float64Array): number =>
+    k === 2 ? pairInflation(ys[0] as number, ys[1] as number, s[0] as number, s[1] as number) : 0;
+  let inflation = k === 2 ? estimate(y) : plugin;
   let se: number | null = null;
   if (boot > 0) {
-    // Parametric bootstrap of the estimator: families from the fitted model, refitted, I(τ̂*) per replicate.
+    // Parametric bootstrap of the estimator: families from the fitted model, refitted, the estimate per replicate.
     const rng = Rng.fromKey(`${seed}|winners-curse|bootstrap`);
     const reps = new Float64Array(boot);
     const ys = new Float64Array(k);
     let mean = 0;
     for (let b = 0; b < boot; b++) {
       for (let i = 0; i < k; i++) ys[i] = fit.mean + tau * rng.normal() + (s[i] as number) * rng.normal();
-      reps[b] = draws.inflation(Math.sqrt(fitFamily(ys, s).tau2), s);
+      reps[b] = k === 2 ? estimate(ys) : draws.inflation(Math.sqrt(fitFamily(ys, s).tau2), s);
       mean += reps[b] as number;
     }
     mean /= boot;
-    // Bootstrap bias correction: I(τ) is convex and decreasing in τ and τ̂² is truncated at 0, so I(τ̂) is biased
-    // (upward when the true spread is large, k small); 2·I(τ̂) − mean I(τ̂*) removes the first-order bias.
-    inflation = Math.max(0, 2 * plugin - mean);
+    // Bootstrap bias correction (k ≥ 3): I(τ) is convex and decreasing in τ and τ̂² is truncated at 0, so I(τ̂) is
+    // biased (upward when the true spread is large); 2·I(τ̂) − mean I(τ̂*) removes the first-order bias.
+    if (k > 2) inflation = Math.max(0, 2 * plugin - mean);
     let v = 0;
     for (let b = 0; b < boot; b++) v += ((reps[b] as number) - mean) ** 2;
     se = Math.sqrt(v / Math.max(1, boot - 1));
