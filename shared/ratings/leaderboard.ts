@@ -128,91 +128,115 @@ export function boardFilters(table: BattleTable): Map<string, RowFilter> {
 /** The boards this table supports, in JSON order. */
 export const availableBoards = (table: BattleTable): string[] => [...boardFilters(table).keys()];
 
-/**
- * `runStyleRounds` lets a host spread the style-control bootstrap over threads (the CLI does); every round has its
- * own seed key, so the result is the same however the rounds are split. With style control the table's rows are
- * reordered in place (canonical.ts): callers must not rely on its row order afterwards.
- */
-export async function buildLeaderboard(
-  table: BattleTable,
-  options: Partial<LeaderboardOptions>,
-  meta: LeaderboardMeta,
-  runStyleRounds: StyleRoundRunner = runRoundsInline,
-  /** Sees each style-controlled board's full-precision fit (the cron places private models with it). */
-  onStyleBoard?: (name: string, prep: StylePrep) => void,
-): Promise<LeaderboardJson> {
+/** The options with their defaults, and whether the boards get style control (the data's style counts decide). */
+export function resolveOptions(table: BattleTable, options: Partial<LeaderboardOptions>) {
   const opts = { ...DEFAULT_OPTIONS, ...options };
   const withStyle = opts.styleControl ?? table.style !== null;
   if (withStyle && !table.style) throw new Error("style control needs style counts (conv_metadata) in the input");
+  return { opts, withStyle };
+}
+
+/** The boards a leaderboard of this table holds (after `categories`), in JSON order, with their row filters. */
+export function plannedBoards(table: BattleTable, options: Partial<LeaderboardOptions>): [string, RowFilter][] {
+  const { opts } = resolveOptions(table, options);
   const all = boardFilters(table);
   const wanted = opts.categories ? opts.categories.filter((c) => all.has(c)) : [...all.keys()];
-  let ridgeUsed = false;
+  return wanted.map((name) => [name, all.get(name)!]);
+}
+
+/** A board's raw (no style control) result: run on the rows in export (time) order, which its online Elo needs. */
+export type RawBoard = { name: string; filter: RowFilter; board: ReturnType<typeof computeBoard> };
+
+export function rawBoard(table: BattleTable, name: string, filter: RowFilter, opts: LeaderboardOptions): RawBoard {
+  const board = computeBoard(table, {
+    name,
+    filter,
+    bootstrap: opts.bootstrap,
+    seed: opts.seed,
+    level: opts.level,
+    anchor: opts.anchor,
+    minVotes: opts.minVotes,
+    ci: opts.ci,
+    correction: opts.correction,
+    ipw: opts.ipw,
+  });
+  return { name, filter, board };
+}
+
+/**
+ * A board's JSON from its raw result: the entries with their metadata, the style-controlled board, the adjusted
+ * views and the frontier. With style control the table's rows must already be in canonical order
+ * (`canonicalizeRows`), so the style bootstrap, which draws rows, does not depend on the input's row order.
+ */
+export async function finishBoard(
+  table: BattleTable,
+  { name, filter, board }: RawBoard,
+  opts: LeaderboardOptions,
+  withStyle: boolean,
+  runStyleRounds: StyleRoundRunner = runRoundsInline,
+  onStyleBoard?: (name: string, prep: StylePrep) => void,
+): Promise<BoardJson> {
   const metadata = new Map((opts.models?.models ?? []).map((m) => [m.id, entryMetadata(m)]));
   const covariates = new Map((opts.models?.models ?? []).map((m) => [m.id, m]));
-  // Raw boards first: their online Elo runs in the rows' (time) order.
-  const raw: { name: string; filter: RowFilter; board: ReturnType<typeof computeBoard> }[] = [];
-  for (const name of wanted) {
-    const filter = all.get(name)!;
-    const board = computeBoard(table, {
+  const { iterations: _i, maxRelScore: _s, ...method } = board.method;
+  // Each entry with its model's known metadata (price, size, …) after the engine's own fields.
+  const models = metadata.size ? board.models.map((m) => ({ ...m, ...metadata.get(m.model) })) : board.models;
+  let styleControl: BoardJson["styleControl"];
+  if (withStyle) {
+    const prep = prepareStyleBoard(table, board.raw, {
       name,
       filter,
       bootstrap: opts.bootstrap,
       seed: opts.seed,
       level: opts.level,
+      l2: STYLE_L2,
       anchor: opts.anchor,
-      minVotes: opts.minVotes,
-      ci: opts.ci,
-      correction: opts.correction,
-      ipw: opts.ipw,
     });
-    if (board.models.length === 0) continue;
-    ridgeUsed ||= board.method.ridge !== null;
-    raw.push({ name, filter, board });
+    onStyleBoard?.(name, prep);
+    const rounds = opts.bootstrap > 0 && prep.design.length > 0 ? await runStyleRounds(prep, opts.bootstrap) : null;
+    styleControl = finishStyleBoard(prep, board.raw, rounds, opts.level);
   }
-  // Change over time (before the rows are reordered): the overall board against each comparison's earlier set.
-  const changes = overallChanges(table, all.get("overall"), opts);
-  // Then the style-controlled boards, on rows put in canonical order so their bootstrap (which draws rows) does
-  // not depend on the input's row order (canonical.ts). The table is reordered in place.
-  if (withStyle) canonicalizeRows(table);
-  const categories: Record<string, BoardJson> = {};
-  for (const { name, filter, board } of raw) {
-    const { iterations: _i, maxRelScore: _s, ...method } = board.method;
-    // Each entry with its model's known metadata (price, size, …) after the engine's own fields.
-    const models = metadata.size ? board.models.map((m) => ({ ...m, ...metadata.get(m.model) })) : board.models;
-    const json: BoardJson = { battles: board.battles, models, pairwise: board.pairwise, method };
-    if (withStyle) {
-      const prep = prepareStyleBoard(table, board.raw, {
-        name,
-        filter,
-        bootstrap: opts.bootstrap,
-        seed: opts.seed,
-        level: opts.level,
-        l2: STYLE_L2,
-        anchor: opts.anchor,
-      });
-      onStyleBoard?.(name, prep);
-      const rounds = opts.bootstrap > 0 && prep.design.length > 0 ? await runStyleRounds(prep, opts.bootstrap) : null;
-      json.styleControl = finishStyleBoard(prep, board.raw, rounds, opts.level);
-    }
-    // DESIGN section 14: scores adjusted for price and size, and the price–score frontier, from the frozen metadata.
-    const adjusted = covariates.size ? roundedViews(adjustedViews(board.raw, covariates, { level: opts.level })) : {};
-    const frontier = covariates.size ? boardFrontier(board.models, covariates) : [];
-    // Key order as in DESIGN section 6.
-    categories[name] = {
-      battles: json.battles,
-      models: json.models,
-      ...(json.styleControl ? { styleControl: json.styleControl } : {}),
-      pairwise: json.pairwise,
-      ...(adjusted.price || adjusted.size ? { adjusted } : {}),
-      ...(frontier.length ? { frontier } : {}),
-      method: json.method,
-    };
-  }
+  // DESIGN section 14: scores adjusted for price and size, and the price–score frontier, from the frozen metadata.
+  const adjusted = covariates.size ? roundedViews(adjustedViews(board.raw, covariates, { level: opts.level })) : {};
+  const frontier = covariates.size ? boardFrontier(board.models, covariates) : [];
+  // Key order as in DESIGN section 6.
+  return {
+    battles: board.battles,
+    models,
+    ...(styleControl ? { styleControl } : {}),
+    pairwise: board.pairwise,
+    ...(adjusted.price || adjusted.size ? { adjusted } : {}),
+    ...(frontier.length ? { frontier } : {}),
+    method,
+  };
+}
+
+/** What the top of the JSON needs from the table, besides its boards. */
+export interface TableSummary {
+  battles: number;
+  styleFeatures: readonly string[];
+}
+
+export const tableSummary = (table: BattleTable): TableSummary => ({
+  battles: table.length,
+  styleFeatures: [...styleFeaturesOf(table)],
+});
+
+/** The leaderboard JSON around its boards (in JSON order) and the overall board's changes. */
+export function assembleLeaderboard(
+  meta: LeaderboardMeta,
+  opts: LeaderboardOptions,
+  withStyle: boolean,
+  summary: TableSummary,
+  categories: Record<string, BoardJson>,
+  changes: Record<string, ChangeJson> | undefined,
+): LeaderboardJson {
+  const ridgeUsed = Object.values(categories).some((b) => b.method.ridge !== null);
   return {
     schema: LEADERBOARD_SCHEMA,
     snapshot: meta.snapshot,
     generatedAt: meta.generatedAt,
-    data: { battles: table.length, sha256: meta.sha256, excluded: meta.excluded },
+    data: { battles: summary.battles, sha256: meta.sha256, excluded: meta.excluded },
     method: {
       model: "bradley-terry",
       scale: 400,
@@ -229,7 +253,7 @@ export async function buildLeaderboard(
       ipw: opts.ipw,
       // Exactly the features the fit used, in canonical order: the default four (what the cron publishes), or
       // the table's own set (`--style-features` on the CLI, e.g. with emoji; docs/ratings.md "Style features").
-      ...(withStyle ? { styleControl: { features: [...styleFeaturesOf(table)], l2: STYLE_L2 } } : {}),
+      ...(withStyle ? { styleControl: { features: [...summary.styleFeatures], l2: STYLE_L2 } } : {}),
       // Where the MLE does not exist on a board (a model never lost or never won, or the comparison graph is in
       // pieces), that board is fitted with the ridge (λ/2)·‖θ‖² and the affected models are marked provisional.
       ridge: ridgeUsed ? DEFAULT_RIDGE : null,
@@ -242,6 +266,34 @@ export async function buildLeaderboard(
     categories,
     ...(changes ? { changes } : {}),
   };
+}
+
+/**
+ * The whole leaderboard in one process (the CLI; the cron fans the same steps out per board, workers/cron/
+ * recompute). `runStyleRounds` lets a host spread the style-control bootstrap over threads (the CLI does); every
+ * round has its own seed key, so the result is the same however the rounds are split. With style control the
+ * table's rows are reordered in place (canonical.ts): callers must not rely on its row order afterwards.
+ */
+export async function buildLeaderboard(
+  table: BattleTable,
+  options: Partial<LeaderboardOptions>,
+  meta: LeaderboardMeta,
+  runStyleRounds: StyleRoundRunner = runRoundsInline,
+  /** Sees each style-controlled board's full-precision fit (the cron places private models with it). */
+  onStyleBoard?: (name: string, prep: StylePrep) => void,
+): Promise<LeaderboardJson> {
+  const { opts, withStyle } = resolveOptions(table, options);
+  // Raw boards first: their online Elo runs in the rows' (time) order.
+  const raw = plannedBoards(table, opts)
+    .map(([name, filter]) => rawBoard(table, name, filter, opts))
+    .filter((r) => r.board.models.length > 0);
+  // Change over time (before the rows are reordered): the overall board against each comparison's earlier set.
+  const changes = overallChanges(table, opts);
+  // Then the style-controlled boards, on rows put in canonical order (the table is reordered in place).
+  if (withStyle) canonicalizeRows(table);
+  const categories: Record<string, BoardJson> = {};
+  for (const r of raw) categories[r.name] = await finishBoard(table, r, opts, withStyle, runStyleRounds, onStyleBoard);
+  return assembleLeaderboard(meta, opts, withStyle, tableSummary(table), categories, changes);
 }
 
 /** The adjusted views at the published precision (as the boards' ratings: roundOutput). */
@@ -269,11 +321,8 @@ function roundedViews(v: { price?: AdjustedView; size?: AdjustedView }): { price
  * The snapshot's comparisons (models.json `comparisons`) on the overall board. Needs per-row tstamps; a comparison
  * whose earlier set is empty or the whole board says nothing and is left out.
  */
-function overallChanges(
-  table: BattleTable,
-  filter: RowFilter | undefined,
-  opts: LeaderboardOptions,
-): Record<string, ChangeJson> | undefined {
+export function overallChanges(table: BattleTable, opts: LeaderboardOptions): Record<string, ChangeJson> | undefined {
+  const filter = boardFilters(table).get("overall");
   const comparisons = opts.models?.comparisons;
   if (!comparisons?.length || !filter || !table.tstamp) return undefined;
   const out: Record<string, ChangeJson> = {};
