@@ -18,13 +18,24 @@ async function expectLimited(res: Response) {
   expect(error.message).toMatch(/try again in 60 s/);
 }
 
+/**
+ * The local limiter counts in fixed windows aligned to the clock (epoch = ⌊now / period⌋, miniflare's ratelimit),
+ * so a sequence that straddles a window boundary sees the count restart. Start near the beginning of a window:
+ * a sequence shorter than `needMs` then stays inside one.
+ */
+async function atWindowStart(needMs = 25_000, periodMs = 60_000) {
+  const into = Date.now() % periodMs;
+  if (into > periodMs - needMs) await new Promise((r) => setTimeout(r, periodMs - into + 50));
+}
+
 describe("rate limits", () => {
   it("limits battle creation per IP, and other IPs are unaffected", async () => {
     const post = from("192.0.2.10");
+    await atWindowStart();
     for (let i = 0; i < 3; i++) expect((await post("/api/battles", { mode: "anonymous" })).status).toBe(201);
     await expectLimited(await post("/api/battles", { mode: "anonymous" }));
     expect((await from("192.0.2.11")("/api/battles", { mode: "anonymous" })).status).toBe(201);
-  });
+  }, 90_000); // may wait for a fresh window
 
   it("limits messages (and regenerates and chats) per IP", async () => {
     const owner = from("192.0.2.20");
@@ -55,8 +66,9 @@ describe("rate limits", () => {
     }
 
     const voter = from("192.0.2.50");
+    await atWindowStart();
     for (const id of ids) expect((await voter(`/api/battles/${id}/vote`, { winner: "a" })).status).toBe(200);
     await expectLimited(await voter(`/api/battles/${id4}/vote`, { winner: "a" }));
     expect((await from("192.0.2.51")(`/api/battles/${id4}/vote`, { winner: "a" })).status).toBe(200);
-  });
+  }, 90_000); // may wait for a fresh window
 });
