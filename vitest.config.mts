@@ -52,6 +52,7 @@ export default defineConfig(async () => ({
           "arena-votes-dlq": { maxBatchTimeout: 0.05 },
           "arena-redteam": { maxBatchTimeout: 0.05 },
           "arena-evals": { maxBatchTimeout: 0.05 },
+          "arena-recompute": { maxBatchTimeout: 0.05 },
         },
       },
     }),

@@ -515,3 +515,38 @@ export const evalPublished = sqliteTable("eval_published", {
   models: integer("models").notNull(),
   publishedAt: integer("published_at").notNull(),
 });
+
+/**
+ * One fanned-out leaderboard recompute (issue 17, workers/cron/recompute): planned by the cron, one queue message
+ * per part (a board, or the change-over-time comparisons), published by whichever consumer finishes the last
+ * part. `state`: running → publishing (the last part claimed the publication; abandonment no longer applies) →
+ * published; or running → abandoned (a part did not finish in time: its objects are deleted, the previous
+ * snapshot stays live). `plan` is the JSON the consumers need (keys, hash, watermark, options).
+ */
+export const recomputeJobs = sqliteTable(
+  "recompute_jobs",
+  {
+    id: text("id").primaryKey(),
+    state: text("state", { enum: ["running", "publishing", "published", "abandoned"] }).notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    partsTotal: integer("parts_total").notNull(),
+    partsDone: integer("parts_done").notNull().default(0),
+    plan: text("plan").notNull(),
+    error: text("error"),
+  },
+  (t) => [index("recompute_jobs_state_idx").on(t.state, t.createdAt)],
+);
+
+/** The parts of a recompute that are done (their result is in R2 under the job's prefix); one row per part. */
+export const recomputeParts = sqliteTable(
+  "recompute_parts",
+  {
+    jobId: text("job_id").notNull(),
+    part: text("part").notNull(),
+    doneAt: integer("done_at").notNull(),
+    /** CPU-bound work of the part, in milliseconds of wall time inside the consumer (the benchmark reads it). */
+    ms: integer("ms").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.part] })],
+);

@@ -14,5 +14,13 @@ export const REDTEAM_QUEUE = "arena-redteam";
 /** LLM-judge evaluation work (queues/evals.ts): one answer, one judgment or one job's scoring per message. */
 export const EVALS_QUEUE = "arena-evals";
 
+/** Parts of a fanned-out leaderboard recompute (queues/recompute.ts): one board per message. */
+export const RECOMPUTE_QUEUE = "arena-recompute";
+
 export type QueueName =
-  typeof VOTES_QUEUE | typeof VOTES_DLQ | typeof LABELS_QUEUE | typeof REDTEAM_QUEUE | typeof EVALS_QUEUE;
+  | typeof VOTES_QUEUE
+  | typeof VOTES_DLQ
+  | typeof LABELS_QUEUE
+  | typeof REDTEAM_QUEUE
+  | typeof EVALS_QUEUE
+  | typeof RECOMPUTE_QUEUE;

@@ -5,6 +5,7 @@
 // arena-labels: LLM-judge label jobs (./labels.ts).
 // arena-redteam: finished Red Team games (./games.ts).
 // arena-evals: LLM-judge evaluation work, one answer, judgment or scoring per message (./evals.ts).
+// arena-recompute is not here: the entry (workers/index.ts) hands it to the cron, whose fan-out it is.
 // Any other queue is a configuration error: logged, and its messages retried, never taken for votes.
 import { db, insertBattle, insertDeadLetter, insertNewLabels } from "../../d1/queries";
 import { handleEvalMessages } from "./evals";

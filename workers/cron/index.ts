@@ -7,6 +7,8 @@ import { publishSnapshot } from "./publish";
 import { publishRedteam } from "./redteam";
 import { trainRouters } from "./routing";
 
+export { handleRecomputeMessages } from "./recompute/part";
+
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
   const started = Date.now();
   // Before the snapshot, so the labels and exclusions it rates are current. A failing pass is logged and the
