@@ -63,6 +63,9 @@ export default defineConfig(async () => ({
     setupFiles: ["./test/setup/apply-migrations.ts"],
     // Fake Turnstile and judge servers on loopback (test/setup/loopback.ts).
     globalSetup: ["./test/setup/loopback.ts"],
+    // Both cores: vitest's default on a 2-core machine is one file at a time (cores − 1), and the files spend much
+    // of their time waiting on queue batches and streams, so two at once cut the suite's wall time.
+    maxWorkers: 2,
     testTimeout: 30_000,
     // Setup hooks seed models and providers over the real routes: slow on a loaded 2-core machine.
     hookTimeout: 60_000,

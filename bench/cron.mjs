@@ -7,7 +7,8 @@
 // takes minutes).
 //
 // workerd's RSS includes local D1's SQLite and is no guide to the Worker isolate's memory: `npm run bench:ratings`
-// measures the cron's table and fits in Node instead (the "cron path" line).
+// measures the cron's table and fits in Node instead (the "cron path" line). Since issue 17 the boards are fitted
+// in queue-consumer invocations of the same workerd (one per board); their times are printed from recompute_parts.
 import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
@@ -118,6 +119,22 @@ try {
       `${Math.round(Math.max(...after.map((p) => p.hwmKiB)) / 1024)} MiB (includes local D1's SQLite); ` +
       `published ${board.data?.battles ?? "nothing"} battles, ${Object.keys(board.categories ?? {}).length} boards`,
   );
+  // The fan-out (issue 17): each part ran in its own queue-consumer invocation; its time is in recompute_parts.
+  const rows = JSON.parse(
+    await localD1(arena.state, [
+      "--json",
+      "--command",
+      "SELECT p.part, p.ms FROM recompute_parts p JOIN recompute_jobs j ON j.id = p.job_id " +
+        "WHERE j.id = (SELECT id FROM recompute_jobs WHERE state = 'published' ORDER BY created_at DESC LIMIT 1) " +
+        "ORDER BY p.ms DESC",
+    ]),
+  )[0]?.results ?? [];
+  if (rows.length) {
+    console.log(
+      `per-part invocations (wall ms inside the consumer: read the frozen table, fit, write): ` +
+        rows.map((r) => `${r.part} ${r.ms}`).join(", "),
+    );
+  }
 } catch (err) {
   console.error(
     `bench:cron failed: ${err.message} ${err.cause ? `(${err.cause.message ?? err.cause})` : ""}\n--- arena output (tail) ---\n${arena.output().slice(-3000)}`,
