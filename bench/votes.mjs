@@ -5,6 +5,10 @@
 // prints the rates, the duplicate deliveries seen by the consumer, and the classification and cleaning throughput
 // (bench/cleaning.ts, over the stored battles).
 //   npm run bench:votes [-- --votes N] [--concurrency C] [--fault-rate R]
+// Sustained mode (issue 17): `--rate R --minutes M` starts R battles a second on a fixed schedule (open loop: a
+// battle starts at its time whether or not earlier ones finished, at most --concurrency in flight) for M minutes,
+// samples every 15 s how many votes were accepted and how many are in D1 (the queue backlog is the difference),
+// then checks that D1 holds exactly the accepted battles, by id (none lost, none twice).
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,9 +21,12 @@ const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
-const VOTES = arg("votes", 20_000);
-const CONCURRENCY = arg("concurrency", 24);
+const CONCURRENCY_DEFAULT = process.argv.includes("--rate") ? 200 : 24;
+const CONCURRENCY = arg("concurrency", CONCURRENCY_DEFAULT);
 const FAULT_RATE = arg("fault-rate", 0.1);
+const RATE = arg("rate", 0);
+const MINUTES = arg("minutes", 5);
+const VOTES = RATE > 0 ? Math.round(RATE * 60 * MINUTES) : arg("votes", 20_000);
 const INGEST_TIMEOUT_MS = 600_000;
 
 const PROMPTS = [
@@ -51,6 +58,28 @@ async function pool(count, concurrency, fn) {
   return results;
 }
 
+let startedCount = 0;
+
+/** Starts fn(i) at t0 + i/rate seconds (open loop), never more than `limit` at once; resolves with every result. */
+async function steady(count, rate, limit, fn, t0) {
+  const results = new Array(count);
+  const running = new Set();
+  for (let i = 0; i < count; i++) {
+    const due = t0 + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    while (running.size >= limit) await Promise.race(running);
+    startedCount++;
+    const p = fn(i).then(
+      (r) => ((results[i] = r), running.delete(p)),
+      () => ((results[i] = false), running.delete(p)),
+    );
+    running.add(p);
+  }
+  await Promise.all(running);
+  return results;
+}
+
 async function post(url, body, ip) {
   for (let attempt = 0; ; attempt++) {
     try {
@@ -77,10 +106,31 @@ const arena = await startArena({
 });
 let failed = false;
 try {
-  console.log(`bench:votes — ${VOTES} anonymous battles, ${CONCURRENCY} clients, consumer fault rate ${FAULT_RATE}`);
+  console.log(
+    RATE > 0
+      ? `bench:votes — sustained: ${RATE} battles/s for ${MINUTES} min (${VOTES} battles), at most ${CONCURRENCY} in flight, consumer fault rate ${FAULT_RATE}`
+      : `bench:votes — ${VOTES} anonymous battles, ${CONCURRENCY} clients, consumer fault rate ${FAULT_RATE}`,
+  );
   const t0 = performance.now();
   let errors = 0;
-  const accepted = await pool(VOTES, CONCURRENCY, async (i) => {
+  // Sustained mode: every 15 s, what was accepted, what is in D1, and the backlog between them.
+  const samples = [];
+  let sampling = RATE > 0;
+  const sampler = (async () => {
+    while (sampling) {
+      await sleep(15_000);
+      if (!sampling) break;
+      const inD1 = await count(arena.state, "SELECT COUNT(*) AS n FROM battles");
+      const s = (performance.now() - t0) / 1000;
+      samples.push({ s, started: startedCount, accepted: acceptedIds.size, stored: inD1 });
+      console.log(
+        `  t=${s.toFixed(0)} s: started ${startedCount}, accepted ${acceptedIds.size}, in D1 ${inD1}, backlog ${acceptedIds.size - inD1}`,
+      );
+    }
+  })();
+  const acceptedIds = new Set();
+  const run = RATE > 0 ? (fn) => steady(VOTES, RATE, CONCURRENCY, fn, t0) : (fn) => pool(VOTES, CONCURRENCY, fn);
+  const accepted = await run(async (i) => {
     const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i % 250}`; // ~80 votes per voter
     const voterIp = `198.18.${Math.floor(i / 80) % 250}.${Math.floor(i / 20000) + 1}`;
     const created = await post(`${arena.url}/api/battles`, { mode: "anonymous", consent: i % 5 === 0 }, ip);
@@ -92,12 +142,15 @@ try {
     if (turn.status !== 200) return (errors++, false);
     const vote = await post(`${arena.url}/api/battles/${id}/vote`, { winner: WINNERS[i % 4] }, voterIp);
     if (vote.status !== 200) return (errors++, false);
-    if ((i + 1) % 2000 === 0) {
+    acceptedIds.add(id);
+    if (RATE === 0 && (i + 1) % 2000 === 0) {
       const s = (performance.now() - t0) / 1000;
       console.log(`  ${i + 1} voted after ${s.toFixed(0)} s (${((i + 1) / s).toFixed(0)} battles/s)`);
     }
     return true;
   });
+  sampling = false;
+  await sampler;
   const acceptedCount = accepted.filter(Boolean).length;
   const voteSeconds = (performance.now() - t0) / 1000;
   console.log(
@@ -141,6 +194,25 @@ try {
   console.log(
     `stored ${stored} battles for ${acceptedCount} accepted votes after ${ingestSeconds.toFixed(1)} s; labelled ${labelled}; judged ${judged}`,
   );
+  if (RATE > 0) {
+    const held = acceptedCount / voteSeconds;
+    const maxBacklog = Math.max(0, ...samples.map((x) => x.accepted - x.stored));
+    const ids = JSON.parse(
+      await localD1(arena.state, ["--json", "--command", "SELECT id FROM battles"]),
+    )[0].results.map((r) => r.id);
+    const unique = new Set(ids);
+    const missing = [...acceptedIds].filter((id) => !unique.has(id)).length;
+    const extra = ids.filter((id) => !acceptedIds.has(id)).length;
+    console.log(
+      `sustained: target ${RATE} battles/s, held ${held.toFixed(2)} battles/s over ${voteSeconds.toFixed(0)} s ` +
+        `(${acceptedCount} accepted, ${errors} HTTP errors); largest backlog sampled ${maxBacklog} votes; ` +
+        `drained ${(ingestSeconds - voteSeconds).toFixed(0)} s after the last vote`,
+    );
+    console.log(
+      `by id: ${missing} accepted votes missing from D1, ${ids.length - unique.size} stored twice, ${extra} unexpected`,
+    );
+    if (missing || extra || ids.length !== unique.size) failed = true;
+  }
   if (stored !== acceptedCount) {
     console.error(`FAIL: stored ${stored} != accepted ${acceptedCount}`);
     failed = true;
