@@ -97,7 +97,18 @@ async function post(url, body, ip) {
   }
 }
 
-const count = async (state, sql) => JSON.parse(await localD1(state, ["--json", "--command", sql]))[0].results[0].n;
+/** A query through `wrangler d1 execute --local`, retried: while the arena writes, the file can be locked (SQLITE_BUSY). */
+async function query(state, sql) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return JSON.parse(await localD1(state, ["--json", "--command", sql]))[0].results;
+    } catch (err) {
+      if (attempt >= 8 || !/SQLITE_BUSY|database is locked/.test(String(err.message))) throw err;
+      await sleep(500 * (attempt + 1));
+    }
+  }
+}
+const count = async (state, sql) => (await query(state, sql))[0].n;
 
 const arena = await startArena({
   vars: { RATE_LIMITS: "off", DEMO_SPEEDUP: "2000", QUEUE_FAULT_RATE: String(FAULT_RATE), LABELLER: "demo" },
@@ -120,7 +131,13 @@ try {
     while (sampling) {
       await sleep(15_000);
       if (!sampling) break;
-      const inD1 = await count(arena.state, "SELECT COUNT(*) AS n FROM battles");
+      let inD1;
+      try {
+        inD1 = await count(arena.state, "SELECT COUNT(*) AS n FROM battles");
+      } catch (err) {
+        console.log(`  (sample skipped: ${String(err.message).split("\n")[0].slice(0, 120)})`);
+        continue;
+      }
       const s = (performance.now() - t0) / 1000;
       samples.push({ s, started: startedCount, accepted: acceptedIds.size, stored: inD1 });
       console.log(
@@ -197,9 +214,7 @@ try {
   if (RATE > 0) {
     const held = acceptedCount / voteSeconds;
     const maxBacklog = Math.max(0, ...samples.map((x) => x.accepted - x.stored));
-    const ids = JSON.parse(
-      await localD1(arena.state, ["--json", "--command", "SELECT id FROM battles"]),
-    )[0].results.map((r) => r.id);
+    const ids = (await query(arena.state, "SELECT id FROM battles")).map((r) => r.id);
     const unique = new Set(ids);
     const missing = [...acceptedIds].filter((id) => !unique.has(id)).length;
     const extra = ids.filter((id) => !acceptedIds.has(id)).length;

@@ -81,12 +81,23 @@ export function markPublished(d: Db, jobId: string, now: number) {
   return d.update(jobs).set({ state: "published", updatedAt: now, error: null }).where(eq(jobs.id, jobId));
 }
 
-/** running → abandoned; false when the job was already publishing (or done): then it is left to finish. */
-export async function abandonRecomputeJob(d: Db, jobId: string, reason: string, now: number): Promise<boolean> {
+/**
+ * running → abandoned; false when the job was already publishing (or done): then it is left to finish. With
+ * `publishing: true` a publishing job is abandoned too — only for one whose publication has not moved for far longer
+ * than it can take (its retries are spent), so that a stuck publication cannot hold every later snapshot back.
+ */
+export async function abandonRecomputeJob(
+  d: Db,
+  jobId: string,
+  reason: string,
+  now: number,
+  opts: { publishing?: boolean } = {},
+): Promise<boolean> {
+  const states: RecomputeJob["state"][] = opts.publishing ? ["running", "publishing"] : ["running"];
   const rows = await d
     .update(jobs)
     .set({ state: "abandoned", updatedAt: now, error: reason.slice(0, 500) })
-    .where(and(eq(jobs.id, jobId), eq(jobs.state, "running")))
+    .where(and(eq(jobs.id, jobId), inArray(jobs.state, states)))
     .returning({ id: jobs.id });
   return rows.length === 1;
 }

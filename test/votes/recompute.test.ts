@@ -8,7 +8,7 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import worker from "../../workers/index";
 import { publishSnapshot } from "../../workers/cron/publish";
-import { planSnapshot } from "../../workers/cron/recompute/plan";
+import { PART_DEADLINE_MS, planSnapshot } from "../../workers/cron/recompute/plan";
 import { runPart } from "../../workers/cron/recompute/part";
 import { partKey, tableKey } from "../../workers/cron/recompute/keys";
 import { CHANGES_PART } from "../../queues/recompute";
@@ -190,6 +190,24 @@ describe("fanned-out recompute", () => {
     // The next run, on the real queue, publishes everything recorded.
     const published = await publishSnapshot(env, tick());
     expect(published, JSON.stringify(published)).toMatchObject({ battles: battles + 30 });
+    expect((await latestRow())!.id).toBe(published!.id);
+  });
+
+  it("the next cron run abandons a job left running past its deadline (the planning invocation died) and plans anew", async () => {
+    await seedVotes(20, 6, Date.now() - 3_000_000);
+    const sent: { job: string; part: string }[] = [];
+    const first = await planSnapshot(capturingEnv(sent), tick());
+    expect(first.kind).toBe("planned");
+    const stuck = first.kind === "planned" ? first.job : "";
+    // Within the deadline a second run waits for it rather than planning a second snapshot.
+    const again = await planSnapshot(capturingEnv([]), tick());
+    expect(again).toMatchObject({ kind: "in-progress", job: { id: stuck } });
+    // Past it, the stuck job is abandoned (its objects deleted) and a fresh one is planned and published.
+    clock += PART_DEADLINE_MS;
+    const published = await publishSnapshot(env, tick());
+    expect(await job(stuck)).toMatchObject({ state: "abandoned" });
+    expect(await env.STORE.get(`exports/${stuck}/battles.jsonl`)).toBeNull();
+    expect(published!.id).not.toBe(stuck);
     expect((await latestRow())!.id).toBe(published!.id);
   });
 });

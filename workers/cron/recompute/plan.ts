@@ -98,11 +98,14 @@ export async function planSnapshot(env: Env, now = Date.now()): Promise<PlanOutc
   // One recompute at a time: a job in flight is waited for, unless it is past its deadline (then abandoned).
   const active = await activeRecomputeJob(d);
   if (active) {
-    const stale = active.state === "running" && now - active.updatedAt > PART_DEADLINE_MS;
+    const idle = now - active.updatedAt;
+    // A publication takes seconds; one idle for three deadlines has spent its retries and will not finish.
+    const stale = active.state === "running" ? idle > PART_DEADLINE_MS : idle > 3 * PART_DEADLINE_MS;
     if (!stale) return { kind: "in-progress", job: active };
-    if (await abandonRecomputeJob(d, active.id, "a part did not finish before its deadline", now)) {
+    const reason = active.state === "running" ? "a part did not finish before its deadline" : "publication stuck";
+    if (await abandonRecomputeJob(d, active.id, reason, now, { publishing: active.state === "publishing" })) {
       await deleteJobObjects(env, active.id, true);
-      log.warn("leaderboard.abandoned", { snapshot: active.id, reason: "deadline" });
+      log.warn("leaderboard.abandoned", { snapshot: active.id, reason });
     }
   }
   const models = await listModels(d);
