@@ -3,7 +3,7 @@
 // 2 bad usage. Run through scripts/ratings.mjs (`npm run --silent ratings -- [options] FILE`).
 import { readFileSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { isMainThread, parentPort, Worker } from "node:worker_threads";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { availableBoards, buildLeaderboard, type LeaderboardOptions } from "../shared/ratings/leaderboard";
 import { createParser, formatFromPath, InputError } from "../shared/ratings/parse";
 import { styleRounds, type StylePrep, type StyleRoundRunner, type StyleRounds } from "../shared/ratings/style-board";
@@ -11,6 +11,7 @@ import { parseStyleFeatures, type StyleFeature } from "../shared/ratings/table";
 import { runRedteam } from "./redteam-cli";
 import { ModelsFileError, parseModelsFile } from "../shared/ratings/models-file";
 import { streamFileInto } from "./stream-file";
+import { PARALLEL_PARSE_MIN_BYTES, parseFileInParallel, runParseJob, type ParseJob } from "./parse-parallel";
 
 const USAGE = `usage: npm run --silent ratings -- [options] FILE   (FILE: .jsonl, .json or .csv)
        npm run --silent ratings -- --redteam FILE [--meta META] [--bootstrap N] [--seed S] [--skip-invalid]
@@ -35,7 +36,8 @@ const USAGE = `usage: npm run --silent ratings -- [options] FILE   (FILE: .jsonl
   --ci-correction none|bonferroni   simultaneous intervals over the board's models (default none)
   --ipw                   weight battles by 1 / recorded sampling probability
   --skip-invalid          skip malformed rows (counted on stderr) instead of stopping
-  --threads N             threads for the style-control bootstrap (default: up to 2); never changes results`;
+  --threads N             threads for parsing a large JSONL file and for the style-control bootstrap
+                          (default: up to 2); never changes results`;
 
 class UsageError extends Error {}
 
@@ -202,7 +204,7 @@ async function main(): Promise<void> {
     readable(cli.models);
     cli.options.models = parseModelsFile(readFileSync(cli.models, "utf8"), cli.models);
   }
-  const parser = createParser(format, {
+  const parseOptions = {
     skipInvalid: cli.skipInvalid,
     // Probabilities only matter to --ipw; with threads, the table lives in shared memory (no copy per thread).
     samplingProbability: cli.options.ipw === true,
@@ -210,9 +212,21 @@ async function main(): Promise<void> {
     tstamp: !!cli.options.models?.comparisons?.length,
     shared: cli.threads > 1,
     ...(cli.styleFeatures ? { styleFeatures: cli.styleFeatures } : {}),
-  });
-  const sha256 = await streamFileInto(cli.file, parser);
-  const parsed = parser.end();
+  };
+  // A large JSONL file is parsed on the threads too (JSON Lines cut cleanly at line ends; CSV and JSON do not).
+  // RATINGS_PARALLEL_PARSE_MIN_BYTES lowers the threshold (the tests run the threaded parse on small files).
+  const minBytes = Number(process.env["RATINGS_PARALLEL_PARSE_MIN_BYTES"] ?? PARALLEL_PARSE_MIN_BYTES);
+  const parallel = format === "jsonl" && cli.threads > 1 && statSync(cli.file).size >= minBytes;
+  const { parsed, sha256 } = parallel
+    ? await parseFileInParallel(cli.file, parseOptions, cli.threads, new URL(import.meta.url)).then((r) => ({
+        parsed: r.result,
+        sha256: r.sha256,
+      }))
+    : await (async () => {
+        const parser = createParser(format, parseOptions);
+        const sha256 = await streamFileInto(cli.file, parser);
+        return { parsed: parser.end(), sha256 };
+      })();
   const boards = availableBoards(parsed.table);
   const missing = (cli.options.categories ?? []).filter((c) => !boards.includes(c));
   if (missing.length) {
@@ -310,7 +324,9 @@ process.stdout.on("error", (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-if (!isMainThread) {
+if (!isMainThread && (workerData as ParseJob | null)?.role === "parse") {
+  void runParseJob(workerData as ParseJob).then((part) => parentPort!.postMessage(part));
+} else if (!isMainThread) {
   parentPort!.on("message", ({ prep, from, to }: { prep: StylePrep; from: number; to: number }) => {
     const result = styleRounds(prep, from, to);
     parentPort!.postMessage(result, [result.samples.buffer as ArrayBuffer, result.gammas.buffer as ArrayBuffer]);

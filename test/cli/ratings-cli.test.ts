@@ -12,6 +12,9 @@ import { ratings, root } from "./run-ratings";
 const dir = mkdtempSync(path.join(tmpdir(), "ratings-cli-"));
 const golden = path.join(dir, "arena_140k_battles.csv");
 
+/** Lowers the CLI's threshold for parsing on threads, so a test-sized JSONL file takes that path. */
+const parallelParse = { RATINGS_PARALLEL_PARSE_MIN_BYTES: "0" };
+
 const write = (name: string, text: string) => {
   const file = path.join(dir, name);
   writeFileSync(file, text);
@@ -215,8 +218,11 @@ describe("ratings CLI on bad input", () => {
     const file = write("style.jsonl", lines.join("\n"));
     const one = await ratings(["--threads", "1", "--bootstrap", "40", file]);
     const two = await ratings(["--threads", "2", "--bootstrap", "40", file]);
+    // The file parsed on two threads too (the threshold lowered so a small file takes that path).
+    const parsedOnTwo = await ratings(["--threads", "2", "--bootstrap", "40", file], parallelParse);
     expect(one.code).toBe(0);
     expect(two.stdout).toBe(one.stdout);
+    expect(parsedOnTwo.stdout).toBe(one.stdout);
     const style = JSON.parse(one.stdout).categories.overall.styleControl;
     expect(Object.keys(style.coefficients)).toEqual(["length", "header", "list", "bold"]);
     for (const [name, [lo, hi]] of Object.entries(style.coefficientsCi) as [string, [number, number]][]) {
@@ -224,6 +230,27 @@ describe("ratings CLI on bad input", () => {
       expect(hi).toBeGreaterThanOrEqual(style.coefficients[name]);
     }
     expect(style.models).toHaveLength(4);
+  });
+});
+
+describe("ratings CLI: a JSONL file parsed on two threads", () => {
+  it("says what the one-thread parse says about a bad line and about skipped rows", async () => {
+    const good = (i: number) => JSON.stringify({ id: `g${i}`, model_a: `m${i % 7}`, model_b: "z", winner: "model_a" });
+    const lines = Array.from({ length: 4000 }, (_, i) => good(i));
+    lines[3100] = '{"model_a": "m1", "model_b": "z", "winner": "nobody"}';
+    lines[3500] = JSON.stringify({ model_a: "m2", model_b: "z", winner: "tie", excluded_reason: "leaked_identity" });
+    const file = write("threads-bad.jsonl", lines.join("\n"));
+    const one = await ratings(["--threads", "1", "--bootstrap", "0", file]);
+    const two = await ratings(["--threads", "2", "--bootstrap", "0", file], parallelParse);
+    expect(one.code).toBe(1);
+    expect(one.stderr).toContain("line 3101:");
+    expect([two.code, two.stderr]).toEqual([one.code, one.stderr]);
+    const skipOne = await ratings(["--threads", "1", "--bootstrap", "0", "--skip-invalid", file]);
+    const skipTwo = await ratings(["--threads", "2", "--bootstrap", "0", "--skip-invalid", file], parallelParse);
+    const counts = (stderr: string) => stderr.split("\n").filter((l) => l.includes("skipped"));
+    expect(counts(skipOne.stderr)).toEqual(["ratings: skipped 1 invalid:unknown_winner, 1 excluded:leaked_identity"]);
+    expect(counts(skipTwo.stderr)).toEqual(counts(skipOne.stderr));
+    expect(skipTwo.stdout).toBe(skipOne.stdout);
   });
 });
 

@@ -6,10 +6,14 @@ import { promisify } from "node:util";
 
 export const root = path.resolve(import.meta.dirname, "../..");
 
-export async function ratings(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function ratings(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, ["scripts/ratings.mjs", ...args], {
       cwd: root,
+      env: { ...process.env, ...env },
       maxBuffer: 256 * 1024 * 1024,
     });
     return { code: 0, stdout, stderr };

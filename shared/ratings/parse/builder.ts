@@ -69,12 +69,41 @@ export interface BuiltTable {
   missingStyleFeatures: StyleFeature[];
 }
 
+/**
+ * A builder's rows before `finish()`, in its own dictionaries: one slice of a file parsed on its own thread
+ * (`TableBuilder.part`), to be appended in file order to the whole table's builder (`TableBuilder.absorb`). Every
+ * array may live on a SharedArrayBuffer, so handing a part to another thread copies nothing.
+ */
+export interface TablePart {
+  length: number;
+  models: string[];
+  /** The line each model (category) was first seen on, so an overflow found when merging names the right line. */
+  modelLines: number[];
+  categories: string[];
+  categoryLines: number[];
+  /** Languages in first-seen order, their row counts, and each row's 1-based index into them (0 = none). */
+  languages: string[];
+  languageCount: number[];
+  langIdx: Uint16Array;
+  modelA: Uint16Array;
+  modelB: Uint16Array;
+  outcome: Uint8Array;
+  categoryBits: Uint32Array;
+  style: Float32Array | null;
+  sawEmoji: boolean;
+  samplingProbability: Float64Array | null;
+  tstamp: Float64Array | null;
+  latestTstamp: number | null;
+}
+
 export class TableBuilder {
   private cap: number;
   private n = 0;
   private readonly models: string[] = [];
+  private readonly modelLines: number[] = [];
   private readonly modelIndex = new Map<string, number>();
   private readonly categories: string[] = [];
+  private readonly categoryLines: number[] = [];
   private readonly categoryIndex = new Map<string, number>();
   private modelA: Uint16Array;
   private modelB: Uint16Array;
@@ -148,6 +177,12 @@ export class TableBuilder {
       this.langIdx[i] = li;
       this.languageCount[li - 1]! += 1;
     }
+    this.setOptional(i, row);
+    this.n++;
+  }
+
+  /** Row i's style, sampling probability and tstamp (each column allocated when its first value arrives). */
+  private setOptional(i: number, row: BattleRow): void {
     const W = this.W;
     if (row.styleA !== null && row.styleB !== null) {
       if (this.style === null) this.style = this.alloc(Float32Array, this.cap * W).fill(NaN);
@@ -168,7 +203,141 @@ export class TableBuilder {
     }
     if (row.tstamp !== null && !(this.latestTstamp !== null && this.latestTstamp >= row.tstamp))
       this.latestTstamp = row.tstamp;
-    this.n++;
+  }
+
+  /** Ends this builder without finishing the table: its rows as a part for another builder to absorb. */
+  part(): TablePart {
+    if (this.finished) throw new Error("TableBuilder: part() after finish()");
+    this.finished = true;
+    const n = this.n;
+    const W = this.W;
+    return {
+      length: n,
+      models: this.models,
+      modelLines: this.modelLines,
+      categories: this.categories,
+      categoryLines: this.categoryLines,
+      languages: this.languages,
+      languageCount: this.languageCount,
+      langIdx: this.langIdx.subarray(0, n),
+      modelA: this.modelA.subarray(0, n),
+      modelB: this.modelB.subarray(0, n),
+      outcome: this.outcome.subarray(0, n),
+      categoryBits: this.categoryBits.subarray(0, n),
+      style: this.style?.subarray(0, n * W) ?? null,
+      sawEmoji: this.sawEmoji,
+      samplingProbability: this.samplingProbability?.subarray(0, n) ?? null,
+      tstamp: this.tstamp?.subarray(0, n) ?? null,
+      latestTstamp: this.latestTstamp,
+    };
+  }
+
+  /**
+   * Appends a part's rows, as if its rows had been added here one by one: models and categories new to this
+   * builder take the next indices in the part's first-seen order, so absorbing a file's slices in order builds
+   * exactly the table one sequential parse would. `lineOffset` is the number of lines before the part's first
+   * (an overflow is reported at the file's line). Built with the same options as this builder.
+   */
+  absorb(part: TablePart, lineOffset: number): void {
+    if (this.finished) throw new Error("TableBuilder: absorb() after finish()");
+    // Categories are resolved before models within a row, so at the same line a category overflow wins.
+    let overflow: InputError | null = null;
+    const catMap = new Uint8Array(part.categories.length);
+    for (let k = 0; k < part.categories.length; k++) {
+      try {
+        catMap[k] = this.categoryBit(part.categories[k]!, part.categoryLines[k]! + lineOffset);
+      } catch (e) {
+        overflow = e as InputError;
+        break;
+      }
+    }
+    const modelMap = new Uint16Array(part.models.length);
+    for (let k = 0; k < part.models.length; k++) {
+      try {
+        modelMap[k] = this.model(part.models[k]!, part.modelLines[k]! + lineOffset);
+      } catch (e) {
+        if (!overflow || (e as InputError).line! < overflow.line!) overflow = e as InputError;
+        break;
+      }
+    }
+    if (overflow) throw overflow;
+    const langMap = new Uint16Array(part.languages.length + 1);
+    part.languages.forEach((code, k) => {
+      let li = this.languageIndex.get(code);
+      if (li === undefined) {
+        this.languages.push(code);
+        this.languageCount.push(0);
+        li = this.languages.length;
+        this.languageIndex.set(code, li);
+      }
+      langMap[k + 1] = li;
+      this.languageCount[li - 1]! += part.languageCount[k]!;
+    });
+    const m = part.length;
+    while (this.cap < this.n + m) this.grow();
+    const at = this.n;
+    const identity = (map: ArrayLike<number>) => Array.prototype.every.call(map, (g: number, k: number) => g === k);
+    if (identity(modelMap)) {
+      this.modelA.set(part.modelA, at);
+      this.modelB.set(part.modelB, at);
+    } else {
+      for (let i = 0; i < m; i++) {
+        this.modelA[at + i] = modelMap[part.modelA[i]!]!;
+        this.modelB[at + i] = modelMap[part.modelB[i]!]!;
+      }
+    }
+    this.outcome.set(part.outcome, at);
+    if (identity(catMap)) this.categoryBits.set(part.categoryBits, at);
+    else {
+      // Each half-word of a row's bits maps through its own table: two lookups a row instead of a loop over bits.
+      const low = new Uint32Array(65536);
+      const high = new Uint32Array(65536);
+      for (let x = 1; x < 65536; x++) {
+        let lo = 0;
+        let hi = 0;
+        for (let b = 0; b < 16; b++) {
+          if (x & (1 << b)) {
+            if (b < catMap.length) lo |= 1 << catMap[b]!;
+            if (b + 16 < catMap.length) hi |= 1 << catMap[b + 16]!;
+          }
+        }
+        low[x] = lo >>> 0;
+        high[x] = hi >>> 0;
+      }
+      for (let i = 0; i < m; i++) {
+        const x = part.categoryBits[i]!;
+        this.categoryBits[at + i] = (low[x & 0xffff]! | high[x >>> 16]!) >>> 0;
+      }
+    }
+    if (part.languages.length > 0) for (let i = 0; i < m; i++) this.langIdx[at + i] = langMap[part.langIdx[i]!]!;
+    const W = this.W;
+    this.style = this.absorbColumn(this.style, part.style, at, m, W);
+    this.samplingProbability = this.keepSamplingProbability
+      ? this.absorbColumn(this.samplingProbability, part.samplingProbability, at, m, 1)
+      : null;
+    this.tstamp = this.keepTstamp ? this.absorbColumn(this.tstamp, part.tstamp, at, m, 1) : null;
+    if (part.sawEmoji) this.sawEmoji = true;
+    if (part.latestTstamp !== null && !(this.latestTstamp !== null && this.latestTstamp >= part.latestTstamp))
+      this.latestTstamp = part.latestTstamp;
+    this.n += m;
+  }
+
+  /** An optional column after appending `m` rows at `at`: allocated (NaN before) when the part brings values. */
+  private absorbColumn<T extends Float32Array | Float64Array>(
+    mine: T | null,
+    theirs: T | null,
+    at: number,
+    m: number,
+    width: number,
+  ): T | null {
+    if (theirs === null) {
+      mine?.fill(NaN, at * width, (at + m) * width);
+      return mine;
+    }
+    const kind = theirs instanceof Float32Array ? Float32Array : Float64Array;
+    const column = mine ?? (this.alloc(kind as unknown as TypedArrayConstructor<T>, this.cap * width).fill(NaN) as T);
+    column.set(theirs as never, at * width);
+    return column;
   }
 
   /**
@@ -192,6 +361,7 @@ export class TableBuilder {
       else if (this.categories.length < MAX_CATEGORIES) {
         langBit[k] = this.categories.length;
         this.categoryIndex.set(name, this.categories.length);
+        this.categoryLines.push(0);
         this.categories.push(name);
       } else droppedCategories.push(name);
     }
@@ -242,6 +412,7 @@ export class TableBuilder {
         throw new InputError(`too many models: "${name}" would be number ${MAX_MODELS + 1}`, line, "too_many_models");
       k = this.models.length;
       this.models.push(name);
+      this.modelLines.push(line ?? 0);
       this.modelIndex.set(name, k);
     }
     return k;
@@ -258,6 +429,7 @@ export class TableBuilder {
         );
       k = this.categories.length;
       this.categories.push(name);
+      this.categoryLines.push(line ?? 0);
       this.categoryIndex.set(name, k);
     }
     return k;

@@ -28,12 +28,13 @@ export class RowError extends Error {
  */
 export class InputError extends Error {
   constructor(
-    message: string,
+    /** The message without its "line N: " prefix (a parallel parse re-lines a part's error with it). */
+    readonly detail: string,
     readonly line: number | null = null,
     readonly kind:
       RowErrorKind | "no_battles" | "header" | "too_many_categories" | "too_many_models" | "syntax" = "syntax",
   ) {
-    super(line === null ? message : `line ${line}: ${message}`);
+    super(line === null ? detail : `line ${line}: ${detail}`);
     this.name = "InputError";
   }
 }

@@ -5,7 +5,8 @@
 import { CsvScanner } from "./csv";
 import { JsonArrayScanner } from "./json";
 import { JsonlScanner } from "./jsonl";
-import { RowSink, type ParseOptions, type ParseResult } from "./sink";
+import { InputError } from "./errors";
+import { RowSink, type ParsedPart, type ParseOptions, type ParseResult } from "./sink";
 
 export { InputError, RowError, type RowErrorKind } from "./errors";
 export { TableBuilder, MAX_CATEGORIES, type BattleRow, type BuiltTable } from "./builder";
@@ -17,7 +18,8 @@ export {
   SHORT_QUERY_TOKENS,
   LONG_QUERY_TOKENS,
 } from "./normalize";
-export type { ParseOptions, ParseResult } from "./sink";
+export type { ParsedPart, ParseOptions, ParseResult } from "./sink";
+export type { TablePart } from "./builder";
 
 export type InputFormat = "csv" | "json" | "jsonl";
 
@@ -62,6 +64,48 @@ export function createValueParser(options: ParseOptions = {}): { push(value: unk
       return sink.finish();
     },
   };
+}
+
+/**
+ * A JSONL parser for one slice of a file (whole lines; the CLI parses a large file's slices on several threads):
+ * `end()` gives the slice's rows and counts as a `ParsedPart` instead of a table. An InputError stops the slice
+ * and travels in the part, so the merge can tell whether an earlier slice's problem comes first.
+ */
+export function createPartParser(options: ParseOptions = {}): { push(chunk: string): void; end(): ParsedPart } {
+  const sink = new RowSink(options);
+  const scanner = new JsonlScanner(sink);
+  let error: InputError | null = null;
+  const guarded = (f: () => void) => {
+    if (error) return;
+    try {
+      f();
+    } catch (e) {
+      if (e instanceof InputError) error = e;
+      else throw e;
+    }
+  };
+  return {
+    push: (chunk) => guarded(() => scanner.push(chunk)),
+    end: () => {
+      guarded(() => scanner.end());
+      return sink.part(scanner.lines, error);
+    },
+  };
+}
+
+/**
+ * Joins slices parsed by `createPartParser`, given in file order, into the ParseResult one parser fed the whole
+ * file would return (the same table, counts and first error: `test/ratings/parse/parallel.test.ts`).
+ */
+export function mergeParsedParts(parts: readonly ParsedPart[], options: ParseOptions = {}): ParseResult {
+  const total = parts.reduce((n, p) => n + p.part.length, 0);
+  const sink = new RowSink({ ...options, initialCapacity: Math.max(1, total) });
+  let offset = 0;
+  for (const p of parts) {
+    sink.absorb(p, offset);
+    offset += p.lines;
+  }
+  return sink.finish();
 }
 
 /** Parses a whole string (tests, small inputs). */

@@ -8,6 +8,11 @@ export class JsonlScanner {
   /** Any sink with RowSink's two entry points: the battles' RowSink, or the red-team games' (redteam-parse.ts). */
   constructor(private readonly sink: Pick<RowSink, "row" | "invalid">) {}
 
+  /** Lines read so far (a line without its newline counts once `end()` has read it). */
+  get lines(): number {
+    return this.line;
+  }
+
   push(chunk: string): void {
     let s = this.buf + chunk;
     let start = 0;

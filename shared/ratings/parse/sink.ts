@@ -1,7 +1,7 @@
 // Shared row handling for the three parsers: normalise, skip/count or raise with the line number, append.
 
 import type { StyleFeature } from "../table";
-import { TableBuilder, type BuilderOptions } from "./builder";
+import { TableBuilder, type BuilderOptions, type TablePart } from "./builder";
 import { InputError, RowError, type RowErrorKind } from "./errors";
 import { normaliseRow } from "./normalize";
 import type { BattleTable } from "../table";
@@ -30,6 +30,20 @@ export interface ParseResult {
   missingStyleFeatures?: StyleFeature[];
   /** With `keepIds`: each table row's id (null when the row had none); otherwise null. */
   ids: (string | null)[] | null;
+}
+
+/**
+ * One slice of a file parsed on its own (a parallel parse): its rows as a `TablePart`, its counts, the number of
+ * lines it spans, and the error that stopped it (the line counted from the slice's start), if any.
+ */
+export interface ParsedPart {
+  part: TablePart;
+  rows: number;
+  lines: number;
+  skipped: Record<string, number>;
+  excluded: Record<string, number>;
+  ids: (string | null)[] | null;
+  error: { detail: string; line: number | null; kind: InputError["kind"] } | null;
 }
 
 export class RowSink {
@@ -77,6 +91,34 @@ export class RowSink {
     if (countRow) this.rows++;
     if (!this.skipInvalid) throw new InputError(message, line, kind);
     this.count(`invalid:${kind}`);
+  }
+
+  /** Ends this sink with its rows as a part (see ParsedPart); `lines` and `error` are the scanner's to give. */
+  part(lines: number, error: InputError | null): ParsedPart {
+    return {
+      part: this.builder.part(),
+      rows: this.rows,
+      lines,
+      skipped: this.skipped,
+      excluded: this.excluded,
+      ids: this.ids,
+      error: error && { detail: error.detail, line: error.line, kind: error.kind },
+    };
+  }
+
+  /**
+   * Appends a slice parsed elsewhere, after everything so far (`lineOffset` lines of the file come before it), as
+   * if its rows had come through `row()`: counts merge in first-seen order, and the slice's error, if any, is
+   * thrown at the file's line.
+   */
+  absorb(parsed: ParsedPart, lineOffset: number): void {
+    this.builder.absorb(parsed.part, lineOffset);
+    this.rows += parsed.rows;
+    for (const [key, n] of Object.entries(parsed.skipped)) this.skipped[key] = (this.skipped[key] ?? 0) + n;
+    for (const [key, n] of Object.entries(parsed.excluded)) this.excluded[key] = (this.excluded[key] ?? 0) + n;
+    if (this.ids && parsed.ids) for (const id of parsed.ids) this.ids.push(id);
+    const e = parsed.error;
+    if (e) throw new InputError(e.detail, e.line === null ? null : e.line + lineOffset, e.kind);
   }
 
   finish(): ParseResult {
